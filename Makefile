@@ -1,0 +1,32 @@
+# authconform: make run | test | lint | bench | cover | fuzz
+GO      ?= go
+PKGS    := ./...
+BENCHTIME ?= 1s
+FUZZTIME  ?= 30s
+
+.PHONY: run test lint bench cover fuzz build
+
+## run: the whole suite against the embedded fakes, with a readable summary
+run:
+	$(GO) run ./cmd/authconform run
+
+## test: unit tests, the suite against the fakes, the CLI, all with -race
+test:
+	$(GO) test -race -count=1 $(PKGS)
+
+## lint: gofmt and go vet
+lint:
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+## bench: benchmarks of the fake and of the suite (figures in README)
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) ./fakeserver ./specs
+
+## cover: coverage profile and per-function summary
+cover:
+	$(GO) test -count=1 -coverprofile=cover.out $(PKGS)
+	$(GO) tool cover -func=cover.out | tail -1
+
+build:
+	$(GO) build -o bin/authconform ./cmd/authconform

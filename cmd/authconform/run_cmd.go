@@ -1,0 +1,214 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	g "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
+	"github.com/onsi/gomega"
+	"github.com/spf13/cobra"
+
+	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/fixtures"
+	"github.com/authconform/authconform/specs"
+)
+
+type runFlags struct {
+	flavors          []string
+	profile          string
+	target           string
+	control          bool
+	creds            specs.Credentials
+	allowDestructive bool
+	timeout          time.Duration
+	labelFilter      string
+	junitReport      string
+	jsonReport       string
+	verbose          bool
+}
+
+func newRunCmd() *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Run the conformance suite against embedded fakes (default) or a --target server",
+		Long: `Run the conformance suite.
+
+Without --target, every selected flavor runs against an embedded fake server
+(in the --profile given, "documented" by default). With --target, exactly one
+--flavor runs against that server; --user/--password (and, per flavor,
+--token, --other-user, --auth-disabled) say how it is set up. Fixtures that
+change user state run only with --allow-destructive and restore what they
+changed; fixtures that lock an account never run against a live server.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return run(cmd, f) },
+	}
+	fl := cmd.Flags()
+	fl.StringSliceVar(&f.flavors, "flavor", nil, "flavors to run (repeatable or comma-separated): "+strings.Join(fixtures.Flavors, ", "))
+	fl.StringVar(&f.profile, "profile", "documented", "profile of the embedded fakes: documented, neo4j-3.3.9, neo4j-5 or couchdb-3.5")
+	fl.StringVar(&f.target, "target", "", "base URL of the server to check, such as http://127.0.0.1:7474")
+	fl.BoolVar(&f.control, "control", false, "the --target is `authconform serve --control`: reach every state through its control plane")
+	fl.StringVar(&f.creds.User, "user", "", "user name on the target")
+	fl.StringVar(&f.creds.Password, "password", "", "that user's password")
+	fl.StringVar(&f.creds.Token, "token", "", "a bearer token on the target (neo4j-query)")
+	fl.StringVar(&f.creds.OtherUser, "other-user", "", "a second, non-admin user on the target (couchdb)")
+	fl.StringVar(&f.creds.OtherPassword, "other-password", "", "that second user's password")
+	fl.BoolVar(&f.creds.AuthDisabled, "auth-disabled", false, "the target runs with authentication disabled")
+	fl.BoolVar(&f.allowDestructive, "allow-destructive", false, "run fixtures that change a password (restored afterwards)")
+	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "timeout of each request")
+	fl.StringVar(&f.labelFilter, "label-filter", "", "Ginkgo label filter, such as 'documented && !destructive'")
+	fl.StringVar(&f.junitReport, "junit-report", "", "write a JUnit XML report to this file")
+	fl.StringVar(&f.jsonReport, "json-report", "", "write a JSON report (one object per fixture, credentials masked) to this file")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "show every spec and exchange")
+	return cmd
+}
+
+// targets builds one specs.Target per flavor to run, with a cleanup.
+func targets(f runFlags) ([]specs.Target, func(), error) {
+	if f.timeout <= 0 {
+		return nil, nil, usagef("--timeout must be positive")
+	}
+	for _, fl := range f.flavors {
+		if !slices.Contains(fixtures.Flavors, fl) {
+			return nil, nil, usagef("unknown --flavor %q (want one of %s)", fl, strings.Join(fixtures.Flavors, ", "))
+		}
+	}
+	if f.target != "" {
+		return liveTarget(f)
+	}
+	flavors := f.flavors
+	if len(flavors) == 0 {
+		for _, fl := range fakeserver.Flavors() {
+			if slices.Contains(fakeserver.ProfilesFor(fl), fakeserver.Profile(f.profile)) {
+				flavors = append(flavors, string(fl))
+			}
+		}
+		if len(flavors) == 0 {
+			return nil, nil, usagef("unknown --profile %q", f.profile)
+		}
+	}
+	var out []specs.Target
+	var servers []*fakeserver.Server
+	cleanup := func() {
+		for _, s := range servers {
+			s.Close()
+		}
+	}
+	for _, fl := range flavors {
+		srv, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.Flavor(fl), Profile: fakeserver.Profile(f.profile)})
+		if err != nil {
+			cleanup()
+			return nil, nil, usageError{err}
+		}
+		servers = append(servers, srv)
+		out = append(out, specs.Target{
+			Name:             fmt.Sprintf("fake %s (%s profile)", fl, f.profile),
+			BaseURL:          srv.URL,
+			Flavor:           fl,
+			States:           specs.StateFuncs{EnterFunc: srv.EnterState, AdvanceFunc: srv.Advance},
+			Timeout:          f.timeout,
+			AllowDestructive: true,
+		})
+	}
+	return out, cleanup, nil
+}
+
+func liveTarget(f runFlags) ([]specs.Target, func(), error) {
+	if len(f.flavors) != 1 {
+		return nil, nil, usagef("--target needs exactly one --flavor (%s)", strings.Join(fixtures.Flavors, ", "))
+	}
+	u, err := url.Parse(f.target)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, nil, usagef("--target %q is not an http(s) URL such as http://127.0.0.1:7474", f.target)
+	}
+	client := &http.Client{Timeout: f.timeout}
+	if err := probe(client, f.target, f.flavors[0]); err != nil {
+		return nil, nil, usageError{err}
+	}
+	states := specs.Live(f.flavors[0], f.target, f.creds, client)
+	if f.control {
+		states = specs.ControlPlane(f.target, client)
+	}
+	return []specs.Target{{
+		Name:             fmt.Sprintf("%s at %s", f.flavors[0], f.target),
+		BaseURL:          f.target,
+		Flavor:           f.flavors[0],
+		States:           states,
+		Timeout:          f.timeout,
+		AllowDestructive: f.allowDestructive,
+	}}, func() {}, nil
+}
+
+// probe checks that the target answers and looks like the flavor claimed,
+// so a wrong URL gives one line instead of a page of failures.
+func probe(client *http.Client, base, flavor string) error {
+	resp, err := client.Get(strings.TrimSuffix(base, "/") + "/")
+	if err != nil {
+		return fmt.Errorf("target %s is unreachable: %v", base, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+	var root map[string]any
+	_ = json.Unmarshal(body, &root)
+	looksRight := false
+	switch flavor {
+	case "neo4j-3.3":
+		looksRight = root["data"] != nil || root["management"] != nil
+	case "neo4j-query":
+		looksRight = root["query"] != nil || root["neo4j_version"] != nil || root["transaction"] != nil
+	case "couchdb":
+		looksRight = root["couchdb"] != nil || (resp.StatusCode == http.StatusUnauthorized && root["error"] != nil)
+	}
+	if !looksRight {
+		return fmt.Errorf("target %s does not look like %s: GET / answered %d %.80q", base, flavor, resp.StatusCode, body)
+	}
+	return nil
+}
+
+// failRecorder is the Ginkgo testing.T stand-in of a plain binary.
+type failRecorder struct{ failed bool }
+
+func (r *failRecorder) Fail() { r.failed = true }
+
+func run(cmd *cobra.Command, f runFlags) error {
+	ts, cleanup, err := targets(f)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	for _, t := range ts {
+		specs.Register(t)
+	}
+	var summary specs.Summary
+	g.ReportAfterSuite("authconform summary", func(r types.Report) { summary = specs.Summarize(r) })
+	gomega.RegisterFailHandler(g.Fail)
+	suiteConfig, reporterConfig := g.GinkgoConfiguration()
+	suiteConfig.LabelFilter = f.labelFilter
+	suiteConfig.RandomizeAllSpecs = false
+	reporterConfig.JUnitReport = f.junitReport
+	reporterConfig.Verbose = f.verbose
+	reporterConfig.Succinct = !f.verbose
+	reporterConfig.NoColor = os.Getenv("NO_COLOR") != "" || os.Getenv("CI") != ""
+	rec := &failRecorder{}
+	g.RunSpecs(rec, "authconform", suiteConfig, reporterConfig)
+	out := cmd.OutOrStdout()
+	summary.Print(out)
+	if f.jsonReport != "" {
+		data, _ := json.MarshalIndent(summary, "", "  ")
+		if err := os.WriteFile(f.jsonReport, data, 0o644); err != nil {
+			return usagef("writing --json-report: %v", err)
+		}
+	}
+	if summary.Failed() || rec.failed && len(summary.Results) == 0 {
+		return errFailed
+	}
+	return nil
+}

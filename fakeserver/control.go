@@ -1,0 +1,63 @@
+package fakeserver
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// ControlPrefix is the reserved path prefix of the control plane, mounted
+// only when Options.ControlPlane is set. It lets users who run the binary
+// reset state and move time without a restart:
+//
+//	GET  /_authconform/healthz
+//	POST /_authconform/reset   {"state": "password-changed"}  -> {"vars": {...}}
+//	GET  /_authconform/clock                                  -> {"now": "..."}
+//	POST /_authconform/clock   {"advance": "5s"}              -> {"now": "..."}
+const ControlPrefix = "/_authconform/"
+
+func isControlPath(p string) bool { return strings.HasPrefix(p, ControlPrefix) }
+
+func (f *Fake) serveControl(w http.ResponseWriter, r *http.Request) {
+	reply := func(status int, v any) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(v)
+	}
+	fail := func(status int, msg string) { reply(status, map[string]string{"error": msg}) }
+	var in struct {
+		State   string `json:"state"`
+		Advance string `json:"advance"`
+	}
+	if r.Method == http.MethodPost && r.ContentLength != 0 {
+		r.Body = http.MaxBytesReader(w, r.Body, 4096)
+		if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+			fail(http.StatusBadRequest, "control body must be JSON: "+err.Error())
+			return
+		}
+	}
+	switch route := r.Method + " " + strings.TrimPrefix(r.URL.Path, ControlPrefix); route {
+	case "GET healthz":
+		reply(http.StatusOK, map[string]any{"ok": true, "flavor": f.opts.Flavor, "profile": f.opts.Profile, "states": f.States()})
+	case "POST reset":
+		vars, err := f.resetTo(in.State)
+		if err != nil {
+			fail(http.StatusBadRequest, err.Error())
+			return
+		}
+		reply(http.StatusOK, map[string]any{"vars": vars})
+	case "GET clock":
+		reply(http.StatusOK, map[string]any{"now": f.Now().UTC().Format(time.RFC3339Nano)})
+	case "POST clock":
+		d, err := time.ParseDuration(in.Advance)
+		if err != nil || d < 0 {
+			fail(http.StatusBadRequest, `"advance" must be a non-negative Go duration such as "5s"`)
+			return
+		}
+		f.Advance(d)
+		reply(http.StatusOK, map[string]any{"now": f.Now().UTC().Format(time.RFC3339Nano)})
+	default:
+		fail(http.StatusNotFound, "unknown control route "+route+"; see GET "+ControlPrefix+"healthz")
+	}
+}

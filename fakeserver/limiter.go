@@ -1,0 +1,47 @@
+package fakeserver
+
+import (
+	"sync"
+	"time"
+)
+
+// loginLimiter counts failed logins per key and locks a key after max
+// failures until lock has passed since the last counted failure. It is the
+// rule Neo4j's RateLimitedAuthenticationStrategy uses: a refused attempt does
+// not extend the lock, and only a success resets the count.
+type loginLimiter struct {
+	max  int
+	lock time.Duration
+
+	mu       sync.Mutex
+	failures map[string]int
+	last     map[string]time.Time
+}
+
+func newLoginLimiter(max int, lock time.Duration) *loginLimiter {
+	return &loginLimiter{max: max, lock: lock, failures: map[string]int{}, last: map[string]time.Time{}}
+}
+
+// locked reports whether key may not try to log in at now.
+func (l *loginLimiter) locked(key string, now time.Time) bool {
+	if l.max <= 0 {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.failures[key] >= l.max && now.Before(l.last[key].Add(l.lock))
+}
+
+func (l *loginLimiter) failed(key string, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.failures[key]++
+	l.last[key] = now
+}
+
+func (l *loginLimiter) succeeded(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.failures, key)
+	delete(l.last, key)
+}

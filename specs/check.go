@@ -1,0 +1,272 @@
+package specs
+
+import (
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/gavv/httpexpect/v2"
+
+	"github.com/authconform/authconform/fixtures"
+)
+
+func (r *fixtureRun) checkHeaders(c *collector, resp *httpexpect.Response, raw *http.Response, want fixtures.Response) {
+	for name, h := range want.Headers {
+		value, err := fixtures.Render(h.Value, r.vars)
+		if err != nil {
+			c.Errorf("header %s: %v", name, err)
+			continue
+		}
+		got, present := raw.Header[http.CanonicalHeaderKey(name)]
+		problem := ""
+		match := h.Match
+		if match == "" && http.CanonicalHeaderKey(name) == "Content-Type" {
+			match = fixtures.MatchMediaType
+		}
+		switch {
+		case !present:
+			problem = fmt.Sprintf("header %s: want %q, but it is absent", name, value)
+		case match == "" || match == fixtures.MatchExact:
+			if !h.Advisory {
+				resp.Header(name).IsEqual(value) // httpexpect reports the mismatch
+				continue
+			}
+			if got[0] != value {
+				problem = fmt.Sprintf("header %s: want %q, got %q", name, value, got[0])
+			}
+		default:
+			if !headerMatches(match, value, got[0]) {
+				problem = fmt.Sprintf("header %s: want %s %q, got %q", name, match, value, got[0])
+			}
+		}
+		switch {
+		case problem == "":
+		case h.Advisory:
+			r.warn("%s (advisory: %s)", problem, orDefault(h.Note, "a deployment-specific value in the document"))
+		default:
+			c.Errorf("%s", problem)
+		}
+	}
+	for _, name := range want.AbsentHeaders {
+		if v := raw.Header.Values(name); len(v) > 0 {
+			c.Errorf("header %s: want none, got %q", name, v)
+		}
+	}
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+// headerMatches compares a header value by a fixture's match kind.
+func headerMatches(match, want, got string) bool {
+	switch match {
+	case fixtures.MatchMediaType:
+		return mediaTypeMatches(want, got)
+	case fixtures.MatchPrefix:
+		return strings.HasPrefix(got, want)
+	case fixtures.MatchContains:
+		return strings.Contains(got, want)
+	case fixtures.MatchRegexp:
+		ok, err := regexp.MatchString(want, got)
+		return err == nil && ok
+	case fixtures.MatchPresent:
+		return true
+	}
+	return want == got
+}
+
+// mediaTypeMatches compares type/subtype and every parameter the fixture
+// names, all case-insensitively; extra parameters in got are allowed, so
+// "application/json" accepts "application/json;charset=utf-8".
+func mediaTypeMatches(want, got string) bool {
+	wt, wp, err1 := mime.ParseMediaType(want)
+	gt, gp, err2 := mime.ParseMediaType(got)
+	if err1 != nil || err2 != nil || !strings.EqualFold(wt, gt) {
+		return false
+	}
+	for k, v := range wp {
+		if !strings.EqualFold(gp[k], v) {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *fixtureRun) checkJSON(c *collector, want *fixtures.JSONCheck, raw *http.Response, body string) {
+	expected, err := fixtures.RenderValue(want.Value, r.vars)
+	if err != nil {
+		c.Errorf("json: %v", err)
+		return
+	}
+	var got any
+	var diffs []string
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		diffs = []string{fmt.Sprintf("body is not JSON (%v): %.200q", err, body)}
+	} else {
+		diffs = compareJSON("$", normalize(expected), got, want.Mode == fixtures.ModeSubset)
+	}
+	for _, d := range diffs {
+		if want.Advisory {
+			r.warn("json %s (advisory)", d)
+		} else {
+			c.Errorf("json %s", redactSecrets(d, r.secrets()))
+		}
+	}
+}
+
+// normalize turns YAML-decoded numbers into float64, as encoding/json has them.
+func normalize(v any) any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return v
+	}
+	var out any
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
+// compareJSON lists the differences between want and got at path. In
+// subset mode, objects may have keys want does not name. The strings
+// "<any>" and "<string>" match any value and any non-empty string.
+func compareJSON(path string, want, got any, subset bool) []string {
+	if s, ok := want.(string); ok {
+		switch s {
+		case "<any>":
+			return nil
+		case "<string>":
+			if g, ok := got.(string); ok && g != "" {
+				return nil
+			}
+			return []string{fmt.Sprintf("%s: want a non-empty string, got %s", path, show(got))}
+		}
+	}
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			return []string{fmt.Sprintf("%s: want an object, got %s", path, show(got))}
+		}
+		var out []string
+		for k, wv := range w {
+			gv, present := g[k]
+			if !present {
+				out = append(out, fmt.Sprintf("%s.%s: missing (want %s)", path, k, show(wv)))
+				continue
+			}
+			out = append(out, compareJSON(path+"."+k, wv, gv, subset)...)
+		}
+		if !subset {
+			for k, gv := range g {
+				if _, expected := w[k]; !expected {
+					out = append(out, fmt.Sprintf("%s.%s: unexpected key (value %s)", path, k, show(gv)))
+				}
+			}
+		}
+		return out
+	case []any:
+		g, ok := got.([]any)
+		if !ok || len(g) != len(w) {
+			return []string{fmt.Sprintf("%s: want %s, got %s", path, show(want), show(got))}
+		}
+		var out []string
+		for i := range w {
+			out = append(out, compareJSON(fmt.Sprintf("%s[%d]", path, i), w[i], g[i], subset)...)
+		}
+		return out
+	}
+	if want != got {
+		return []string{fmt.Sprintf("%s: want %s, got %s", path, show(want), show(got))}
+	}
+	return nil
+}
+
+func show(v any) string {
+	b, _ := json.Marshal(v)
+	if len(b) > 300 {
+		return string(b[:300]) + "..."
+	}
+	return string(b)
+}
+
+func (r *fixtureRun) checkCookies(c *collector, raw *http.Response, want fixtures.Response) {
+	cookies := map[string]*http.Cookie{}
+	for _, ck := range raw.Cookies() {
+		cookies[ck.Name] = ck
+	}
+	for _, name := range want.NoCookies {
+		if _, ok := cookies[name]; ok {
+			c.Errorf("cookie %s: want none set, got one", name)
+		}
+	}
+	for name, w := range want.Cookies {
+		ck, ok := cookies[name]
+		if !ok {
+			c.Errorf("cookie %s: want a Set-Cookie, got none (Set-Cookie: %q)", name, RedactHeader("Set-Cookie", strings.Join(raw.Header.Values("Set-Cookie"), " | ")))
+			continue
+		}
+		value := strings.Trim(ck.Value, `"`)
+		if w.Set != nil && *w.Set && value == "" {
+			c.Errorf("cookie %s: want a session value, got an empty one", name)
+		}
+		if w.Set != nil && !*w.Set && value != "" {
+			c.Errorf("cookie %s: want it cleared (empty value), got a value", name)
+		}
+		if w.HTTPOnly != nil && ck.HttpOnly != *w.HTTPOnly {
+			c.Errorf("cookie %s: want HttpOnly=%v, got %v", name, *w.HTTPOnly, ck.HttpOnly)
+		}
+		if w.Path != nil && ck.Path != *w.Path {
+			c.Errorf("cookie %s: want Path=%q, got %q", name, *w.Path, ck.Path)
+		}
+		if w.Expires && ck.Expires.IsZero() {
+			c.Errorf("cookie %s: want a parseable Expires attribute, got %q", name, ck.RawExpires)
+		}
+		if w.MaxAge != nil && ck.MaxAge != *w.MaxAge && !(*w.MaxAge == 0 && ck.MaxAge < 0) {
+			msg := fmt.Sprintf("cookie %s: want Max-Age=%d, got %d", name, *w.MaxAge, ck.MaxAge)
+			if w.MaxAgeAdvisory {
+				r.warn("%s (advisory: the session lifetime is a server setting)", msg)
+			} else {
+				c.Errorf("%s", msg)
+			}
+		}
+	}
+}
+
+// capture stores values for later steps as .Captured.NAME.
+func (r *fixtureRun) capture(c *collector, specs map[string]string, raw *http.Response, body string) {
+	for name, spec := range specs {
+		kind, key, _ := strings.Cut(spec, ":")
+		var value string
+		switch kind {
+		case "cookie":
+			for _, ck := range raw.Cookies() {
+				if ck.Name == key {
+					value = ck.Value
+				}
+			}
+		case "header":
+			value = raw.Header.Get(key)
+		case "json":
+			var v any
+			if json.Unmarshal([]byte(body), &v) == nil {
+				for _, part := range strings.Split(key, ".") {
+					m, _ := v.(map[string]any)
+					v = m[part]
+				}
+				if v != nil {
+					value = fmt.Sprint(v)
+				}
+			}
+		}
+		if value == "" {
+			c.Errorf("capture %s: %s not found in the answer", name, spec)
+		}
+		r.captured[name] = value
+	}
+}

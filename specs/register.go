@@ -1,0 +1,221 @@
+package specs
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	g "github.com/onsi/ginkgo/v2"
+
+	"github.com/authconform/authconform/fixtures"
+)
+
+// Report entry names that Summarize reads.
+const (
+	entryWarning  = "authconform-warning"
+	entryError    = "authconform-error"
+	entryExchange = "authconform-exchange"
+	entryFixture  = "authconform-fixture"
+)
+
+// Register adds the specs of every fixture of t.Flavor (every flavor when
+// empty) to the Ginkgo tree. Call it at package level (var _ = Register(t))
+// or inside a container. It returns true so it can initialise a var.
+func Register(t Target) bool {
+	all, err := fixtures.All()
+	if err == nil && t.BaseURL == "" {
+		err = errors.New("specs: Target.BaseURL is empty")
+	}
+	if err == nil && t.Flavor != "" && !slices.Contains(fixtures.Flavors, t.Flavor) {
+		err = fmt.Errorf("specs: unknown flavor %q (want one of %v)", t.Flavor, fixtures.Flavors)
+	}
+	name := t.Name
+	if name == "" {
+		name = t.BaseURL
+	}
+	g.Describe(name, func() {
+		if err != nil {
+			g.It("loads its fixtures", func() { g.Fail(err.Error()) })
+			return
+		}
+		for _, fx := range runOrder(all, t) {
+			registerFixture(t, fx)
+		}
+	})
+	return true
+}
+
+// runOrder keeps the flavor's fixtures that t selects, those needing the
+// default password first: a live target leaves that state for good once its
+// password is changed.
+func runOrder(all []fixtures.Fixture, t Target) []fixtures.Fixture {
+	var out []fixtures.Fixture
+	for _, fx := range all {
+		if (t.Flavor == "" || fx.Flavor == t.Flavor) && (t.Include == nil || t.Include(fx.ID)) {
+			out = append(out, fx)
+		}
+	}
+	rank := func(fx fixtures.Fixture) int {
+		switch {
+		case fx.State == "default-password" && !fx.Destructive:
+			return 0
+		case fx.State == "default-password":
+			return 1
+		}
+		return 2
+	}
+	slices.SortStableFunc(out, func(a, b fixtures.Fixture) int { return rank(a) - rank(b) })
+	return out
+}
+
+func labelsOf(fx fixtures.Fixture) g.Labels {
+	l := g.Label(fx.Flavor, string(fx.Kind), "state:"+fx.State)
+	if fx.Destructive {
+		l = append(l, "destructive")
+	}
+	if fx.Lockout {
+		l = append(l, "lockout")
+	}
+	if fx.NeedsClock() {
+		l = append(l, "clock")
+	}
+	if len(fx.Errata) > 0 {
+		l = append(l, "erratum")
+	}
+	return l
+}
+
+func registerFixture(t Target, fx fixtures.Fixture) {
+	g.Describe(fx.ID, labelsOf(fx), g.Ordered, func() {
+		run := &fixtureRun{target: t, fx: fx}
+		g.BeforeAll(func(ctx context.Context) {
+			g.AddReportEntry(entryFixture, fx.ID, g.ReportEntryVisibilityNever)
+			run.prepare(ctx)
+		})
+		for i, st := range fx.Steps {
+			g.It(stepTitle(i, st, fx.Source.Section), func(ctx context.Context) {
+				g.AddReportEntry(entryFixture, fx.ID, g.ReportEntryVisibilityNever)
+				run.step(ctx, i, st)
+			})
+		}
+		g.AfterAll(func(ctx context.Context) { run.restore(ctx) })
+	})
+}
+
+func stepTitle(i int, st fixtures.Step, section string) string {
+	want := fmt.Sprint(st.Response.Status)
+	if len(st.Response.StatusIn) > 0 {
+		want = fmt.Sprint(st.Response.StatusIn)
+	}
+	title := fmt.Sprintf("step %d: %s %s -> %s", i+1, st.Request.Method, st.Request.Path, want)
+	if st.Name != "" {
+		title += " (" + st.Name + ")"
+	}
+	return title + " [" + section + "]"
+}
+
+// fixtureRun is the state of one fixture's run: variables, captures and
+// whether anything needs restoring.
+type fixtureRun struct {
+	target   Target
+	fx       fixtures.Fixture
+	vars     fixtures.Vars
+	captured map[string]string
+	mutated  bool
+	client   *http.Client
+}
+
+func (r *fixtureRun) prepare(ctx context.Context) {
+	t, fx := r.target, r.fx
+	if t.States == nil {
+		g.Skip("no way to reach states on this target (Target.States is nil)")
+	}
+	if fx.Destructive && !t.AllowDestructive {
+		g.Skip("changes user state; enable with --allow-destructive (the change is restored afterwards)")
+	}
+	if fx.Lockout && !t.States.LockoutSafe() {
+		g.Skip("locks an account on purpose; runs only against a fake, never against a live server")
+	}
+	if fx.NeedsClock() {
+		if err := t.States.Advance(ctx, 0); err != nil {
+			r.skipOrError("needs to move the target's clock", err)
+		}
+	}
+	vars, err := t.States.Enter(ctx, fx.State)
+	if err != nil {
+		r.skipOrError("state "+fx.State, err)
+	}
+	r.vars = baseVars(t.BaseURL)
+	for k, v := range vars {
+		r.vars[k] = v
+	}
+	r.captured = map[string]string{}
+	r.vars["Captured"] = r.captured
+	r.client = t.Client
+	if r.client == nil {
+		r.client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+}
+
+func (r *fixtureRun) skipOrError(what string, err error) {
+	if errors.Is(err, ErrUnreachable) {
+		g.Skip(what + ": " + strings.TrimPrefix(err.Error(), ErrUnreachable.Error()+"\n"))
+	}
+	g.AddReportEntry(entryError, err.Error(), g.ReportEntryVisibilityNever)
+	g.Fail("error: " + what + ": " + err.Error())
+}
+
+func baseVars(baseURL string) fixtures.Vars {
+	host := baseURL
+	if u, err := url.Parse(baseURL); err == nil {
+		host = u.Host
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return fixtures.Vars{
+		"BaseURL":     strings.TrimSuffix(baseURL, "/"),
+		"Host":        host,
+		"NewPassword": "authconform-" + hex.EncodeToString(b),
+	}
+}
+
+// secrets lists the values to mask in anything this run reports.
+func (r *fixtureRun) secrets() []string {
+	var out []string
+	for _, k := range []string{"Password", "NewPassword", "Token", "Cookie", "OtherPassword"} {
+		if v, ok := r.vars[k].(string); ok {
+			out = append(out, v)
+		}
+	}
+	for _, v := range r.captured {
+		out = append(out, v)
+	}
+	return out
+}
+
+func (r *fixtureRun) restore(ctx context.Context) {
+	if !r.mutated {
+		return
+	}
+	for i, st := range r.fx.Restore {
+		if failures := r.exchange(ctx, st, true); len(failures) > 0 {
+			g.AddReportEntry(entryError, "restore failed", g.ReportEntryVisibilityNever)
+			g.Fail(fmt.Sprintf("error: restore step %d failed, the target may be left changed (the temporary password was %q): %s",
+				i+1, r.vars["NewPassword"], strings.Join(failures, "; ")))
+		}
+	}
+}
+
+func (r *fixtureRun) timeout() time.Duration {
+	if r.target.Timeout > 0 {
+		return r.target.Timeout
+	}
+	return 10 * time.Second
+}

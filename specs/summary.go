@@ -1,0 +1,186 @@
+package specs
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/authconform/authconform/fixtures"
+)
+
+// Outcome is the result of one fixture, ordered from least to most severe.
+type Outcome int
+
+// The outcomes. A skip is never a pass; an error (the target or the engine
+// broke) is never counted as a conformance failure.
+const (
+	Disabled Outcome = iota
+	Skipped
+	Passed
+	KnownDeviation
+	Failed
+	Error
+)
+
+func (o Outcome) String() string {
+	return [...]string{"disabled", "skipped", "passed", "known-deviation", "failed", "error"}[o]
+}
+
+// MarshalText writes the outcome's name.
+func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+
+// Result is one fixture's outcome with its reasons.
+type Result struct {
+	ID       string   `json:"id"`
+	Flavor   string   `json:"flavor"`
+	Section  string   `json:"section"`
+	Kind     string   `json:"kind"`
+	Outcome  Outcome  `json:"outcome"`
+	Reason   string   `json:"reason,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
+	// Exchanges are the redacted requests and responses.
+	Exchanges []string `json:"exchanges,omitempty"`
+}
+
+// Summary is the per-fixture view of a Ginkgo report.
+type Summary struct {
+	Results []Result  `json:"results"`
+	Errata  []Erratum `json:"errata"`
+}
+
+// Erratum is a mistake in a document, reported with its evidence.
+type Erratum struct {
+	Fixture string `json:"fixture"`
+	fixtures.Erratum
+}
+
+// Summarize folds Ginkgo's spec reports into one Result per fixture. Specs
+// not made by Register are ignored.
+func Summarize(report types.Report) Summary {
+	byID := map[string]*Result{}
+	var order []string
+	all, _ := fixtures.All()
+	known := map[string]fixtures.Fixture{}
+	for _, fx := range all {
+		known[fx.ID] = fx
+	}
+	for _, sr := range report.SpecReports {
+		id := ""
+		for _, e := range sr.ReportEntries {
+			if e.Name == entryFixture {
+				id = e.StringRepresentation()
+			}
+		}
+		fx, ok := known[id]
+		if !ok {
+			continue
+		}
+		res := byID[id]
+		if res == nil {
+			res = &Result{ID: id, Flavor: fx.Flavor, Section: fx.Source.Section, Kind: string(fx.Kind), Outcome: Disabled}
+			byID[id] = res
+			order = append(order, id)
+		}
+		outcome, reason := specOutcome(sr)
+		if outcome > res.Outcome || (outcome == res.Outcome && res.Reason == "") {
+			res.Outcome, res.Reason = max(outcome, res.Outcome), reason
+		}
+		for _, e := range sr.ReportEntries {
+			switch e.Name {
+			case entryWarning:
+				res.Warnings = append(res.Warnings, e.StringRepresentation())
+			case entryExchange:
+				res.Exchanges = append(res.Exchanges, e.StringRepresentation())
+			}
+		}
+	}
+	var s Summary
+	seenErrata := map[string]bool{}
+	for _, id := range order {
+		s.Results = append(s.Results, *byID[id])
+		for _, e := range known[id].Errata {
+			if !seenErrata[e.ID] {
+				seenErrata[e.ID] = true
+				s.Errata = append(s.Errata, Erratum{Fixture: id, Erratum: e})
+			}
+		}
+	}
+	return s
+}
+
+func specOutcome(sr types.SpecReport) (Outcome, string) {
+	for _, e := range sr.ReportEntries {
+		if e.Name == entryError {
+			return Error, e.StringRepresentation()
+		}
+	}
+	switch {
+	case sr.State.Is(types.SpecStatePassed):
+		return Passed, ""
+	case sr.State.Is(types.SpecStateSkipped):
+		return Skipped, firstLine(sr.Failure.Message)
+	case sr.State.Is(types.SpecStatePending):
+		return Disabled, "pending"
+	case sr.State.Is(types.SpecStateFailureStates):
+		return Failed, sr.Failure.Message
+	}
+	return Disabled, "not run (filtered out)"
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+// Count returns how many results have outcome o.
+func (s Summary) Count(o Outcome) int {
+	n := 0
+	for _, r := range s.Results {
+		if r.Outcome == o {
+			n++
+		}
+	}
+	return n
+}
+
+// Failed reports whether any fixture failed or errored.
+func (s Summary) Failed() bool { return s.Count(Failed)+s.Count(Error) > 0 }
+
+// Print writes the human summary: one line per fixture grouped by flavor,
+// the warnings, the document errata, and the closing count line.
+func (s Summary) Print(w io.Writer) {
+	flavor := ""
+	for _, r := range s.Results {
+		if r.Flavor != flavor {
+			flavor = r.Flavor
+			fmt.Fprintf(w, "\n%s (%s)\n", flavor, fixtures.Docs[flavor])
+		}
+		fmt.Fprintf(w, "  %-15s %-48s %s\n", r.Outcome, r.ID, r.Section)
+		if r.Reason != "" && r.Outcome != Passed {
+			for _, line := range strings.Split(strings.TrimSpace(r.Reason), "\n") {
+				fmt.Fprintf(w, "      %s\n", line)
+			}
+		}
+		for _, warn := range r.Warnings {
+			fmt.Fprintf(w, "      warning: %s\n", warn)
+		}
+	}
+	if len(s.Errata) > 0 {
+		fmt.Fprintf(w, "\nDocument errata (%d):\n", len(s.Errata))
+		sort.SliceStable(s.Errata, func(i, j int) bool { return s.Errata[i].Fixture < s.Errata[j].Fixture })
+		for _, e := range s.Errata {
+			fmt.Fprintf(w, "  %s (%s): %s\n      evidence: %s\n", e.ID, e.Fixture, e.Summary, e.Evidence)
+		}
+	}
+	warnings := 0
+	for _, r := range s.Results {
+		warnings += len(r.Warnings)
+	}
+	fmt.Fprintf(w, "\n%d passed, %d failed, %d skipped\n", s.Count(Passed), s.Count(Failed), s.Count(Skipped)+s.Count(Disabled))
+	if n := s.Count(Error) + s.Count(KnownDeviation) + warnings; n > 0 {
+		fmt.Fprintf(w, "(%d errors, %d known deviations, %d warnings)\n", s.Count(Error), s.Count(KnownDeviation), warnings)
+	}
+}

@@ -1,0 +1,82 @@
+package specs
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/authconform/authconform/fixtures"
+)
+
+// Target is a server to check.
+type Target struct {
+	// Name labels the target in reports; default is the BaseURL.
+	Name string
+	// BaseURL is the server's root, such as http://127.0.0.1:7474.
+	BaseURL string
+	// Flavor is the API the server claims to implement (fixtures.Flavors).
+	Flavor string
+	// States reaches the fixtures' preconditions; nil reaches none, so
+	// every fixture is skipped with that reason.
+	States StateProvider
+	// Client sends the requests; nil means a client that never follows
+	// redirects and never keeps cookies. Timeout still applies.
+	Client *http.Client
+	// Timeout bounds each request; default 10 s.
+	Timeout time.Duration
+	// AllowDestructive runs fixtures that change user state (they restore
+	// it afterwards).
+	AllowDestructive bool
+	// Include, when set, selects fixtures by id.
+	Include func(id string) bool
+}
+
+// StateProvider puts a target into the state a fixture needs.
+type StateProvider interface {
+	// Enter reaches state and returns the template variables for it
+	// (User, Password, ...). An error wrapping ErrUnreachable skips the
+	// fixture with the error's text as the reason.
+	Enter(ctx context.Context, state string) (fixtures.Vars, error)
+	// Advance moves the target's clock; an error wrapping ErrUnreachable
+	// skips fixtures that need time to pass.
+	Advance(ctx context.Context, d time.Duration) error
+	// LockoutSafe reports whether fixtures may lock an account on purpose
+	// (true only where state is thrown away, as on a fake).
+	LockoutSafe() bool
+}
+
+// ErrUnreachable marks a state or capability this target cannot provide.
+var ErrUnreachable = errors.New("unreachable on this target")
+
+// StateFuncs adapts plain functions, such as a fakeserver.Fake's
+// EnterState and Advance, to a StateProvider that may lock accounts.
+type StateFuncs struct {
+	EnterFunc   func(state string) (map[string]string, error)
+	AdvanceFunc func(d time.Duration)
+}
+
+// Enter calls EnterFunc.
+func (s StateFuncs) Enter(_ context.Context, state string) (fixtures.Vars, error) {
+	vars, err := s.EnterFunc(state)
+	if err != nil {
+		return nil, errors.Join(ErrUnreachable, err)
+	}
+	out := fixtures.Vars{}
+	for k, v := range vars {
+		out[k] = v
+	}
+	return out, nil
+}
+
+// Advance calls AdvanceFunc.
+func (s StateFuncs) Advance(_ context.Context, d time.Duration) error {
+	if s.AdvanceFunc == nil {
+		return errors.Join(ErrUnreachable, errors.New("this target's clock cannot be moved"))
+	}
+	s.AdvanceFunc(d)
+	return nil
+}
+
+// LockoutSafe is true: a fake's state is thrown away after each fixture.
+func (StateFuncs) LockoutSafe() bool { return true }
