@@ -68,8 +68,18 @@ func (n *neo4j33) enterState(name string) (map[string]string, error) {
 
 func (n *neo4j33) pretty() bool { return true }
 
+// contentType is what the profile puts on the wire: the code sets
+// "application/json; charset=UTF-8", which 3.3.9's Jetty rewrites
+// (reference §1 "Content-Type of every filter error").
+func (n *neo4j33) contentType() string {
+	if n.env.opts.Profile == ProfileNeo4j339 {
+		return "application/json;charset=utf-8"
+	}
+	return neo4jJSON
+}
+
 func (n *neo4j33) writeProblem(w http.ResponseWriter, _ *http.Request, p problem) {
-	writeNeo4jJSON(w, p.status, neo4jJSON, n.pretty(), neo4jErrorBody(p.code, p.msg, nil))
+	writeNeo4jJSON(w, p.status, n.contentType(), n.pretty(), neo4jErrorBody(p.code, p.msg, nil))
 }
 
 func (n *neo4j33) fail(w http.ResponseWriter, status int, code, msg string) {
@@ -132,7 +142,7 @@ func (n *neo4j33) authenticate(w http.ResponseWriter, r *http.Request) (string, 
 	}
 	n.limiter.succeeded(name)
 	if acct.changeReqd && !strings.HasPrefix(r.URL.Path, "/user/") {
-		writeNeo4jJSON(w, http.StatusForbidden, neo4jJSON, n.pretty(), neo4jErrorBody(codeForbidden,
+		writeNeo4jJSON(w, http.StatusForbidden, n.contentType(), n.pretty(), neo4jErrorBody(codeForbidden,
 			"User is required to change their password.",
 			map[string]any{"password_change": neo4jBaseURL(r) + "/user/" + name + "/password"}))
 		return "", false
@@ -151,7 +161,7 @@ func (n *neo4j33) serveUnauthenticated(w http.ResponseWriter, r *http.Request) {
 	if i := strings.LastIndex(host, ":"); i > 0 && !strings.HasSuffix(host, "]") {
 		host = host[:i]
 	}
-	writeNeo4jJSON(w, http.StatusOK, neo4jJSON, n.pretty(), map[string]string{
+	writeNeo4jJSON(w, http.StatusOK, n.contentType(), n.pretty(), map[string]string{
 		"management": base + "/db/manage/",
 		"data":       base + "/db/data/",
 		"bolt":       "bolt://" + host + ":7687",
@@ -176,7 +186,7 @@ func (n *neo4j33) route(w http.ResponseWriter, r *http.Request, user string) {
 
 func (n *neo4j33) serviceRoot(w http.ResponseWriter, r *http.Request) {
 	d := neo4jBaseURL(r) + "/db/data/"
-	writeNeo4jJSON(w, http.StatusOK, neo4jJSON, n.pretty(), map[string]any{
+	writeNeo4jJSON(w, http.StatusOK, n.contentType(), n.pretty(), map[string]any{
 		"extensions":         map[string]any{},
 		"node":               d + "node",
 		"relationship":       d + "relationship",
@@ -208,7 +218,7 @@ func (n *neo4j33) serveUser(w http.ResponseWriter, r *http.Request, principal, r
 			w.WriteHeader(http.StatusNotFound)
 			return
 		}
-		writeNeo4jJSON(w, http.StatusOK, neo4jJSON, n.pretty(), map[string]any{
+		writeNeo4jJSON(w, http.StatusOK, n.contentType(), n.pretty(), map[string]any{
 			"password_change_required": acct.changeReqd,
 			"password_change":          neo4jBaseURL(r) + "/user/" + name + "/password",
 			"username":                 name,

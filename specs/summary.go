@@ -184,3 +184,24 @@ func (s Summary) Print(w io.Writer) {
 		fmt.Fprintf(w, "(%d errors, %d known deviations, %d warnings)\n", s.Count(Error), s.Count(KnownDeviation), warnings)
 	}
 }
+
+// Apply turns failures that exp expects into known deviations, and fails
+// expectations that no longer happen (stale), so the file stays true.
+func (s Summary) Apply(exp fixtures.Expectations) Summary {
+	for i := range s.Results {
+		r := &s.Results[i]
+		x, ok := exp.Entries[r.ID]
+		if !ok {
+			continue
+		}
+		switch r.Outcome {
+		case Failed:
+			r.Outcome = KnownDeviation
+			r.Reason = fmt.Sprintf("known deviation (%s): %s\n  evidence: %s\n  observed: %s", exp.Profile, x.Reason, x.Evidence, firstLine(strings.TrimSpace(r.Reason)))
+		case Passed:
+			r.Outcome = Failed
+			r.Reason = fmt.Sprintf("stale expectation in %s: %q no longer happens; remove it from the file", exp.Profile, x.Reason)
+		}
+	}
+	return s
+}

@@ -33,6 +33,7 @@ type runFlags struct {
 	junitReport      string
 	jsonReport       string
 	verbose          bool
+	expect           string
 }
 
 func newRunCmd() *cobra.Command {
@@ -68,6 +69,7 @@ changed; fixtures that lock an account never run against a live server.`,
 	fl.StringVar(&f.junitReport, "junit-report", "", "write a JUnit XML report to this file")
 	fl.StringVar(&f.jsonReport, "json-report", "", "write a JSON report (one object per fixture, credentials masked) to this file")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "show every spec and exchange")
+	fl.StringVar(&f.expect, "expect", "", "expectation file (YAML: fixture id -> reason, evidence) of the target's known deviations; embedded fakes use their profile's file")
 	return cmd
 }
 
@@ -179,6 +181,10 @@ type failRecorder struct{ failed bool }
 func (r *failRecorder) Fail() { r.failed = true }
 
 func run(cmd *cobra.Command, f runFlags) error {
+	exp, err := expectations(f)
+	if err != nil {
+		return err
+	}
 	ts, cleanup, err := targets(f)
 	if err != nil {
 		return err
@@ -199,6 +205,9 @@ func run(cmd *cobra.Command, f runFlags) error {
 	reporterConfig.NoColor = os.Getenv("NO_COLOR") != "" || os.Getenv("CI") != ""
 	rec := &failRecorder{}
 	g.RunSpecs(rec, "authconform", suiteConfig, reporterConfig)
+	for _, e := range exp {
+		summary = summary.Apply(e)
+	}
 	out := cmd.OutOrStdout()
 	summary.Print(out)
 	if f.jsonReport != "" {
@@ -211,4 +220,24 @@ func run(cmd *cobra.Command, f runFlags) error {
 		return errFailed
 	}
 	return nil
+}
+
+// expectations loads --expect, or for embedded fakes the expectations that
+// ship with their profile.
+func expectations(f runFlags) ([]fixtures.Expectations, error) {
+	if f.expect != "" {
+		e, err := fixtures.LoadExpectations(f.expect)
+		if err != nil {
+			return nil, usagef("--expect: %v", err)
+		}
+		return []fixtures.Expectations{e}, nil
+	}
+	if f.target != "" {
+		return nil, nil
+	}
+	e, ok, err := fixtures.ProfileExpectations(f.profile)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return []fixtures.Expectations{e}, nil
 }

@@ -1,0 +1,405 @@
+package fakeserver
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func init() { flavorBuilders[CouchDB] = newCouchDB }
+
+// couchdb is the CouchDB / Cloudant flavor: the cookie and default (Basic)
+// authentication handlers of chttpd in front of /, /_up, /_session,
+// /_all_dbs and read-only databases.
+//
+// Defaults, used when Options leave them empty:
+//
+//   - Users: server admin admin/secret (roles ["_admin"]) and alice/alicepw
+//     (roles ["reader"]), as in the measured CouchDB 3.5.0 transcript.
+//   - Databases: "authtest", admin-only (CouchDB's default_security =
+//     admin_only: no members, so only server admins may read it), and "db",
+//     public, holding the document "document" ({"hello":"world"}) so that
+//     the Cloudant document's example GET /db/document works for any valid
+//     user (and for anonymous clients).
+//   - Session lifetime: 24 h in the documented profile (the document's
+//     Max-Age=86400), 600 s in couchdb-3.5 ([chttpd_auth] timeout).
+//   - Lockout: 5 failures per client IP and user name, for 300 s from the
+//     first failure ([chttpd_auth_lockout] threshold and max_lifetime).
+type couchdb struct {
+	env     *env
+	profile Profile
+	users   *userStore
+	// secret signs AuthSession cookies, together with the user's salt.
+	secret []byte
+	// ttl is the session lifetime in whole seconds.
+	ttl int64
+	// requireValidUser is [chttpd] require_valid_user.
+	requireValidUser bool
+	lockout          *couchLockout
+	// revoked holds logged-out cookies (documented profile only; nil in
+	// couchdb-3.5, whose logout does not revoke).
+	revoked *couchRevocations
+	dbs     map[string]*couchDatabase
+	uuid    string
+	started int64
+
+	// The accounts and database the states are built around.
+	admin, other User
+	database     string
+}
+
+// Values the fake shows as its identity, copied from CouchDB 3.5.0.
+const (
+	couchServerHeader = "CouchDB/3.5.0 (Erlang OTP/25)"
+	couchVersion      = "3.5.0"
+	couchGitSHA       = "11f0d36"
+)
+
+var couchDefaultUsers = []User{
+	{Name: "admin", Password: "secret", Roles: []string{"_admin"}},
+	{Name: "alice", Password: "alicepw", Roles: []string{"reader"}},
+}
+
+func couchDefaultDatabases() []Database {
+	return []Database{
+		{Name: "authtest"},
+		{Name: "db", Public: true, Docs: map[string]string{"document": `{"hello":"world"}`}},
+	}
+}
+
+func newCouchDB(e *env) (flavor, error) {
+	o := e.opts
+	users := o.Users
+	if len(users) == 0 {
+		users = couchDefaultUsers
+	}
+	dbs := o.Databases
+	if len(dbs) == 0 {
+		dbs = couchDefaultDatabases()
+	}
+	ttl := o.SessionTTL
+	if ttl == 0 {
+		ttl = 24 * time.Hour // the document: "remains active for twenty-four hours"
+		if o.Profile == ProfileCouchDB35 {
+			ttl = 600 * time.Second // [chttpd_auth] timeout
+		}
+	}
+	if ttl < 0 {
+		return nil, fmt.Errorf("fakeserver: SessionTTL must not be negative, got %v", ttl)
+	}
+	secret := o.CookieSecret
+	if len(secret) == 0 {
+		secret = make([]byte, 32)
+		_, _ = rand.Read(secret)
+	}
+	max, lock := o.MaxFailedLogins, o.LockDuration
+	if max == 0 {
+		max = 5 // [chttpd_auth_lockout] threshold
+	}
+	if lock <= 0 {
+		lock = 300 * time.Second // [chttpd_auth_lockout] max_lifetime
+	}
+	uuid := make([]byte, 16)
+	_, _ = rand.Read(uuid)
+	c := &couchdb{
+		env:              e,
+		profile:          o.Profile,
+		users:            newUserStore(users),
+		secret:           secret,
+		ttl:              max64(int64(ttl/time.Second), 1),
+		requireValidUser: o.RequireValidUser,
+		lockout:          newCouchLockout(max, lock),
+		uuid:             hex.EncodeToString(uuid),
+		started:          e.now().Unix(),
+	}
+	if o.Profile == ProfileDocumented {
+		c.revoked = newCouchRevocations()
+	}
+	var err error
+	if c.dbs, err = buildCouchDatabases(dbs); err != nil {
+		return nil, err
+	}
+	c.admin, c.other = users[0], User{}
+	for _, u := range users {
+		if slices.Contains(u.Roles, "_admin") {
+			c.admin = u
+			break
+		}
+	}
+	for _, u := range users {
+		if !slices.Contains(u.Roles, "_admin") {
+			c.other = u
+			break
+		}
+	}
+	c.database = dbs[0].Name
+	for _, d := range dbs {
+		if !d.Public {
+			c.database = d.Name
+			break
+		}
+	}
+	return c, nil
+}
+
+func max64(a, b int64) int64 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+func (c *couchdb) states() []string {
+	return []string{"user-exists", "logged-in", "require-valid-user"}
+}
+
+// enterState runs on a freshly built flavor, before it serves requests.
+func (c *couchdb) enterState(name string) (map[string]string, error) {
+	vars := map[string]string{
+		"User":     c.admin.Name,
+		"Password": c.admin.Password,
+		"Database": c.database,
+	}
+	if c.other.Name != "" {
+		vars["OtherUser"], vars["OtherPassword"] = c.other.Name, c.other.Password
+	}
+	switch name {
+	case "user-exists":
+	case "logged-in":
+		acct, ok := c.users.lookup(c.admin.Name)
+		if !ok {
+			return nil, fmt.Errorf("fakeserver: state logged-in: user %q is missing", c.admin.Name)
+		}
+		vars["Cookie"] = c.mintCookie(acct, c.env.now())
+	case "require-valid-user":
+		c.requireValidUser = true
+	default:
+		return nil, unknownState(name, c.states())
+	}
+	return vars, nil
+}
+
+// couchError is CouchDB's error body, in its key order.
+type couchError struct {
+	Error  string `json:"error"`
+	Reason string `json:"reason"`
+}
+
+// writeJSON is send_json: compact JSON and a newline, the headers every
+// CouchDB reply carries, and no body for HEAD.
+func (c *couchdb) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // only our own types and already-valid JSON are encoded
+	h := w.Header()
+	h.Set("Cache-Control", "must-revalidate")
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h.Set("Server", couchServerHeader)
+	w.WriteHeader(status)
+	if r == nil || r.Method != http.MethodHead {
+		_, _ = w.Write(buf.Bytes())
+	}
+}
+
+// writeProblem is send_error with chttpd's error_headers: a 401
+// "unauthorized" gets WWW-Authenticate when the client asks for it
+// (X-CouchDB-WWW-Authenticate) or require_valid_user is on, and otherwise a
+// browser (Accept without application/json but with text/html) is
+// redirected to the login page, keeping the JSON body (transcript case 31).
+func (c *couchdb) writeProblem(w http.ResponseWriter, r *http.Request, p problem) {
+	status := p.status
+	couch := p.couch
+	if couch == "" {
+		couch = "bad_request"
+	}
+	if r != nil && status == http.StatusUnauthorized && couch == "unauthorized" {
+		switch {
+		case r.Header.Get("X-CouchDB-WWW-Authenticate") != "":
+			w.Header().Set("WWW-Authenticate", r.Header.Get("X-CouchDB-WWW-Authenticate"))
+		case c.requireValidUser:
+			w.Header().Set("WWW-Authenticate", `Basic realm="server"`)
+		case !acceptsMediaType(r.Header.Get("Accept"), "application/json") && acceptsMediaType(r.Header.Get("Accept"), "text/html"):
+			status = http.StatusFound
+			w.Header().Set("Location", couchAbsoluteURL(r, "/_utils/session.html?return="+couchURLEncode(r.URL.Path)+"&reason="+couchURLEncode(p.msg)))
+		}
+	}
+	c.writeJSON(w, r, status, couchError{Error: couch, Reason: p.msg})
+}
+
+func (c *couchdb) fail(w http.ResponseWriter, r *http.Request, status int, couch, reason string) {
+	c.writeProblem(w, r, problem{status: status, couch: couch, msg: reason})
+}
+
+// methodNotAllowed is send_method_not_allowed.
+func (c *couchdb) methodNotAllowed(w http.ResponseWriter, r *http.Request, allowed string) {
+	w.Header().Set("Allow", allowed)
+	c.fail(w, r, http.StatusMethodNotAllowed, "method_not_allowed", "Only "+allowed+" allowed")
+}
+
+func (c *couchdb) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	parts, ok := couchPathParts(r)
+	if !ok {
+		c.fail(w, r, http.StatusBadRequest, "bad_request", "invalid_url_encoding")
+		return
+	}
+	ctx, p := c.authenticate(r, parts)
+	if p != nil {
+		c.writeProblem(w, r, *p)
+		return
+	}
+	if ctx.refresh {
+		// cookie_auth_header: a fresh cookie once 10% of the lifetime has
+		// passed. Handlers that set their own AuthSession cookie (login,
+		// logout) replace this one with Header().Set.
+		w.Header().Add("Set-Cookie", c.sessionSetCookie(r, c.mintCookie(ctx.acct, c.env.now()), c.env.now()))
+	}
+	c.route(w, r, parts, ctx)
+}
+
+// couchPathParts splits the path as chttpd does: empty segments dropped,
+// each segment percent-decoded.
+func couchPathParts(r *http.Request) ([]string, bool) {
+	var parts []string
+	for _, seg := range strings.Split(r.URL.EscapedPath(), "/") {
+		if seg == "" {
+			continue
+		}
+		s, err := url.PathUnescape(seg)
+		if err != nil {
+			return nil, false
+		}
+		parts = append(parts, s)
+	}
+	return parts, true
+}
+
+func (c *couchdb) route(w http.ResponseWriter, r *http.Request, parts []string, ctx couchUserCtx) {
+	if len(parts) == 0 {
+		c.serveWelcome(w, r)
+		return
+	}
+	switch parts[0] {
+	case "_up":
+		c.serveUp(w, r, parts)
+	case "_session":
+		c.serveSession(w, r, parts, ctx)
+	case "_all_dbs":
+		c.serveAllDBs(w, r, parts, ctx)
+	default:
+		c.serveDatabase(w, r, parts, ctx)
+	}
+}
+
+type couchVendor struct {
+	Name string `json:"name"`
+}
+
+type couchWelcome struct {
+	CouchDB  string      `json:"couchdb"`
+	Version  string      `json:"version"`
+	GitSHA   string      `json:"git_sha"`
+	UUID     string      `json:"uuid"`
+	Features []string    `json:"features"`
+	Vendor   couchVendor `json:"vendor"`
+}
+
+// serveWelcome is GET / (transcript case 1).
+func (c *couchdb) serveWelcome(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		c.methodNotAllowed(w, r, "GET,HEAD")
+		return
+	}
+	c.writeJSON(w, r, http.StatusOK, couchWelcome{
+		CouchDB: "Welcome", Version: couchVersion, GitSHA: couchGitSHA, UUID: c.uuid,
+		Features: []string{"quickjs", "access-ready", "partitioned", "pluggable-storage-engines", "reshard", "scheduler"},
+		Vendor:   couchVendor{Name: "The Apache Software Foundation"},
+	})
+}
+
+type couchUp struct {
+	Status string   `json:"status"`
+	Seeds  struct{} `json:"seeds"`
+}
+
+// serveUp is GET /_up (transcript case 2).
+func (c *couchdb) serveUp(w http.ResponseWriter, r *http.Request, parts []string) {
+	if len(parts) > 1 {
+		c.fail(w, r, http.StatusNotFound, "not_found", "missing")
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		c.methodNotAllowed(w, r, "GET,HEAD")
+		return
+	}
+	c.writeJSON(w, r, http.StatusOK, couchUp{Status: "ok"})
+}
+
+// couchAbsoluteURL is couch_httpd:absolute_uri: the request's scheme and
+// host (X-Forwarded-Host and X-Forwarded-Proto honoured) plus path.
+func couchAbsoluteURL(r *http.Request, path string) string {
+	return neo4jBaseURL(r) + path // the same rules as Neo4j's base URL
+}
+
+// couchURLEncode is couch_util:url_encode: letters, digits and "_.-:" kept,
+// everything else %XX in upper case.
+func couchURLEncode(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case ch >= 'a' && ch <= 'z', ch >= 'A' && ch <= 'Z', ch >= '0' && ch <= '9',
+			ch == '_', ch == '.', ch == '-', ch == ':':
+			b.WriteByte(ch)
+		default:
+			fmt.Fprintf(&b, "%%%02X", ch)
+		}
+	}
+	return b.String()
+}
+
+// acceptsMediaType is mochiweb's accepts_content_type: an absent Accept
+// header accepts everything; otherwise the type, its "main/*" or "*/*" must
+// be listed with q > 0 and neither the type nor "main/*" refused with q=0.
+func acceptsMediaType(accept, mediaType string) bool {
+	if strings.TrimSpace(accept) == "" {
+		return true
+	}
+	mainType, _, _ := strings.Cut(mediaType, "/")
+	super := mainType + "/*"
+	accepted := false
+	for _, item := range strings.Split(accept, ",") {
+		fields := strings.Split(item, ";")
+		t := strings.ToLower(strings.TrimSpace(fields[0]))
+		q := 1.0
+		for _, param := range fields[1:] {
+			k, v, _ := strings.Cut(param, "=")
+			if strings.TrimSpace(k) == "q" {
+				f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				if err != nil {
+					return false // mochiweb: invalid_qvalue_string
+				}
+				q = f
+			}
+		}
+		if q <= 0 {
+			if t == mediaType || t == super {
+				return false
+			}
+			continue
+		}
+		if t == "*/*" || t == mediaType || t == super {
+			accepted = true
+		}
+	}
+	return accepted
+}
