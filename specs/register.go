@@ -45,16 +45,51 @@ func Register(t Target) bool {
 			g.It("loads its fixtures", func() { g.Fail(err.Error()) })
 			return
 		}
-		for _, fx := range runOrder(all, t) {
-			registerFixture(t, fx)
-		}
+		registerPhases(t, runOrder(all, t))
 	})
 	return true
 }
 
-// runOrder keeps the flavor's fixtures that t selects, those needing the
-// default password first: a live target leaves that state for good once its
-// password is changed.
+// phases group fixtures into containers whose names sort in run order:
+// Ginkgo orders specs registered from one code location by their text.
+var phases = []string{
+	"phase 1: while the password is the default",
+	"phase 2: changing the default password",
+	"phase 3: the documented behaviour",
+}
+
+func registerPhases(t Target, ordered []fixtures.Fixture) {
+	for p, title := range phases {
+		var in []fixtures.Fixture
+		for _, fx := range ordered {
+			if phaseOf(fx) == p {
+				in = append(in, fx)
+			}
+		}
+		if len(in) == 0 {
+			continue
+		}
+		g.Describe(title, func() {
+			for _, fx := range in {
+				registerFixture(t, fx)
+			}
+		})
+	}
+}
+
+func phaseOf(fx fixtures.Fixture) int {
+	switch {
+	case fx.State == "default-password" && !fx.Destructive:
+		return 0
+	case fx.State == "default-password":
+		return 1
+	}
+	return 2
+}
+
+// runOrder keeps the flavor's fixtures that t selects. Those needing the
+// default password run first (see phases): a live target leaves that state
+// for good once its password is changed.
 func runOrder(all []fixtures.Fixture, t Target) []fixtures.Fixture {
 	var out []fixtures.Fixture
 	for _, fx := range all {
@@ -62,16 +97,6 @@ func runOrder(all []fixtures.Fixture, t Target) []fixtures.Fixture {
 			out = append(out, fx)
 		}
 	}
-	rank := func(fx fixtures.Fixture) int {
-		switch {
-		case fx.State == "default-password" && !fx.Destructive:
-			return 0
-		case fx.State == "default-password":
-			return 1
-		}
-		return 2
-	}
-	slices.SortStableFunc(out, func(a, b fixtures.Fixture) int { return rank(a) - rank(b) })
 	return out
 }
 
@@ -114,7 +139,7 @@ func stepTitle(i int, st fixtures.Step, section string) string {
 	if len(st.Response.StatusIn) > 0 {
 		want = fmt.Sprint(st.Response.StatusIn)
 	}
-	title := fmt.Sprintf("step %d: %s %s -> %s", i+1, st.Request.Method, st.Request.Path, want)
+	title := fmt.Sprintf("step %02d: %s %s -> %s", i+1, st.Request.Method, st.Request.Path, want)
 	if st.Name != "" {
 		title += " (" + st.Name + ")"
 	}

@@ -1,0 +1,260 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/authconform/authconform/fakeserver"
+)
+
+// The CLI runs Ginkgo, which runs once per process, so each test runs the
+// CLI in a child process: this test binary, told by AUTHCONFORM_CLI_ARGS to
+// act as the command.
+func TestMain(m *testing.M) {
+	if args, ok := os.LookupEnv("AUTHCONFORM_CLI_ARGS"); ok {
+		os.Exit(execute(strings.Split(args, "\x1f")))
+	}
+	os.Exit(m.Run())
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func cli(t *testing.T, args ...string) result {
+	t.Helper()
+	cmd := command(args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{code, out.String(), errb.String()}
+}
+
+func command(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "AUTHCONFORM_CLI_ARGS="+strings.Join(args, "\x1f"), "NO_COLOR=1")
+	return cmd
+}
+
+var countLine = regexp.MustCompile(`(?m)^(\d+) passed, (\d+) failed, (\d+) skipped$`)
+
+func counts(t *testing.T, out string) (passed, failed, skipped string) {
+	t.Helper()
+	m := countLine.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no count line in output:\n%s", out)
+	}
+	return m[1], m[2], m[3]
+}
+
+func closedPort(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+func TestUsageErrorsExitTwoWithOneLine(t *testing.T) {
+	t.Parallel()
+	neo, err := fakeserver.Start(fakeserver.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer neo.Close()
+	cases := map[string][]string{
+		"unknown flag":          {"run", "--no-such-flag"},
+		"unknown flavor":        {"run", "--flavor", "mysql"},
+		"target without flavor": {"run", "--target", "http://127.0.0.1:1"},
+		"not a URL":             {"run", "--flavor", "couchdb", "--target", "localhost:5984"},
+		"unreachable target":    {"run", "--flavor", "neo4j-3.3", "--target", "http://" + closedPort(t)},
+		"wrong flavor":          {"run", "--flavor", "couchdb", "--target", neo.URL},
+		"unknown profile":       {"run", "--profile", "neo4j-9"},
+		"bad serve user":        {"serve", "--user", "nocolon"},
+		"bad serve flavor":      {"serve", "--flavor", "mysql", "--addr", "127.0.0.1:0"},
+		"unknown command":       {"frobnicate"},
+		"bad expectation file":  {"run", "--flavor", "neo4j-3.3", "--expect", "/nonexistent.yaml"},
+	}
+	for name, args := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			r := cli(t, args...)
+			if r.code != 2 {
+				t.Errorf("exit %d, want 2; stderr %q", r.code, r.stderr)
+			}
+			if lines := strings.Count(strings.TrimSpace(r.stderr), "\n"); lines != 0 || !strings.HasPrefix(r.stderr, "authconform: ") {
+				t.Errorf("want one line starting with 'authconform: ', got %q", r.stderr)
+			}
+		})
+	}
+}
+
+func TestFixturesListsEveryFlavorsFixtures(t *testing.T) {
+	t.Parallel()
+	r := cli(t, "fixtures", "--flavor", "neo4j-3.3")
+	if r.code != 0 || !strings.Contains(r.stdout, "neo4j-3.3/change-password") || !strings.Contains(r.stdout, "5.2.2.3. Changing the user password") {
+		t.Fatalf("exit %d, output:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestRunAgainstEmbeddedFake(t *testing.T) {
+	t.Parallel()
+	r := cli(t, "run", "--flavor", "neo4j-3.3")
+	passed, failed, skipped := counts(t, r.stdout)
+	if r.code != 0 || failed != "0" || skipped != "0" || passed == "0" {
+		t.Fatalf("exit %d, %s passed %s failed %s skipped:\n%s", r.code, passed, failed, skipped, r.stdout)
+	}
+}
+
+// TestBrokenTargetFailsOnExactlyTheBrokenRule runs the suite against a
+// Neo4j 3.3 fake that drops WWW-Authenticate from its 401s: the fixtures
+// that check that header, and only they, must fail.
+func TestBrokenTargetFailsOnExactlyTheBrokenRule(t *testing.T) {
+	t.Parallel()
+	fake, err := fakeserver.New(fakeserver.Options{ControlPlane: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fake.ServeHTTP(dropHeader{ResponseWriter: w, name: "WWW-Authenticate"}, r)
+	}))
+	defer broken.Close()
+	report := t.TempDir() + "/report.json"
+	r := cli(t, "run", "--flavor", "neo4j-3.3", "--target", broken.URL, "--control", "--allow-destructive", "--json-report", report)
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	data, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s struct{ Results []struct{ ID, Outcome string } }
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	var failedIDs []string
+	for _, res := range s.Results {
+		if res.Outcome != "passed" {
+			failedIDs = append(failedIDs, res.ID+"="+res.Outcome)
+		}
+	}
+	want := []string{"neo4j-3.3/browser-auth-header=failed", "neo4j-3.3/incorrect-authentication=failed", "neo4j-3.3/missing-authorization=failed", "neo4j-3.3/unknown-user=failed"}
+	slices.Sort(failedIDs)
+	if !slices.Equal(failedIDs, want) {
+		t.Errorf("not passed: %v\nwant exactly %v", failedIDs, want)
+	}
+}
+
+// dropHeader removes one header from every answer.
+type dropHeader struct {
+	http.ResponseWriter
+	name string
+}
+
+func (d dropHeader) WriteHeader(code int) {
+	d.Header().Del(d.name)
+	d.ResponseWriter.WriteHeader(code)
+}
+
+func (d dropHeader) Write(b []byte) (int, error) {
+	d.Header().Del(d.name)
+	return d.ResponseWriter.Write(b)
+}
+
+// TestServeThenRunOverTheWire starts `serve` as its own process, runs the
+// suite against it as against a live server (states reached through the API
+// only, destructive fixtures allowed), checks the password was restored,
+// and stops the server with SIGINT.
+func TestServeThenRunOverTheWire(t *testing.T) {
+	t.Parallel()
+	serve := command("serve", "--flavor", "neo4j-3.3", "--addr", "127.0.0.1:0")
+	stdout, err := serve.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	serve.Stderr = &logs
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer serve.Process.Kill()
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() {
+		t.Fatal("serve printed nothing")
+	}
+	url := regexp.MustCompile(`http://\S+`).FindString(lines.Text())
+	if url == "" {
+		t.Fatalf("no URL in %q", lines.Text())
+	}
+
+	r := cli(t, "run", "--flavor", "neo4j-3.3", "--target", url, "--user", "neo4j", "--password", "neo4j", "--allow-destructive", "--timeout", "5s")
+	passed, failed, _ := counts(t, r.stdout)
+	if r.code != 0 || failed != "0" {
+		t.Fatalf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, id := range []string{"required-password-change", "change-password", "authenticate", "incorrect-authentication"} {
+		if !regexp.MustCompile(`passed\s+neo4j-3.3/` + id + `\s`).MatchString(r.stdout) {
+			t.Errorf("%s did not pass over the wire:\n%s", id, r.stdout)
+		}
+	}
+	if !regexp.MustCompile(`skipped\s+neo4j-3.3/rate-limit\s`).MatchString(r.stdout) {
+		t.Errorf("the lockout fixture was not skipped against a live target:\n%s", r.stdout)
+	}
+	t.Logf("over the wire: %s passed", passed)
+
+	req, _ := http.NewRequest(http.MethodGet, url+"/user/neo4j", nil)
+	req.SetBasicAuth("neo4j", "neo4j")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("after the run neo4j/neo4j gets %d: the password was not restored", resp.StatusCode)
+	}
+
+	if err := serve.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- serve.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve exited with %v after SIGINT", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop after SIGINT")
+	}
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var entry map[string]any
+		if err := json.Unmarshal([]byte(line), &entry); err != nil || entry["status"] == nil {
+			t.Errorf("log line is not a JSON request record: %q", line)
+			break
+		}
+	}
+	if strings.Contains(logs.String(), "Basic ") || regexp.MustCompile(`authconform-[0-9a-f]{12}`).MatchString(logs.String()) {
+		t.Error("the request log contains credentials")
+	}
+}
