@@ -149,7 +149,9 @@ func TestBrokenTargetFailsOnExactlyTheBrokenRule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var s struct{ Results []struct{ ID, Outcome string } }
+	var s struct {
+		Results []struct{ ID, Outcome string }
+	}
 	if err := json.Unmarshal(data, &s); err != nil {
 		t.Fatal(err)
 	}
