@@ -21,7 +21,7 @@ lint:
 
 ## bench: benchmarks of the fake and of the suite (figures in README)
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) ./fakeserver ./specs
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) ./fakeserver ./cmd/authconform
 
 ## cover: coverage profile and per-function summary
 cover:

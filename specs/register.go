@@ -23,6 +23,8 @@ const (
 	entryError    = "authconform-error"
 	entryExchange = "authconform-exchange"
 	entryFixture  = "authconform-fixture"
+	entryTarget   = "authconform-target"
+	entryStatus   = "authconform-status"
 )
 
 // Register adds the specs of every fixture of t.Flavor (every flavor when
@@ -36,11 +38,7 @@ func Register(t Target) bool {
 	if err == nil && t.Flavor != "" && !slices.Contains(fixtures.Flavors, t.Flavor) {
 		err = fmt.Errorf("specs: unknown flavor %q (want one of %v)", t.Flavor, fixtures.Flavors)
 	}
-	name := t.Name
-	if name == "" {
-		name = t.BaseURL
-	}
-	g.Describe(name, func() {
+	g.Describe(t.name(), func() {
 		if err != nil {
 			g.It("loads its fixtures", func() { g.Fail(err.Error()) })
 			return
@@ -120,13 +118,17 @@ func labelsOf(fx fixtures.Fixture) g.Labels {
 func registerFixture(t Target, fx fixtures.Fixture) {
 	g.Describe(fx.ID, labelsOf(fx), g.Ordered, func() {
 		run := &fixtureRun{target: t, fx: fx}
-		g.BeforeAll(func(ctx context.Context) {
+		tag := func() {
 			g.AddReportEntry(entryFixture, fx.ID, g.ReportEntryVisibilityNever)
+			g.AddReportEntry(entryTarget, t.name(), g.ReportEntryVisibilityNever)
+		}
+		g.BeforeAll(func(ctx context.Context) {
+			tag()
 			run.prepare(ctx)
 		})
 		for i, st := range fx.Steps {
 			g.It(stepTitle(i, st, fx.Source.Section), func(ctx context.Context) {
-				g.AddReportEntry(entryFixture, fx.ID, g.ReportEntryVisibilityNever)
+				tag()
 				run.step(ctx, i, st)
 			})
 		}

@@ -96,6 +96,13 @@ func (r *fixtureRun) exchange(ctx context.Context, st fixtures.Step, quiet bool)
 	}
 
 	want := st.Response
+	wantStatus := fmt.Sprint(want.Status)
+	if len(want.StatusIn) > 0 {
+		wantStatus = fmt.Sprint(want.StatusIn)
+	}
+	if !quiet {
+		g.AddReportEntry(entryStatus, fmt.Sprintf("%s %s: want %s, got %d", rq.Method, rq.Path, wantStatus, raw.StatusCode), g.ReportEntryVisibilityNever)
+	}
 	if len(want.StatusIn) > 0 {
 		if !slices.Contains(want.StatusIn, raw.StatusCode) {
 			c.Errorf("status: want one of %v, got %d", want.StatusIn, raw.StatusCode)

@@ -34,6 +34,8 @@ func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil 
 
 // Result is one fixture's outcome with its reasons.
 type Result struct {
+	// Target names the server the fixture ran against.
+	Target   string   `json:"target"`
 	ID       string   `json:"id"`
 	Flavor   string   `json:"flavor"`
 	Section  string   `json:"section"`
@@ -41,6 +43,10 @@ type Result struct {
 	Outcome  Outcome  `json:"outcome"`
 	Reason   string   `json:"reason,omitempty"`
 	Warnings []string `json:"warnings,omitempty"`
+	// Steps say, per request, which status was expected and which came.
+	Steps []string `json:"steps,omitempty"`
+	// Errata are the document's mistakes this fixture exposes.
+	Errata []string `json:"errata,omitempty"`
 	// Exchanges are the redacted requests and responses.
 	Exchanges []string `json:"exchanges,omitempty"`
 }
@@ -68,21 +74,28 @@ func Summarize(report types.Report) Summary {
 		known[fx.ID] = fx
 	}
 	for _, sr := range report.SpecReports {
-		id := ""
+		id, target := "", ""
 		for _, e := range sr.ReportEntries {
-			if e.Name == entryFixture {
+			switch e.Name {
+			case entryFixture:
 				id = e.StringRepresentation()
+			case entryTarget:
+				target = e.StringRepresentation()
 			}
 		}
 		fx, ok := known[id]
 		if !ok {
 			continue
 		}
-		res := byID[id]
+		key := target + "\x00" + id
+		res := byID[key]
 		if res == nil {
-			res = &Result{ID: id, Flavor: fx.Flavor, Section: fx.Source.Section, Kind: string(fx.Kind), Outcome: Disabled}
-			byID[id] = res
-			order = append(order, id)
+			res = &Result{Target: target, ID: id, Flavor: fx.Flavor, Section: fx.Source.Section, Kind: string(fx.Kind), Outcome: Disabled}
+			for _, e := range fx.Errata {
+				res.Errata = append(res.Errata, e.ID)
+			}
+			byID[key] = res
+			order = append(order, key)
 		}
 		outcome, reason := specOutcome(sr)
 		if outcome > res.Outcome || (outcome == res.Outcome && res.Reason == "") {
@@ -94,17 +107,20 @@ func Summarize(report types.Report) Summary {
 				res.Warnings = append(res.Warnings, e.StringRepresentation())
 			case entryExchange:
 				res.Exchanges = append(res.Exchanges, e.StringRepresentation())
+			case entryStatus:
+				res.Steps = append(res.Steps, e.StringRepresentation())
 			}
 		}
 	}
 	var s Summary
 	seenErrata := map[string]bool{}
-	for _, id := range order {
-		s.Results = append(s.Results, *byID[id])
-		for _, e := range known[id].Errata {
+	for _, key := range order {
+		r := byID[key]
+		s.Results = append(s.Results, *r)
+		for _, e := range known[r.ID].Errata {
 			if !seenErrata[e.ID] {
 				seenErrata[e.ID] = true
-				s.Errata = append(s.Errata, Erratum{Fixture: id, Erratum: e})
+				s.Errata = append(s.Errata, Erratum{Fixture: r.ID, Erratum: e})
 			}
 		}
 	}
@@ -152,11 +168,11 @@ func (s Summary) Failed() bool { return s.Count(Failed)+s.Count(Error) > 0 }
 // Print writes the human summary: one line per fixture grouped by flavor,
 // the warnings, the document errata, and the closing count line.
 func (s Summary) Print(w io.Writer) {
-	flavor := ""
+	target := "\x00"
 	for _, r := range s.Results {
-		if r.Flavor != flavor {
-			flavor = r.Flavor
-			fmt.Fprintf(w, "\n%s (%s)\n", flavor, fixtures.Docs[flavor])
+		if r.Target != target {
+			target = r.Target
+			fmt.Fprintf(w, "\n%s, %s (%s)\n", r.Flavor, r.Target, fixtures.Docs[r.Flavor])
 		}
 		fmt.Fprintf(w, "  %-15s %-48s %s\n", r.Outcome, r.ID, r.Section)
 		if r.Reason != "" && r.Outcome != Passed {
@@ -186,12 +202,13 @@ func (s Summary) Print(w io.Writer) {
 }
 
 // Apply turns failures that exp expects into known deviations, and fails
-// expectations that no longer happen (stale), so the file stays true.
-func (s Summary) Apply(exp fixtures.Expectations) Summary {
+// expectations that no longer happen (stale), so the file stays true. It
+// applies to the results of the named target, or to all when target is "".
+func (s Summary) Apply(exp fixtures.Expectations, target string) Summary {
 	for i := range s.Results {
 		r := &s.Results[i]
 		x, ok := exp.Entries[r.ID]
-		if !ok {
+		if !ok || (target != "" && r.Target != target) {
 			continue
 		}
 		switch r.Outcome {

@@ -32,6 +32,13 @@ type Target struct {
 	Include func(id string) bool
 }
 
+func (t Target) name() string {
+	if t.Name != "" {
+		return t.Name
+	}
+	return t.BaseURL
+}
+
 // StateProvider puts a target into the state a fixture needs.
 type StateProvider interface {
 	// Enter reaches state and returns the template variables for it

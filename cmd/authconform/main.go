@@ -40,7 +40,7 @@ func execute(args []string) int {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(), newServeCmd(), newFixturesCmd())
+	root.AddCommand(newRunCmd(), newServeCmd(), newFixturesCmd(), newMatrixCmd())
 	root.SetArgs(args)
 	err := root.Execute()
 	var ue usageError
@@ -48,6 +48,9 @@ func execute(args []string) int {
 	case err == nil:
 		return 0
 	case errors.Is(err, errFailed):
+		if err != errFailed {
+			fmt.Fprintf(os.Stderr, "authconform: %v\n", err)
+		}
 		return 1
 	case errors.As(err, &ue):
 		fmt.Fprintf(os.Stderr, "authconform: %v\n", err)

@@ -34,6 +34,7 @@ type runFlags struct {
 	jsonReport       string
 	verbose          bool
 	expect           string
+	markdownReport   string
 }
 
 func newRunCmd() *cobra.Command {
@@ -56,7 +57,7 @@ changed; fixtures that lock an account never run against a live server.`,
 	fl.StringSliceVar(&f.flavors, "flavor", nil, "flavors to run (repeatable or comma-separated): "+strings.Join(fixtures.Flavors, ", "))
 	fl.StringVar(&f.profile, "profile", "documented", "profile of the embedded fakes: documented, neo4j-3.3.9, neo4j-5 or couchdb-3.5")
 	fl.StringVar(&f.target, "target", "", "base URL of the server to check, such as http://127.0.0.1:7474")
-	fl.BoolVar(&f.control, "control", false, "the --target is `authconform serve --control`: reach every state through its control plane")
+	fl.BoolVar(&f.control, "control", false, "the --target is 'authconform serve --control': reach every state through its control plane")
 	fl.StringVar(&f.creds.User, "user", "", "user name on the target")
 	fl.StringVar(&f.creds.Password, "password", "", "that user's password")
 	fl.StringVar(&f.creds.Token, "token", "", "a bearer token on the target (neo4j-query)")
@@ -68,6 +69,7 @@ changed; fixtures that lock an account never run against a live server.`,
 	fl.StringVar(&f.labelFilter, "label-filter", "", "Ginkgo label filter, such as 'documented && !destructive'")
 	fl.StringVar(&f.junitReport, "junit-report", "", "write a JUnit XML report to this file")
 	fl.StringVar(&f.jsonReport, "json-report", "", "write a JSON report (one object per fixture, credentials masked) to this file")
+	fl.StringVar(&f.markdownReport, "markdown-report", "", "write a Markdown compliance report (one row per fixture) to this file")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "show every spec and exchange")
 	fl.StringVar(&f.expect, "expect", "", "expectation file (YAML: fixture id -> reason, evidence) of the target's known deviations; embedded fakes use their profile's file")
 	return cmd
@@ -175,7 +177,8 @@ func probe(client *http.Client, base, flavor string) error {
 	return nil
 }
 
-// failRecorder is the Ginkgo testing.T stand-in of a plain binary.
+// failRecorder is the Ginkgo testing.T stand-in of a plain binary; the
+// summary, not this flag, decides the exit status.
 type failRecorder struct{ failed bool }
 
 func (r *failRecorder) Fail() { r.failed = true }
@@ -190,6 +193,17 @@ func run(cmd *cobra.Command, f runFlags) error {
 		return err
 	}
 	defer cleanup()
+	summary := runSuite(ts, f)
+	for _, e := range exp {
+		summary = summary.Apply(e, "")
+	}
+	summary.Print(cmd.OutOrStdout())
+	return finish(summary, f)
+}
+
+// runSuite registers the targets and runs Ginkgo once (it runs once per
+// process), returning the per-fixture summary.
+func runSuite(ts []specs.Target, f runFlags) specs.Summary {
 	for _, t := range ts {
 		specs.Register(t)
 	}
@@ -203,20 +217,29 @@ func run(cmd *cobra.Command, f runFlags) error {
 	reporterConfig.Verbose = f.verbose
 	reporterConfig.Succinct = !f.verbose
 	reporterConfig.NoColor = os.Getenv("NO_COLOR") != "" || os.Getenv("CI") != ""
-	rec := &failRecorder{}
-	g.RunSpecs(rec, "authconform", suiteConfig, reporterConfig)
-	for _, e := range exp {
-		summary = summary.Apply(e)
-	}
-	out := cmd.OutOrStdout()
-	summary.Print(out)
+	g.RunSpecs(&failRecorder{}, "authconform", suiteConfig, reporterConfig)
+	return summary
+}
+
+// finish writes the report files and turns the outcome into an exit status.
+func finish(summary specs.Summary, f runFlags) error {
 	if f.jsonReport != "" {
 		data, _ := json.MarshalIndent(summary, "", "  ")
 		if err := os.WriteFile(f.jsonReport, data, 0o644); err != nil {
 			return usagef("writing --json-report: %v", err)
 		}
 	}
-	if summary.Failed() || rec.failed && len(summary.Results) == 0 {
+	if f.markdownReport != "" {
+		var b strings.Builder
+		summary.Markdown(&b)
+		if err := os.WriteFile(f.markdownReport, []byte(b.String()), 0o644); err != nil {
+			return usagef("writing --markdown-report: %v", err)
+		}
+	}
+	if len(summary.Results) == 0 {
+		return fmt.Errorf("%w: no fixture ran (check --label-filter)", errFailed)
+	}
+	if summary.Failed() {
 		return errFailed
 	}
 	return nil
