@@ -28,14 +28,15 @@ type Credentials struct {
 // Live reaches states on a real server from what the user told us about it,
 // probing it where that is needed. It never moves the clock and never locks
 // accounts; client may be nil.
-func Live(flavor, baseURL string, c Credentials, client *http.Client) StateProvider {
+func Live(flavor, baseURL string, c Credentials, client *http.Client) *LiveStates {
 	if client == nil {
 		client = &http.Client{Timeout: 10 * time.Second}
 	}
-	return &live{flavor: flavor, base: strings.TrimSuffix(baseURL, "/"), creds: c, client: client}
+	return &LiveStates{flavor: flavor, base: strings.TrimSuffix(baseURL, "/"), creds: c, client: client}
 }
 
-type live struct {
+// LiveStates is the StateProvider of a real server (see Live).
+type LiveStates struct {
 	flavor string
 	base   string
 	creds  Credentials
@@ -46,13 +47,13 @@ func unreachable(format string, args ...any) error {
 	return errors.Join(ErrUnreachable, fmt.Errorf(format, args...))
 }
 
-func (l *live) Advance(context.Context, time.Duration) error {
+func (l *LiveStates) Advance(context.Context, time.Duration) error {
 	return unreachable("a live server's clock cannot be moved")
 }
 
-func (l *live) LockoutSafe() bool { return false }
+func (l *LiveStates) LockoutSafe() bool { return false }
 
-func (l *live) Enter(ctx context.Context, state string) (fixtures.Vars, error) {
+func (l *LiveStates) Enter(ctx context.Context, state string) (fixtures.Vars, error) {
 	c := l.creds
 	vars := fixtures.Vars{"User": c.User, "Password": c.Password, "Token": c.Token,
 		"OtherUser": c.OtherUser, "OtherPassword": c.OtherPassword}
@@ -71,6 +72,16 @@ func (l *live) Enter(ctx context.Context, state string) (fixtures.Vars, error) {
 	switch l.flavor {
 	case "neo4j-3.3":
 		return l.enterNeo4j33(ctx, state, vars)
+	case "neo4j-query":
+		vars["Database"] = "neo4j"
+		if state != "password-changed" {
+			return nil, unreachable("state %s cannot be reached on a live Neo4j 5 server", state)
+		}
+		// A successful login resets Neo4j's failure count before each fixture.
+		if err := l.CheckCredentials(ctx); err != nil {
+			return nil, err
+		}
+		return vars, nil
 	case "couchdb":
 		switch state {
 		case "user-exists":
@@ -90,7 +101,7 @@ func (l *live) Enter(ctx context.Context, state string) (fixtures.Vars, error) {
 
 // enterNeo4j33 asks GET /user/{name} whether a password change is pending.
 // That is a successful login, so it also clears Neo4j's failure count.
-func (l *live) enterNeo4j33(ctx context.Context, state string, vars fixtures.Vars) (fixtures.Vars, error) {
+func (l *LiveStates) enterNeo4j33(ctx context.Context, state string, vars fixtures.Vars) (fixtures.Vars, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, l.base+"/user/"+l.creds.User, nil)
 	if err != nil {
 		return nil, err
@@ -121,4 +132,60 @@ func (l *live) enterNeo4j33(ctx context.Context, state string, vars fixtures.Var
 		return nil, unreachable("state %s does not exist on Neo4j 3.3", state)
 	}
 	return vars, nil
+}
+
+// ErrBadCredentials means the target refused the credentials given for it.
+var ErrBadCredentials = errors.New("the target refused the credentials")
+
+// CheckCredentials logs in once with the given credentials, so that a
+// wrong password stops the run after a single failed login instead of
+// locking the account. With auth disabled or no user it checks nothing.
+func (l *LiveStates) CheckCredentials(ctx context.Context) error {
+	c := l.creds
+	if c.AuthDisabled || (c.User == "" && c.Token == "") {
+		return nil
+	}
+	var req *http.Request
+	var err error
+	switch l.flavor {
+	case "neo4j-3.3":
+		req, err = http.NewRequestWithContext(ctx, http.MethodGet, l.base+"/user/"+c.User, nil)
+	case "neo4j-query":
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost, l.base+"/db/neo4j/query/v2", strings.NewReader(`{"statement":"RETURN 1"}`))
+		if req != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+	default:
+		req, err = http.NewRequestWithContext(ctx, http.MethodGet, l.base+"/_session", nil)
+	}
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Accept", "application/json")
+	if c.User != "" {
+		req.SetBasicAuth(c.User, c.Password)
+	} else {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	resp, err := l.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("checking the credentials: %w", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+	switch {
+	case resp.StatusCode == http.StatusUnauthorized:
+		return fmt.Errorf("%w (%s %s answered 401); stopped before any fixture ran, so the account is not locked", ErrBadCredentials, req.Method, req.URL.Path)
+	case resp.StatusCode == http.StatusForbidden && l.flavor == "couchdb",
+		resp.StatusCode == http.StatusTooManyRequests:
+		return fmt.Errorf("the account is locked or rate-limited (%s %s answered %d); wait for the lock to lift", req.Method, req.URL.Path, resp.StatusCode)
+	case l.flavor == "couchdb":
+		var s struct {
+			UserCtx struct{ Name *string } `json:"userCtx"`
+		}
+		if json.Unmarshal(body, &s) == nil && (s.UserCtx.Name == nil || *s.UserCtx.Name != c.User) {
+			return fmt.Errorf("%w: GET /_session did not log in as %q", ErrBadCredentials, c.User)
+		}
+	}
+	return nil
 }

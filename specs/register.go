@@ -43,7 +43,11 @@ func Register(t Target) bool {
 			g.It("loads its fixtures", func() { g.Fail(err.Error()) })
 			return
 		}
-		registerPhases(t, runOrder(all, t))
+		var budget *budgetTracker
+		if t.Budget != nil {
+			budget = &budgetTracker{b: *t.Budget, now: time.Now}
+		}
+		registerPhases(t, runOrder(all, t), budget)
 	})
 	return true
 }
@@ -56,7 +60,7 @@ var phases = []string{
 	"phase 3: the documented behaviour",
 }
 
-func registerPhases(t Target, ordered []fixtures.Fixture) {
+func registerPhases(t Target, ordered []fixtures.Fixture, budget *budgetTracker) {
 	for p, title := range phases {
 		var in []fixtures.Fixture
 		for _, fx := range ordered {
@@ -69,7 +73,7 @@ func registerPhases(t Target, ordered []fixtures.Fixture) {
 		}
 		g.Describe(title, func() {
 			for _, fx := range in {
-				registerFixture(t, fx)
+				registerFixture(t, fx, budget)
 			}
 		})
 	}
@@ -115,9 +119,9 @@ func labelsOf(fx fixtures.Fixture) g.Labels {
 	return l
 }
 
-func registerFixture(t Target, fx fixtures.Fixture) {
+func registerFixture(t Target, fx fixtures.Fixture, budget *budgetTracker) {
 	g.Describe(fx.ID, labelsOf(fx), g.Ordered, func() {
-		run := &fixtureRun{target: t, fx: fx}
+		run := &fixtureRun{target: t, fx: fx, budget: budget}
 		tag := func() {
 			g.AddReportEntry(entryFixture, fx.ID, g.ReportEntryVisibilityNever)
 			g.AddReportEntry(entryTarget, t.name(), g.ReportEntryVisibilityNever)
@@ -157,6 +161,7 @@ type fixtureRun struct {
 	captured map[string]string
 	mutated  bool
 	client   *http.Client
+	budget   *budgetTracker
 }
 
 func (r *fixtureRun) prepare(ctx context.Context) {
@@ -178,6 +183,11 @@ func (r *fixtureRun) prepare(ctx context.Context) {
 	vars, err := t.States.Enter(ctx, fx.State)
 	if err != nil {
 		r.skipOrError("state "+fx.State, err)
+	}
+	if r.budget != nil {
+		if err := r.budget.spend(fx.AuthFailures); err != nil {
+			g.Skip("failed-login budget: " + err.Error())
+		}
 	}
 	r.vars = baseVars(t.BaseURL)
 	for k, v := range vars {

@@ -30,6 +30,9 @@ type Target struct {
 	AllowDestructive bool
 	// Include, when set, selects fixtures by id.
 	Include func(id string) bool
+	// Budget, when set, bounds the failed logins the run causes; fixtures
+	// that would exceed it are skipped. Use DefaultBudget for live servers.
+	Budget *FailureBudget
 }
 
 func (t Target) name() string {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -137,11 +138,18 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 	if err := probe(client, f.target, f.flavors[0]); err != nil {
 		return nil, nil, usageError{err}
 	}
-	states := specs.Live(f.flavors[0], f.target, f.creds, client)
-	if f.control {
-		states = specs.ControlPlane(f.target, client)
+	var states specs.StateProvider = specs.ControlPlane(f.target, client)
+	var budget *specs.FailureBudget
+	if !f.control {
+		live := specs.Live(f.flavors[0], f.target, f.creds, client)
+		if err := live.CheckCredentials(context.Background()); err != nil {
+			return nil, nil, usageError{err}
+		}
+		b := specs.DefaultBudget(f.flavors[0])
+		states, budget = live, &b
 	}
 	return []specs.Target{{
+		Budget:           budget,
 		Name:             fmt.Sprintf("%s at %s", f.flavors[0], f.target),
 		BaseURL:          f.target,
 		Flavor:           f.flavors[0],

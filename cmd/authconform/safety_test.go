@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/authconform/authconform/fakeserver"
+)
+
+// TestWrongPasswordStopsBeforeAnyLockout: a live run with a wrong password
+// stops after one failed login, with one line and exit status 2, and the
+// account still works afterwards.
+func TestWrongPasswordStopsBeforeAnyLockout(t *testing.T) {
+	t.Parallel()
+	for _, flavor := range []string{"neo4j-3.3", "neo4j-query", "couchdb"} {
+		t.Run(flavor, func(t *testing.T) {
+			t.Parallel()
+			srv, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.Flavor(flavor)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			var failures atomic.Int32
+			counting := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				rec := httptest.NewRecorder()
+				srv.ServeHTTP(rec, r)
+				if rec.Code == http.StatusUnauthorized && r.Header.Get("Authorization") != "" {
+					failures.Add(1)
+				}
+				for k, v := range rec.Header() {
+					w.Header()[k] = v
+				}
+				w.WriteHeader(rec.Code)
+				_, _ = w.Write(rec.Body.Bytes())
+			}))
+			defer counting.Close()
+			user := map[string]string{"neo4j-3.3": "neo4j", "neo4j-query": "neo4j", "couchdb": "admin"}[flavor]
+			r := cli(t, "run", "--flavor", flavor, "--target", counting.URL, "--user", user, "--password", "wrong-on-purpose")
+			if r.code != 2 || !strings.Contains(r.stderr, "refused the credentials") || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+				t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+			}
+			if n := failures.Load(); n != 1 {
+				t.Errorf("the run caused %d failed logins, want exactly 1", n)
+			}
+			if strings.Contains(r.stderr, "wrong-on-purpose") {
+				t.Error("the password appears in the error")
+			}
+		})
+	}
+}
+
+// TestInterruptRestoresThePassword sends SIGINT to a live run while the
+// change-password flow holds a changed password, and checks that the run
+// put the original password back before exiting.
+func TestInterruptRestoresThePassword(t *testing.T) {
+	t.Parallel()
+	fake, err := fakeserver.New(fakeserver.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocked := make(chan struct{}, 1)
+	// Hold the first request made with the temporary password until the
+	// client gives up, so the interrupt lands mid-flow.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, pass, _ := r.BasicAuth()
+		if user == "neo4j" && strings.HasPrefix(pass, "authconform-") && r.Method == http.MethodGet {
+			select {
+			case blocked <- struct{}{}:
+				<-r.Context().Done()
+				return
+			default:
+			}
+		}
+		fake.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+
+	cmd := command("run", "--flavor", "neo4j-3.3", "--target", srv.URL, "--user", "neo4j", "--password", "neo4j", "--allow-destructive", "--label-filter", "destructive && state:default-password", "--timeout", "60s")
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-blocked:
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("the flow never reached the changed password:\n%s", out.String())
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("the run did not stop after SIGINT:\n%s", out.String())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/user/neo4j", nil)
+	req.SetBasicAuth("neo4j", "neo4j")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("after the interrupt neo4j/neo4j gets %d: the password was not restored\n%s", resp.StatusCode, out.String())
+	}
+}

@@ -1,0 +1,68 @@
+package specs
+
+import (
+	"fmt"
+	"sync"
+	"time"
+)
+
+// FailureBudget bounds the failed logins a run may cause on a live target,
+// so that the suite never locks an account out.
+type FailureBudget struct {
+	// Max is how many failed logins may happen within Window.
+	Max int
+	// Window is how long a failure counts against Max.
+	Window time.Duration
+	// ResetOnSuccess: a successful login clears the count (Neo4j), and the
+	// runner logs in successfully before every fixture.
+	ResetOnSuccess bool
+}
+
+// DefaultBudget is one failure below each server's own lock threshold:
+// Neo4j locks after 3 failures (a success resets the count), CouchDB after
+// 5 per user and client address within 5 minutes.
+func DefaultBudget(flavor string) FailureBudget {
+	if flavor == "couchdb" {
+		return FailureBudget{Max: 4, Window: 5 * time.Minute}
+	}
+	return FailureBudget{Max: 2, Window: 5 * time.Second, ResetOnSuccess: true}
+}
+
+// budgetTracker spends a FailureBudget over one run.
+type budgetTracker struct {
+	b   FailureBudget
+	now func() time.Time
+
+	mu    sync.Mutex
+	spent []time.Time
+}
+
+// spend reserves n failures, or says why the fixture must be skipped.
+func (t *budgetTracker) spend(n int) error {
+	if n == 0 {
+		return nil
+	}
+	if n > t.b.Max {
+		return fmt.Errorf("causes %d failed logins, more than the %d this server allows before it locks the account", n, t.b.Max)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.b.ResetOnSuccess {
+		return nil // the runner's own successful login before each fixture resets the count
+	}
+	now := t.now()
+	live := t.spent[:0]
+	for _, at := range t.spent {
+		if now.Sub(at) < t.b.Window {
+			live = append(live, at)
+		}
+	}
+	t.spent = live
+	if len(live)+n > t.b.Max {
+		return fmt.Errorf("would bring the failed logins of this run to %d within %s, over the budget of %d that keeps the account from locking; run it again later or alone (--label-filter)", len(live)+n, t.b.Window, t.b.Max)
+	}
+	for range n {
+		t.spent = append(t.spent, now)
+	}
+	return nil
+}
