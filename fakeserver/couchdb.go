@@ -205,6 +205,9 @@ func (c *couchdb) writeJSON(w http.ResponseWriter, r *http.Request, status int, 
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	h.Set("Server", couchServerHeader)
+	// Date comes from the fake's clock, so it agrees with the session
+	// cookie's issue time and Expires even when a test moves time.
+	h.Set("Date", c.env.now().UTC().Format(http.TimeFormat))
 	w.WriteHeader(status)
 	if r == nil || r.Method != http.MethodHead {
 		_, _ = w.Write(buf.Bytes())
