@@ -54,6 +54,7 @@ type couchdb struct {
 	// The accounts and database the states are built around.
 	admin, other User
 	database     string
+	document     string // "db/doc", a document anyone may read
 }
 
 // Values the fake shows as its identity, copied from CouchDB 3.5.0.
@@ -147,6 +148,15 @@ func newCouchDB(e *env) (flavor, error) {
 			break
 		}
 	}
+	for _, d := range dbs { // the document the Basic example reads
+		if d.Public && c.document == "" {
+			for id := range d.Docs {
+				if c.document == "" || d.Name+"/"+id < c.document {
+					c.document = d.Name + "/" + id
+				}
+			}
+		}
+	}
 	return c, nil
 }
 
@@ -167,6 +177,9 @@ func (c *couchdb) enterState(name string) (map[string]string, error) {
 		"User":     c.admin.Name,
 		"Password": c.admin.Password,
 		"Database": c.database,
+	}
+	if c.document != "" {
+		vars["Document"] = c.document
 	}
 	if c.other.Name != "" {
 		vars["OtherUser"], vars["OtherPassword"] = c.other.Name, c.other.Password

@@ -33,6 +33,12 @@ func (c *couchdb) cookieMAC(acct account, data string) []byte {
 func (c *couchdb) mintCookie(acct account, now time.Time) string {
 	data := acct.name + ":" + strings.ToUpper(strconv.FormatInt(now.Unix(), 16))
 	raw := append([]byte(data+":"), c.cookieMAC(acct, data)...)
+	if c.revoked != nil {
+		// A cookie names only the user and the second it was issued, so a
+		// login in the same second as a logout re-issues the logged-out
+		// value: the new session makes it valid again.
+		c.revoked.forget(string(raw))
+	}
 	return base64.RawURLEncoding.EncodeToString(raw)
 }
 
@@ -156,6 +162,12 @@ func (v *couchRevocations) revoke(cookie string, expiry, now time.Time) {
 		}
 		v.nextSweep = max(couchSweepMin, 2*len(v.until))
 	}
+}
+
+func (v *couchRevocations) forget(cookie string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	delete(v.until, cookie)
 }
 
 func (v *couchRevocations) has(cookie string, now time.Time) bool {

@@ -1,7 +1,10 @@
 package specs
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 )
@@ -16,6 +19,9 @@ type FailureBudget struct {
 	// ResetOnSuccess: a successful login clears the count (Neo4j), and the
 	// runner logs in successfully before every fixture.
 	ResetOnSuccess bool
+	// StateFile, when set, keeps the failures spent across runs, so that
+	// two runs in a row cannot add up to a lockout.
+	StateFile string
 }
 
 // DefaultBudget is one failure below each server's own lock threshold:
@@ -51,6 +57,7 @@ func (t *budgetTracker) spend(n int) error {
 		return nil // the runner's own successful login before each fixture resets the count
 	}
 	now := t.now()
+	t.load()
 	live := t.spent[:0]
 	for _, at := range t.spent {
 		if now.Sub(at) < t.b.Window {
@@ -63,6 +70,34 @@ func (t *budgetTracker) spend(n int) error {
 	}
 	for range n {
 		t.spent = append(t.spent, now)
+	}
+	return t.save()
+}
+
+func (t *budgetTracker) load() {
+	if t.b.StateFile == "" {
+		return
+	}
+	data, err := os.ReadFile(t.b.StateFile)
+	if err != nil {
+		return
+	}
+	var stored []time.Time
+	if json.Unmarshal(data, &stored) == nil {
+		t.spent = stored // the file holds this run's failures too: it is saved after each spend
+	}
+}
+
+func (t *budgetTracker) save() error {
+	if t.b.StateFile == "" {
+		return nil
+	}
+	data, _ := json.Marshal(t.spent)
+	if err := os.MkdirAll(filepath.Dir(t.b.StateFile), 0o700); err != nil {
+		return fmt.Errorf("keeping the failed-login budget: %w", err)
+	}
+	if err := os.WriteFile(t.b.StateFile, data, 0o600); err != nil {
+		return fmt.Errorf("keeping the failed-login budget: %w", err)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -23,6 +24,11 @@ type Credentials struct {
 	AuthDisabled bool
 	// OtherUser and OtherPassword are a second, non-admin account (CouchDB).
 	OtherUser, OtherPassword string
+	// Database is a database only server admins may read, and Document a
+	// "db/docid" anyone may read (CouchDB).
+	Database, Document string
+	// RequireValidUser says the server refuses anonymous requests (CouchDB).
+	RequireValidUser bool
 }
 
 // Live reaches states on a real server from what the user told us about it,
@@ -56,7 +62,8 @@ func (l *LiveStates) LockoutSafe() bool { return false }
 func (l *LiveStates) Enter(ctx context.Context, state string) (fixtures.Vars, error) {
 	c := l.creds
 	vars := fixtures.Vars{"User": c.User, "Password": c.Password, "Token": c.Token,
-		"OtherUser": c.OtherUser, "OtherPassword": c.OtherPassword}
+		"OtherUser": c.OtherUser, "OtherPassword": c.OtherPassword,
+		"Database": c.Database, "Document": c.Document}
 	if state == "auth-disabled" {
 		if !c.AuthDisabled {
 			return nil, unreachable("the target has authentication enabled (pass --auth-disabled if it is off)")
@@ -83,20 +90,51 @@ func (l *LiveStates) Enter(ctx context.Context, state string) (fixtures.Vars, er
 		}
 		return vars, nil
 	case "couchdb":
-		switch state {
-		case "user-exists":
-			if c.OtherUser == "" {
-				return nil, unreachable("needs a second, non-admin account: pass --other-user and --other-password")
-			}
-			return vars, nil
-		case "require-valid-user":
-			return nil, unreachable("needs a server with require_valid_user = true; run it against such a server with --require-valid-user")
-		}
+		return l.enterCouchDB(ctx, state, vars)
 	}
 	if state == "password-changed" || state == "user-exists" {
 		return vars, nil
 	}
 	return nil, unreachable("state %s cannot be reached on a live %s server", state, l.flavor)
+}
+
+func (l *LiveStates) enterCouchDB(ctx context.Context, state string, vars fixtures.Vars) (fixtures.Vars, error) {
+	switch {
+	case state == "require-valid-user" && !l.creds.RequireValidUser:
+		return nil, unreachable("needs a server with [chttpd] require_valid_user = true (then pass --require-valid-user)")
+	case state != "require-valid-user" && l.creds.RequireValidUser:
+		return nil, unreachable("the server refuses anonymous requests (--require-valid-user), which this fixture needs")
+	case state == "logged-in":
+		cookie, err := l.couchLogin(ctx)
+		if err != nil {
+			return nil, err
+		}
+		vars["Cookie"] = cookie
+	case state != "user-exists" && state != "require-valid-user":
+		return nil, unreachable("state %s does not exist on CouchDB", state)
+	}
+	return vars, nil
+}
+
+// couchLogin opens a session with POST /_session and returns the cookie.
+func (l *LiveStates) couchLogin(ctx context.Context) (string, error) {
+	form := url.Values{"name": {l.creds.User}, "password": {l.creds.Password}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, l.base+"/_session", strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := l.client.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("logging in: %w", err)
+	}
+	defer resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		if c.Name == "AuthSession" && c.Value != "" && resp.StatusCode == http.StatusOK {
+			return strings.Trim(c.Value, `"`), nil
+		}
+	}
+	return "", fmt.Errorf("logging in with POST /_session: status %d and no AuthSession cookie", resp.StatusCode)
 }
 
 // enterNeo4j33 asks GET /user/{name} whether a password change is pending.

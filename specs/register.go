@@ -195,10 +195,57 @@ func (r *fixtureRun) prepare(ctx context.Context) {
 	}
 	r.captured = map[string]string{}
 	r.vars["Captured"] = r.captured
+	if missing := r.missingVars(); len(missing) > 0 {
+		g.Skip(fmt.Sprintf("needs %s, which this target does not provide (see the run flags: --database, --document, --token, --other-user)", strings.Join(missing, ", ")))
+	}
 	r.client = t.Client
 	if r.client == nil {
 		r.client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
+}
+
+// missingVars lists the template variables the fixture uses that this
+// target's state did not provide, found by rendering every template with
+// placeholder captures.
+func (r *fixtureRun) missingVars() []string {
+	vars := fixtures.Vars{}
+	for k, v := range r.vars {
+		vars[k] = v
+	}
+	captures := map[string]string{}
+	vars["Captured"] = captures
+	var texts []string
+	for _, st := range append(append([]fixtures.Step{}, r.fx.Steps...), r.fx.Restore...) {
+		texts = append(texts, st.Request.Path, st.Request.Body)
+		for _, h := range st.Request.Headers {
+			texts = append(texts, h)
+		}
+		for name := range st.Capture {
+			captures[name] = "x"
+		}
+		if _, err := fixtures.RenderValue(st.Request.JSON, vars); err != nil {
+			texts = append(texts, fmt.Sprint(err))
+		}
+		if st.Response.JSON != nil {
+			if _, err := fixtures.RenderValue(st.Response.JSON.Value, vars); err != nil {
+				texts = append(texts, fmt.Sprint(err))
+			}
+		}
+	}
+	seen := map[string]bool{}
+	var missing []string
+	for _, text := range texts {
+		for _, name := range fixtures.VarNames {
+			if seen[name] || !strings.Contains(text, "."+name) {
+				continue
+			}
+			if v, ok := vars[name]; !ok || v == "" {
+				seen[name] = true
+				missing = append(missing, name)
+			}
+		}
+	}
+	return missing
 }
 
 func (r *fixtureRun) skipOrError(what string, err error) {

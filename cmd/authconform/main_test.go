@@ -260,3 +260,43 @@ func TestServeThenRunOverTheWire(t *testing.T) {
 		t.Error("the request log contains credentials")
 	}
 }
+
+// TestServeThenRunOverTheWireEveryFlavor runs the suite against `serve` of
+// the other flavors as live servers: nothing may fail, and what is skipped
+// must be only what a live server cannot do.
+func TestServeThenRunOverTheWireEveryFlavor(t *testing.T) {
+	t.Parallel()
+	cases := map[string][]string{
+		"neo4j-query": {"--user", "neo4j", "--password", "verysecret", "--token", "xbhkjnlvianztghqwawxqfe"},
+		"couchdb":     {"--user", "admin", "--password", "secret", "--other-user", "alice", "--other-password", "alicepw", "--database", "authtest", "--document", "db/document"},
+	}
+	for flavor, creds := range cases {
+		t.Run(flavor, func(t *testing.T) {
+			t.Parallel()
+			serve := command("serve", "--flavor", flavor, "--addr", "127.0.0.1:0")
+			stdout, err := serve.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := serve.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = serve.Process.Kill(); _ = serve.Wait() }()
+			lines := bufio.NewScanner(stdout)
+			if !lines.Scan() {
+				t.Fatal("serve printed nothing")
+			}
+			url := regexp.MustCompile(`http://\S+`).FindString(lines.Text())
+			r := cli(t, append([]string{"run", "--flavor", flavor, "--target", url, "--timeout", "5s"}, creds...)...)
+			passed, failed, _ := counts(t, r.stdout)
+			if r.code != 0 || failed != "0" || passed == "0" {
+				t.Fatalf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			for _, m := range regexp.MustCompile(`(?m)^\s+skipped\s+(\S+)\s.*\n\s+(.*)$`).FindAllStringSubmatch(r.stdout, -1) {
+				if !regexp.MustCompile(`clock|locks an account|failed-login budget|auth-disabled|authentication enabled|require_valid_user|default-password|Neo4j 5 server`).MatchString(m[2]) {
+					t.Errorf("%s skipped for a reason a live server should not need: %s", m[1], m[2])
+				}
+			}
+		})
+	}
+}

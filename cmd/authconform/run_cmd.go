@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -65,6 +66,9 @@ changed; fixtures that lock an account never run against a live server.`,
 	fl.StringVar(&f.creds.OtherUser, "other-user", "", "a second, non-admin user on the target (couchdb)")
 	fl.StringVar(&f.creds.OtherPassword, "other-password", "", "that second user's password")
 	fl.BoolVar(&f.creds.AuthDisabled, "auth-disabled", false, "the target runs with authentication disabled")
+	fl.StringVar(&f.creds.Database, "database", "", "a database only server admins may read (couchdb)")
+	fl.StringVar(&f.creds.Document, "document", "", "a document anyone may read, as db/docid (couchdb)")
+	fl.BoolVar(&f.creds.RequireValidUser, "require-valid-user", false, "the target refuses anonymous requests (couchdb require_valid_user)")
 	fl.BoolVar(&f.allowDestructive, "allow-destructive", false, "run fixtures that change a password (restored afterwards)")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "timeout of each request")
 	fl.StringVar(&f.labelFilter, "label-filter", "", "Ginkgo label filter, such as 'documented && !destructive'")
@@ -146,6 +150,7 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 			return nil, nil, usageError{err}
 		}
 		b := specs.DefaultBudget(f.flavors[0])
+		b.StateFile = budgetFile(f.target, f.creds.User)
 		states, budget = live, &b
 	}
 	return []specs.Target{{
@@ -271,4 +276,16 @@ func expectations(f runFlags) ([]fixtures.Expectations, error) {
 		return nil, err
 	}
 	return []fixtures.Expectations{e}, nil
+}
+
+// budgetFile is where failed logins against one account are remembered
+// between runs: the user cache directory, or none if there is no such
+// directory.
+func budgetFile(target, user string) string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	key := strings.NewReplacer("://", "_", "/", "_", ":", "_").Replace(strings.TrimSuffix(target, "/") + "_" + user)
+	return filepath.Join(dir, "authconform", "budget", key+".json")
 }
