@@ -4,7 +4,7 @@ PKGS    := ./...
 BENCHTIME ?= 1s
 FUZZTIME  ?= 30s
 
-.PHONY: run test lint bench cover fuzz build
+.PHONY: run test lint bench cover fuzz build clients compliance
 
 ## run: the whole suite against the embedded fakes, with a readable summary
 run:
@@ -30,3 +30,7 @@ cover:
 
 build:
 	$(GO) build -o bin/authconform ./cmd/authconform
+
+## clients: real client libraries (Node: neo4j, Query API wrapper, nano, PouchDB; Go: kivik) against `serve`
+clients:
+	bash .ci/clients/run.sh

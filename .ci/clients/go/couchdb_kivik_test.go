@@ -1,0 +1,186 @@
+// Package clientchecks runs unmodified Go client libraries against the
+// authconform fake. Here: kivik v4 and its CouchDB driver against the couchdb
+// flavor.
+//
+// The server is the URL in AUTHCONFORM_COUCHDB_URL (what .ci/clients/run.sh
+// passes: an `authconform serve --flavor couchdb` process); without it the
+// fake is started in-process with fakeserver.Start, so `go test ./...` here
+// works on its own too. Either way the fake has its default users admin/secret
+// (_admin) and alice/alicepw, the public db `db` with doc `document`, and the
+// admin-only db `authtest`.
+package clientchecks
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	kivik "github.com/go-kivik/kivik/v4"
+	"github.com/go-kivik/kivik/v4/couchdb" // registers the "couch" driver
+
+	"github.com/authconform/authconform/fakeserver"
+)
+
+func couchURL(t *testing.T) string {
+	t.Helper()
+	if u := os.Getenv("AUTHCONFORM_COUCHDB_URL"); u != "" {
+		return strings.TrimSuffix(u, "/")
+	}
+	srv, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.CouchDB})
+	if err != nil {
+		t.Fatalf("start the couchdb fake in-process: %v", err)
+	}
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func withUserinfo(t *testing.T, base, name, password string) string {
+	t.Helper()
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.UserPassword(name, password)
+	return u.String()
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func client(t *testing.T, dsn string, opts ...kivik.Option) *kivik.Client {
+	t.Helper()
+	c, err := kivik.New("couch", dsn, opts...)
+	if err != nil {
+		t.Fatalf("kivik.New: %v", err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+func wantStatus(t *testing.T, what string, err error, status int, reason string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("%s: no error, want HTTP %d", what, status)
+	}
+	if got := kivik.HTTPStatus(err); got != status {
+		t.Fatalf("%s: HTTP %d (%v), want %d", what, got, err, status)
+	}
+	if reason != "" && !strings.Contains(err.Error(), reason) {
+		t.Fatalf("%s: error %q does not carry %q", what, err.Error(), reason)
+	}
+}
+
+func wantSession(t *testing.T, c *kivik.Client, name, method string) {
+	t.Helper()
+	s, err := c.Session(ctx(t))
+	if err != nil {
+		t.Fatalf("Session: %v", err)
+	}
+	if s.Name != name || s.AuthenticationMethod != method {
+		t.Fatalf("Session: name %q via %q, want %q via %q (raw %s)", s.Name, s.AuthenticationMethod, name, method, s.RawResponse)
+	}
+}
+
+func readDocument(t *testing.T, c *kivik.Client) {
+	t.Helper()
+	var doc map[string]any
+	if err := c.DB("db").Get(ctx(t), "document").ScanDoc(&doc); err != nil {
+		t.Fatalf("GET /db/document: %v", err)
+	}
+	if doc["_id"] != "document" {
+		t.Fatalf("GET /db/document: _id %v", doc["_id"])
+	}
+}
+
+func TestKivikAnonymous(t *testing.T) {
+	c := client(t, couchURL(t))
+	wantSession(t, c, "", "")
+	readDocument(t, c)
+	_, err := c.DB("authtest").Stats(ctx(t))
+	wantStatus(t, "anonymous GET /authtest", err, http.StatusUnauthorized, "")
+}
+
+func TestKivikCookieAuth(t *testing.T) {
+	base := couchURL(t)
+
+	t.Run("admin", func(t *testing.T) {
+		c := client(t, base, couchdb.CookieAuth("admin", "secret"))
+		wantSession(t, c, "admin", "cookie")
+		stats, err := c.DB("authtest").Stats(ctx(t))
+		if err != nil {
+			t.Fatalf("admin GET /authtest: %v", err)
+		}
+		if stats.Name != "authtest" {
+			t.Fatalf("admin GET /authtest: db_name %q", stats.Name)
+		}
+	})
+
+	t.Run("alice", func(t *testing.T) {
+		c := client(t, base, couchdb.CookieAuth("alice", "alicepw"))
+		wantSession(t, c, "alice", "cookie")
+		readDocument(t, c)
+		_, err := c.DB("authtest").Stats(ctx(t))
+		wantStatus(t, "alice GET /authtest", err, http.StatusForbidden, "You are not allowed to access this db.")
+	})
+
+	t.Run("wrong password", func(t *testing.T) {
+		c := client(t, base, couchdb.CookieAuth("admin", "wrong"))
+		_, err := c.Session(ctx(t))
+		wantStatus(t, "cookie login with a wrong password", err, http.StatusUnauthorized, "Name or password is incorrect.")
+	})
+}
+
+func TestKivikBasicAuth(t *testing.T) {
+	base := couchURL(t)
+
+	t.Run("BasicAuth option admin", func(t *testing.T) {
+		c := client(t, base, couchdb.BasicAuth("admin", "secret"))
+		wantSession(t, c, "admin", "default")
+		if _, err := c.DB("authtest").Stats(ctx(t)); err != nil {
+			t.Fatalf("admin GET /authtest: %v", err)
+		}
+	})
+
+	t.Run("BasicAuth option alice", func(t *testing.T) {
+		c := client(t, base, couchdb.BasicAuth("alice", "alicepw"))
+		wantSession(t, c, "alice", "default")
+		readDocument(t, c)
+		_, err := c.DB("authtest").Stats(ctx(t))
+		wantStatus(t, "alice GET /authtest", err, http.StatusForbidden, "You are not allowed to access this db.")
+	})
+
+	t.Run("BasicAuth option wrong password", func(t *testing.T) {
+		c := client(t, base, couchdb.BasicAuth("alice", "wrong"))
+		err := c.DB("db").Get(ctx(t), "document").Err()
+		wantStatus(t, "GET /db/document with a wrong password", err, http.StatusUnauthorized, "Name or password is incorrect.")
+	})
+}
+
+// TestKivikURLUserinfo: kivik turns credentials in the DSN into cookie auth
+// (chttp.New: "If credentials are included in the URL, requests will be
+// authenticated using Cookie Auth"), so http://admin:secret@host logs in with
+// POST /_session rather than sending Basic.
+func TestKivikURLUserinfo(t *testing.T) {
+	base := couchURL(t)
+
+	t.Run("admin:secret", func(t *testing.T) {
+		c := client(t, withUserinfo(t, base, "admin", "secret"))
+		wantSession(t, c, "admin", "cookie")
+		if _, err := c.DB("authtest").Stats(ctx(t)); err != nil {
+			t.Fatalf("admin GET /authtest: %v", err)
+		}
+	})
+
+	t.Run("wrong password", func(t *testing.T) {
+		c := client(t, withUserinfo(t, base, "alice", "wrong"))
+		err := c.DB("db").Get(ctx(t), "document").Err()
+		wantStatus(t, "GET /db/document with a wrong password", err, http.StatusUnauthorized, "Name or password is incorrect.")
+	})
+}
