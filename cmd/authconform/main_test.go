@@ -127,45 +127,99 @@ func TestRunAgainstEmbeddedFake(t *testing.T) {
 	}
 }
 
-// TestBrokenTargetFailsOnExactlyTheBrokenRule runs the suite against a
-// Neo4j 3.3 fake that drops WWW-Authenticate from its 401s: the fixtures
-// that check that header, and only they, must fail.
+// TestBrokenTargetFailsOnExactlyTheBrokenRule runs the suite against fakes
+// that each break one documented rule, and checks that exactly the fixtures
+// that test that rule fail, and nothing else.
 func TestBrokenTargetFailsOnExactlyTheBrokenRule(t *testing.T) {
 	t.Parallel()
-	fake, err := fakeserver.New(fakeserver.Options{ControlPlane: true})
-	if err != nil {
-		t.Fatal(err)
+	cases := []struct {
+		flavor  string
+		rule    string
+		breakIt func(w http.ResponseWriter, r *http.Request, fake http.Handler)
+		want    []string
+	}{
+		{
+			flavor: "neo4j-3.3", rule: "401 answers carry WWW-Authenticate",
+			breakIt: func(w http.ResponseWriter, r *http.Request, fake http.Handler) {
+				fake.ServeHTTP(dropHeader{ResponseWriter: w, name: "WWW-Authenticate"}, r)
+			},
+			want: []string{"neo4j-3.3/browser-auth-header", "neo4j-3.3/incorrect-authentication", "neo4j-3.3/missing-authorization", "neo4j-3.3/unknown-user"},
+		},
+		{
+			flavor: "neo4j-query", rule: "discovery at / needs no credentials",
+			breakIt: func(w http.ResponseWriter, r *http.Request, fake http.Handler) {
+				if r.URL.Path == "/" && r.Header.Get("Authorization") == "" {
+					w.Header().Set("Content-Type", "application/json")
+					w.WriteHeader(http.StatusUnauthorized)
+					_, _ = w.Write([]byte(`{"errors":[{"code":"Neo.ClientError.Security.Unauthorized","message":"No authentication header supplied."}]}`))
+					return
+				}
+				fake.ServeHTTP(w, r)
+			},
+			want: []string{"neo4j-query/discovery"},
+		},
+		{
+			flavor: "couchdb", rule: "session cookies are HttpOnly",
+			breakIt: func(w http.ResponseWriter, r *http.Request, fake http.Handler) {
+				fake.ServeHTTP(editSetCookie{ResponseWriter: w, drop: "; HttpOnly"}, r)
+			},
+			want: []string{"couchdb/cookie-refresh", "couchdb/delete-session", "couchdb/delete-session-curl", "couchdb/login-json", "couchdb/login-next-redirect", "couchdb/request-cookie", "couchdb/request-cookie-curl"},
+		},
 	}
-	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fake.ServeHTTP(dropHeader{ResponseWriter: w, name: "WWW-Authenticate"}, r)
-	}))
-	defer broken.Close()
-	report := t.TempDir() + "/report.json"
-	r := cli(t, "run", "--flavor", "neo4j-3.3", "--target", broken.URL, "--control", "--allow-destructive", "--json-report", report)
-	if r.code != 1 {
-		t.Fatalf("exit %d, want 1:\n%s%s", r.code, r.stdout, r.stderr)
+	for _, c := range cases {
+		t.Run(c.flavor, func(t *testing.T) {
+			t.Parallel()
+			fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Flavor(c.flavor), ControlPlane: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { c.breakIt(w, r, fake) }))
+			defer broken.Close()
+			report := t.TempDir() + "/report.json"
+			r := cli(t, "run", "--flavor", c.flavor, "--target", broken.URL, "--control", "--allow-destructive", "--json-report", report)
+			if r.code != 1 {
+				t.Fatalf("breaking %q: exit %d, want 1:\n%s%s", c.rule, r.code, r.stdout, r.stderr)
+			}
+			data, err := os.ReadFile(report)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var s struct {
+				Results []struct{ ID, Outcome string }
+			}
+			if err := json.Unmarshal(data, &s); err != nil {
+				t.Fatal(err)
+			}
+			var failed []string
+			for _, res := range s.Results {
+				switch res.Outcome {
+				case "passed":
+				case "failed":
+					failed = append(failed, res.ID)
+				default:
+					t.Errorf("%s: %s (want passed or failed)", res.ID, res.Outcome)
+				}
+			}
+			slices.Sort(failed)
+			if !slices.Equal(failed, c.want) {
+				t.Errorf("breaking %q failed %v\nwant exactly %v", c.rule, failed, c.want)
+			}
+		})
 	}
-	data, err := os.ReadFile(report)
-	if err != nil {
-		t.Fatal(err)
+}
+
+// editSetCookie removes a piece of text from every Set-Cookie header.
+type editSetCookie struct {
+	http.ResponseWriter
+	drop string
+}
+
+func (e editSetCookie) WriteHeader(code int) {
+	h := e.Header()
+	for i, v := range h.Values("Set-Cookie") {
+		h["Set-Cookie"][i] = strings.ReplaceAll(v, e.drop, "")
 	}
-	var s struct {
-		Results []struct{ ID, Outcome string }
-	}
-	if err := json.Unmarshal(data, &s); err != nil {
-		t.Fatal(err)
-	}
-	var failedIDs []string
-	for _, res := range s.Results {
-		if res.Outcome != "passed" {
-			failedIDs = append(failedIDs, res.ID+"="+res.Outcome)
-		}
-	}
-	want := []string{"neo4j-3.3/browser-auth-header=failed", "neo4j-3.3/incorrect-authentication=failed", "neo4j-3.3/missing-authorization=failed", "neo4j-3.3/unknown-user=failed"}
-	slices.Sort(failedIDs)
-	if !slices.Equal(failedIDs, want) {
-		t.Errorf("not passed: %v\nwant exactly %v", failedIDs, want)
-	}
+	e.ResponseWriter.WriteHeader(code)
 }
 
 // dropHeader removes one header from every answer.

@@ -176,11 +176,13 @@ func probe(client *http.Client, base, flavor string) error {
 	var root map[string]any
 	_ = json.Unmarshal(body, &root)
 	looksRight := false
+	// A Neo4j that protects / still answers in its own error shape.
+	neo4jError := strings.Contains(string(body), `"Neo.ClientError.`)
 	switch flavor {
 	case "neo4j-3.3":
-		looksRight = root["data"] != nil || root["management"] != nil
+		looksRight = root["data"] != nil || root["management"] != nil || neo4jError
 	case "neo4j-query":
-		looksRight = root["query"] != nil || root["neo4j_version"] != nil || root["transaction"] != nil
+		looksRight = root["query"] != nil || root["neo4j_version"] != nil || root["transaction"] != nil || neo4jError
 	case "couchdb":
 		looksRight = root["couchdb"] != nil || (resp.StatusCode == http.StatusUnauthorized && root["error"] != nil)
 	}
