@@ -3,6 +3,7 @@ package specs
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -112,6 +113,9 @@ func Summarize(report types.Report) Summary {
 			}
 		}
 	}
+	// Ginkgo shuffles top-level containers (one per target); report them
+	// in a stable order: by flavor, the documented profile first.
+	sort.SliceStable(order, func(i, j int) bool { return targetRank(byID[order[i]]) < targetRank(byID[order[j]]) })
 	var s Summary
 	seenErrata := map[string]bool{}
 	for _, key := range order {
@@ -125,6 +129,14 @@ func Summarize(report types.Report) Summary {
 		}
 	}
 	return s
+}
+
+func targetRank(r *Result) string {
+	documentedLast := "1"
+	if strings.Contains(r.Target, "documented") {
+		documentedLast = "0"
+	}
+	return fmt.Sprintf("%d\x00%s\x00%s", slices.Index(fixtures.Flavors, r.Flavor), documentedLast, r.Target)
 }
 
 func specOutcome(sr types.SpecReport) (Outcome, string) {
@@ -182,6 +194,12 @@ func (s Summary) Print(w io.Writer) {
 		}
 		for _, warn := range r.Warnings {
 			fmt.Fprintf(w, "      warning: %s\n", warn)
+		}
+		if (r.Outcome == Failed || r.Outcome == Error) && len(r.Exchanges) > 0 {
+			fmt.Fprintln(w, "      last exchange (credentials masked):")
+			for _, line := range strings.Split(strings.TrimRight(r.Exchanges[len(r.Exchanges)-1], "\n"), "\n") {
+				fmt.Fprintf(w, "        %s\n", line)
+			}
 		}
 	}
 	if len(s.Errata) > 0 {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	g "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/onsi/ginkgo/v2/types"
 	"github.com/onsi/gomega"
 	"github.com/spf13/cobra"
@@ -225,6 +226,24 @@ func runSuite(ts []specs.Target, f runFlags) specs.Summary {
 	var summary specs.Summary
 	g.ReportAfterSuite("authconform summary", func(r types.Report) { summary = specs.Summarize(r) })
 	gomega.RegisterFailHandler(g.Fail)
+	if !f.verbose {
+		// Ginkgo's own console report repeats, spec by spec, what the
+		// summary says per fixture; keep a one-character progress line.
+		defer func(w io.Writer) { formatter.ColorableStdOut = w }(formatter.ColorableStdOut)
+		formatter.ColorableStdOut = io.Discard
+		progress := os.Stderr
+		g.ReportAfterEach(func(r types.SpecReport) {
+			mark := "."
+			switch {
+			case r.State.Is(types.SpecStateSkipped):
+				mark = "s"
+			case r.State.Is(types.SpecStateFailureStates):
+				mark = "F"
+			}
+			fmt.Fprint(progress, mark)
+		})
+		defer fmt.Fprintln(progress)
+	}
 	suiteConfig, reporterConfig := g.GinkgoConfiguration()
 	suiteConfig.LabelFilter = f.labelFilter
 	suiteConfig.RandomizeAllSpecs = false
