@@ -3,7 +3,9 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -244,25 +246,8 @@ func (d dropHeader) Write(b []byte) (int, error) {
 // and stops the server with SIGINT.
 func TestServeThenRunOverTheWire(t *testing.T) {
 	t.Parallel()
-	serve := command("serve", "--flavor", "neo4j-3.3", "--addr", "127.0.0.1:0")
-	stdout, err := serve.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var logs bytes.Buffer
-	serve.Stderr = &logs
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer serve.Process.Kill()
-	lines := bufio.NewScanner(stdout)
-	if !lines.Scan() {
-		t.Fatal("serve printed nothing")
-	}
-	url := regexp.MustCompile(`http://\S+`).FindString(lines.Text())
-	if url == "" {
-		t.Fatalf("no URL in %q", lines.Text())
-	}
+	serve, url := startServe(t, &logs, "neo4j-3.3")
 
 	r := cli(t, "run", "--flavor", "neo4j-3.3", "--target", url, "--user", "neo4j", "--password", "neo4j", "--allow-destructive", "--timeout", "5s")
 	passed, failed, _ := counts(t, r.stdout)
@@ -279,15 +264,8 @@ func TestServeThenRunOverTheWire(t *testing.T) {
 	}
 	t.Logf("over the wire: %s passed", passed)
 
-	req, _ := http.NewRequest(http.MethodGet, url+"/user/neo4j", nil)
-	req.SetBasicAuth("neo4j", "neo4j")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("after the run neo4j/neo4j gets %d: the password was not restored", resp.StatusCode)
+	if code := neo4jLogin(t, url); code != http.StatusOK {
+		t.Errorf("after the run neo4j/neo4j gets %d: the password was not restored", code)
 	}
 
 	if err := serve.Process.Signal(syscall.SIGINT); err != nil {
@@ -327,20 +305,7 @@ func TestServeThenRunOverTheWireEveryFlavor(t *testing.T) {
 	for flavor, creds := range cases {
 		t.Run(flavor, func(t *testing.T) {
 			t.Parallel()
-			serve := command("serve", "--flavor", flavor, "--addr", "127.0.0.1:0")
-			stdout, err := serve.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := serve.Start(); err != nil {
-				t.Fatal(err)
-			}
-			defer func() { _ = serve.Process.Kill(); _ = serve.Wait() }()
-			lines := bufio.NewScanner(stdout)
-			if !lines.Scan() {
-				t.Fatal("serve printed nothing")
-			}
-			url := regexp.MustCompile(`http://\S+`).FindString(lines.Text())
+			_, url := startServe(t, io.Discard, flavor)
 			r := cli(t, append([]string{"run", "--flavor", flavor, "--target", url, "--timeout", "5s"}, creds...)...)
 			passed, failed, _ := counts(t, r.stdout)
 			if r.code != 0 || failed != "0" || passed == "0" {
@@ -353,4 +318,46 @@ func TestServeThenRunOverTheWireEveryFlavor(t *testing.T) {
 			}
 		})
 	}
+}
+
+// neo4jLogin asks GET /user/neo4j as neo4j/neo4j and returns the status.
+func neo4jLogin(t *testing.T, base string) int {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/user/neo4j", nil)
+	req.SetBasicAuth("neo4j", "neo4j")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// startServe runs `serve --flavor F` on a free loopback port, its log going
+// to logs, and returns the process and its URL. The process is killed when
+// the test ends, unless the test stopped it already.
+func startServe(t *testing.T, logs io.Writer, flavor string) (*exec.Cmd, string) {
+	t.Helper()
+	serve := command("serve", "--flavor", flavor, "--addr", "127.0.0.1:0")
+	stdout, err := serve.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	serve.Stderr = logs
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = serve.Process.Kill() })
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() {
+		t.Fatal("serve printed nothing")
+	}
+	url := regexp.MustCompile(`http://\S+`).FindString(lines.Text())
+	if url == "" {
+		t.Fatalf("no URL in %q", lines.Text())
+	}
+	go func() { _, _ = io.Copy(io.Discard, stdout) }()
+	return serve, url
 }
