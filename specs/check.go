@@ -1,12 +1,15 @@
 package specs
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"mime"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gavv/httpexpect/v2"
 
@@ -227,6 +230,9 @@ func (r *fixtureRun) checkCookies(c *collector, raw *http.Response, want fixture
 		if w.Expires && ck.Expires.IsZero() {
 			c.Errorf("cookie %s: want a parseable Expires attribute, got %q", name, ck.RawExpires)
 		}
+		if w.IssuedTo != "" || w.IssuedNow {
+			r.checkSessionCookie(c, name, value, ck, w, raw)
+		}
 		if w.MaxAge != nil && ck.MaxAge != *w.MaxAge && !(*w.MaxAge == 0 && ck.MaxAge < 0) {
 			msg := fmt.Sprintf("cookie %s: want Max-Age=%d, got %d", name, *w.MaxAge, ck.MaxAge)
 			if w.MaxAgeAdvisory {
@@ -268,5 +274,45 @@ func (r *fixtureRun) capture(c *collector, specs map[string]string, raw *http.Re
 			c.Errorf("capture %s: %s not found in the answer", name, spec)
 		}
 		r.captured[name] = value
+	}
+}
+
+// checkSessionCookie reads a CouchDB session cookie, base64url of
+// "name:HEXTIME:HMAC", and checks who it was issued to and when: the issue
+// time must agree with Date and with Expires minus Max-Age.
+func (r *fixtureRun) checkSessionCookie(c *collector, name, value string, ck *http.Cookie, w fixtures.CookieCheck, raw *http.Response) {
+	decoded, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(value, "="))
+	parts := strings.SplitN(string(decoded), ":", 3)
+	if err != nil || len(parts) != 3 {
+		c.Errorf("cookie %s: not a CouchDB session cookie (base64url of name:HEXTIME:HMAC)", name)
+		return
+	}
+	if w.IssuedTo != "" {
+		want, err := fixtures.Render(w.IssuedTo, r.vars)
+		if err != nil {
+			c.Errorf("cookie %s: %v", name, err)
+		} else if parts[0] != want {
+			c.Errorf("cookie %s: issued to %q, want %q", name, parts[0], want)
+		}
+	}
+	if !w.IssuedNow {
+		return
+	}
+	secs, err := strconv.ParseInt(parts[1], 16, 64)
+	if err != nil {
+		c.Errorf("cookie %s: issue time %q is not hexadecimal seconds", name, parts[1])
+		return
+	}
+	issued := time.Unix(secs, 0)
+	near := func(t time.Time) bool { d := t.Sub(issued); return d >= -time.Second && d <= time.Second }
+	if date, err := http.ParseTime(raw.Header.Get("Date")); err != nil {
+		c.Errorf("cookie %s: the answer has no parseable Date to compare the issue time with", name)
+	} else if !near(date) {
+		c.Errorf("cookie %s: issued at %s, but the answer's Date is %s", name, issued.UTC().Format(time.RFC1123), date.UTC().Format(time.RFC1123))
+	}
+	if !ck.Expires.IsZero() && ck.MaxAge > 0 {
+		if start := ck.Expires.Add(-time.Duration(ck.MaxAge) * time.Second); !near(start) {
+			c.Errorf("cookie %s: issued at %s, but Expires - Max-Age is %s", name, issued.UTC().Format(time.RFC1123), start.UTC().Format(time.RFC1123))
+		}
 	}
 }
