@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -117,6 +118,12 @@ func (n *neo4jQuery) enterState(name string) (map[string]string, error) {
 	}
 	n.users = newUserStore([]User{u})
 	vars := map[string]string{"User": u.Name, "Password": u.Password, "Database": "neo4j", "Token": n.tokenFor(u.Name)}
+	if name == "password-changed" {
+		// A token that lapses an hour from now, for fixtures that move the clock.
+		expiring := Token{Token: "authconform-expiring-token", User: u.Name, Expires: n.env.now().Add(time.Hour)}
+		n.tokens = append(slices.Clone(n.tokens), expiring)
+		vars["ExpiringToken"] = expiring.Token
+	}
 	return vars, nil
 }
 
