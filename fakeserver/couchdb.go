@@ -177,6 +177,9 @@ func (c *couchdb) enterState(name string) (map[string]string, error) {
 		"User":     c.admin.Name,
 		"Password": c.admin.Password,
 		"Database": c.database,
+		// The session lifetime, for fixtures whose clock steps are
+		// fractions of it.
+		"SessionTTL": (time.Duration(c.ttl) * time.Second).String(),
 	}
 	if c.document != "" {
 		vars["Document"] = c.document

@@ -29,6 +29,12 @@ type Credentials struct {
 	Database, Document string
 	// RequireValidUser says the server refuses anonymous requests (CouchDB).
 	RequireValidUser bool
+	// SessionTTL is the server's session lifetime (CouchDB's
+	// [chttpd_auth] timeout), for fixtures timed against it.
+	SessionTTL time.Duration
+	// MaxWait is how long the run may wait, in real time, for a fixture's
+	// clock steps; zero skips every fixture that moves the clock.
+	MaxWait time.Duration
 }
 
 // Live reaches states on a real server from what the user told us about it,
@@ -53,9 +59,28 @@ func unreachable(format string, args ...any) error {
 	return errors.Join(ErrUnreachable, fmt.Errorf(format, args...))
 }
 
-func (l *LiveStates) Advance(context.Context, time.Duration) error {
-	return unreachable("a live server's clock cannot be moved")
+// Advance waits d in real time, a live server's clock being the wall
+// clock, up to MaxWait.
+func (l *LiveStates) Advance(ctx context.Context, d time.Duration) error {
+	if l.creds.MaxWait <= 0 {
+		return unreachable("a live server's clock cannot be moved; pass --max-wait to let the run wait for it")
+	}
+	if d > l.creds.MaxWait {
+		return unreachable("needs %s to pass, more than --max-wait %s", d, l.creds.MaxWait)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
+
+// AdvanceLimit is MaxWait: fixtures whose clock steps add up to more are
+// skipped before they start.
+func (l *LiveStates) AdvanceLimit() time.Duration { return l.creds.MaxWait }
 
 func (l *LiveStates) LockoutSafe() bool { return false }
 
@@ -64,6 +89,9 @@ func (l *LiveStates) Enter(ctx context.Context, state string) (fixtures.Vars, er
 	vars := fixtures.Vars{"User": c.User, "Password": c.Password, "Token": c.Token,
 		"OtherUser": c.OtherUser, "OtherPassword": c.OtherPassword,
 		"Database": c.Database, "Document": c.Document}
+	if c.SessionTTL > 0 {
+		vars["SessionTTL"] = c.SessionTTL.String()
+	}
 	if state == "auth-disabled" {
 		if !c.AuthDisabled {
 			return nil, unreachable("the target has authentication enabled (pass --auth-disabled if it is off)")

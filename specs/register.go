@@ -184,6 +184,9 @@ func (r *fixtureRun) prepare(ctx context.Context) {
 	if err != nil {
 		r.skipOrError("state "+fx.State, err)
 	}
+	if fx.NeedsClock() {
+		r.checkClockSteps(vars)
+	}
 	if r.budget != nil {
 		if err := r.budget.spend(fx.AuthFailures); err != nil {
 			g.Skip("failed-login budget: " + err.Error())
@@ -202,6 +205,31 @@ func (r *fixtureRun) prepare(ctx context.Context) {
 	if r.client == nil {
 		r.client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
+}
+
+// checkClockSteps skips the fixture when its clock steps need a session
+// lifetime the target did not give, or add up to more time than the target
+// can pass (a live server is waited for, up to its AdvanceLimit).
+func (r *fixtureRun) checkClockSteps(vars fixtures.Vars) {
+	ttl := sessionTTL(vars)
+	var total time.Duration
+	for _, st := range r.fx.Steps {
+		d, ok := st.Advance.Resolve(ttl)
+		if !ok {
+			g.Skip("its clock steps are fractions of the session lifetime: pass --session-timeout with the server's [chttpd_auth] timeout")
+		}
+		total += d
+	}
+	if l, ok := r.target.States.(interface{ AdvanceLimit() time.Duration }); ok && total > l.AdvanceLimit() {
+		g.Skip(fmt.Sprintf("needs %s to pass on the target's clock, more than the %s it may wait (--max-wait)", total, l.AdvanceLimit()))
+	}
+}
+
+// sessionTTL reads the SessionTTL variable a state may provide.
+func sessionTTL(vars fixtures.Vars) time.Duration {
+	s, _ := vars["SessionTTL"].(string)
+	d, _ := time.ParseDuration(s)
+	return d
 }
 
 // missingVars lists the template variables the fixture uses that this

@@ -17,7 +17,7 @@ import (
 
 // step runs one step of the fixture and fails the spec with every mismatch.
 func (r *fixtureRun) step(ctx context.Context, i int, st fixtures.Step) {
-	if d := st.Advance.Duration; d > 0 {
+	if d, _ := st.Advance.Resolve(sessionTTL(r.vars)); d > 0 {
 		if err := r.target.States.Advance(ctx, d); err != nil {
 			r.skipOrError("moving the clock", err)
 		}
