@@ -38,8 +38,9 @@ type Credentials struct {
 }
 
 // Live reaches states on a real server from what the user told us about it,
-// probing it where that is needed. It never moves the clock and never locks
-// accounts; client may be nil.
+// probing it where that is needed (a Neo4j 3.3 user status, a CouchDB
+// login). Time passes on it only by waiting, within Credentials.MaxWait, and
+// it never allows fixtures that lock an account; client may be nil.
 func Live(flavor, baseURL string, c Credentials, client *http.Client) *LiveStates {
 	if client == nil {
 		client = &http.Client{Timeout: 10 * time.Second}
@@ -82,8 +83,12 @@ func (l *LiveStates) Advance(ctx context.Context, d time.Duration) error {
 // skipped before they start.
 func (l *LiveStates) AdvanceLimit() time.Duration { return l.creds.MaxWait }
 
+// LockoutSafe is false: accounts on a live server are real.
 func (l *LiveStates) LockoutSafe() bool { return false }
 
+// Enter returns the variables of state when the server is in it (or, for a
+// CouchDB session, after logging in), and ErrUnreachable with the flag that
+// would help when it is not.
 func (l *LiveStates) Enter(ctx context.Context, state string) (fixtures.Vars, error) {
 	c := l.creds
 	vars := fixtures.Vars{"User": c.User, "Password": c.Password, "Token": c.Token,
