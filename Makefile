@@ -28,9 +28,24 @@ cover:
 	$(GO) test -count=1 -coverprofile=cover.out $(PKGS)
 	$(GO) tool cover -func=cover.out | tail -1
 
+## fuzz: every Fuzz target of fakeserver and fixtures for $(FUZZTIME) each, one
+## after another (go test runs one -fuzz target per package at a time)
+FUZZPKGS := ./fakeserver ./fixtures
+fuzz:
+	@set -e; for pkg in $(FUZZPKGS); do \
+		for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "== $$pkg $$t ($(FUZZTIME))"; \
+			$(GO) test -run='^$$' -fuzz="^$$t\$$" -fuzztime=$(FUZZTIME) $$pkg; \
+		done; \
+	done
+
 build:
 	$(GO) build -o bin/authconform ./cmd/authconform
 
 ## clients: real client libraries (Node: neo4j, Query API wrapper, nano, PouchDB; Go: kivik) against `serve`
 clients:
 	bash .ci/clients/run.sh
+
+## compliance: install pouchdb-server 4.2.0 from npm, set it up, and judge it with its expectation file
+compliance:
+	bash .ci/compliance/run.sh

@@ -38,6 +38,7 @@ type runFlags struct {
 	verbose          bool
 	expect           string
 	markdownReport   string
+	fixtureIDs       []string
 }
 
 func newRunCmd() *cobra.Command {
@@ -75,6 +76,7 @@ changed; fixtures that lock an account never run against a live server.`,
 	fl.BoolVar(&f.allowDestructive, "allow-destructive", false, "run fixtures that change a password (restored afterwards)")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "timeout of each request")
 	fl.StringVar(&f.labelFilter, "label-filter", "", "Ginkgo label filter, such as 'documented && !destructive'")
+	fl.StringSliceVar(&f.fixtureIDs, "fixture", nil, "run only these fixture ids (repeatable or comma-separated)")
 	fl.StringVar(&f.junitReport, "junit-report", "", "write a JUnit XML report to this file")
 	fl.StringVar(&f.jsonReport, "json-report", "", "write a JSON report (one object per fixture, credentials masked) to this file")
 	fl.StringVar(&f.markdownReport, "markdown-report", "", "write a Markdown compliance report (one row per fixture) to this file")
@@ -187,12 +189,33 @@ func probe(client *http.Client, base, flavor string) error {
 	case "neo4j-query":
 		looksRight = root["query"] != nil || root["neo4j_version"] != nil || root["transaction"] != nil || neo4jError
 	case "couchdb":
-		looksRight = root["couchdb"] != nil || (resp.StatusCode == http.StatusUnauthorized && root["error"] != nil)
+		looksRight = root["couchdb"] != nil || (resp.StatusCode == http.StatusUnauthorized && root["error"] != nil) ||
+			couchSessionAnswers(client, base) // CouchDB-compatible servers greet differently
 	}
 	if !looksRight {
 		return fmt.Errorf("target %s does not look like %s: GET / answered %d %.80q", base, flavor, resp.StatusCode, body)
 	}
 	return nil
+}
+
+// couchSessionAnswers reports whether GET /_session answers with a
+// CouchDB user context, as every CouchDB-compatible server does.
+func couchSessionAnswers(client *http.Client, base string) bool {
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(base, "/")+"/_session", nil)
+	if err != nil {
+		return false
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	var s struct {
+		UserCtx map[string]any `json:"userCtx"`
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+	return json.Unmarshal(body, &s) == nil && s.UserCtx != nil
 }
 
 // failRecorder is the Ginkgo testing.T stand-in of a plain binary; the
@@ -206,11 +229,18 @@ func run(cmd *cobra.Command, f runFlags) error {
 	if err != nil {
 		return err
 	}
+	include, err := selectFixtures(f.fixtureIDs)
+	if err != nil {
+		return err
+	}
 	ts, cleanup, err := targets(f)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
+	for i := range ts {
+		ts[i].Include = include
+	}
 	summary := runSuite(ts, f)
 	for _, e := range exp {
 		summary = summary.Apply(e, "")
@@ -279,6 +309,30 @@ func finish(summary specs.Summary, f runFlags) error {
 		return errFailed
 	}
 	return nil
+}
+
+// selectFixtures turns --fixture ids into a filter; an unknown id is a
+// usage error, never a silently empty run.
+func selectFixtures(ids []string) (func(string) bool, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	all, err := fixtures.All()
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, fx := range all {
+		known[fx.ID] = true
+	}
+	want := map[string]bool{}
+	for _, id := range ids {
+		if !known[id] {
+			return nil, usagef("--fixture %q: no such fixture (see 'authconform fixtures')", id)
+		}
+		want[id] = true
+	}
+	return func(id string) bool { return want[id] }, nil
 }
 
 // expectations loads --expect, or for embedded fakes the expectations that
