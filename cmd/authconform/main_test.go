@@ -97,6 +97,7 @@ func TestUsageErrorsExitTwoWithOneLine(t *testing.T) {
 		"bad serve flavor":      {"serve", "--flavor", "mysql", "--addr", "127.0.0.1:0"},
 		"unknown command":       {"frobnicate"},
 		"bad expectation file":  {"run", "--flavor", "neo4j-3.3", "--expect", "/nonexistent.yaml"},
+		"unknown fixture id":    {"run", "--fixture", "neo4j-3.3/no-such-fixture"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
