@@ -1,8 +1,11 @@
 package main
 
 import (
+	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -105,5 +108,48 @@ func TestInterruptRestoresThePassword(t *testing.T) {
 	}
 	if code := neo4jLogin(t, srv.URL); code != http.StatusOK {
 		t.Fatalf("after the interrupt neo4j/neo4j gets %d: the password was not restored\n%s", code, out.String())
+	}
+}
+
+// TestReportsNeverShowCredentials runs a live CouchDB suite (sessions,
+// Basic, form and JSON logins) with distinctive credentials and every report
+// switched on, then searches all output for the secrets.
+func TestReportsNeverShowCredentials(t *testing.T) {
+	t.Parallel()
+	const user, password = "reportadmin", "Unique-Pa55word-9f3c"
+	srv, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.CouchDB, Users: []fakeserver.User{
+		{Name: user, Password: password, Roles: []string{"_admin"}},
+		{Name: "alice", Password: "Alice-Pa55word-77aa", Roles: []string{"reader"}},
+	}, Databases: []fakeserver.Database{{Name: "private"}, {Name: "db", Public: true, Docs: map[string]string{"document": `{"x":1}`}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	dir := t.TempDir()
+	r := cli(t, "run", "--flavor", "couchdb", "--target", srv.URL, "--user", user, "--password", password,
+		"--other-user", "alice", "--other-password", "Alice-Pa55word-77aa", "--database", "private", "--document", "db/document",
+		"--json-report", dir+"/r.json", "--junit-report", dir+"/r.xml", "--markdown-report", dir+"/r.md", "-v")
+	if r.code != 0 {
+		t.Fatalf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	everything := r.stdout + r.stderr
+	for _, f := range []string{"r.json", "r.xml", "r.md"} {
+		data, err := os.ReadFile(dir + "/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		everything += string(data)
+	}
+	if !strings.Contains(everything, "*****") {
+		t.Fatal("no masked value anywhere: the reports carry no exchanges to check")
+	}
+	secrets := []string{password, "Alice-Pa55word-77aa", base64.StdEncoding.EncodeToString([]byte(user + ":" + password))}
+	for _, s := range secrets {
+		if strings.Contains(everything, s) {
+			t.Errorf("a secret (%.4s...) appears in the output or reports", s)
+		}
+	}
+	if m := regexp.MustCompile(`AuthSession="?[A-Za-z0-9_-]{20,}`).FindString(everything); m != "" {
+		t.Errorf("a session cookie appears unmasked: %.20s...", m)
 	}
 }
