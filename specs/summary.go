@@ -84,6 +84,9 @@ func Summarize(report types.Report) Summary {
 				target = e.StringRepresentation()
 			}
 		}
+		if id == "" { // a spec that never started, such as one filtered out
+			id, target = fixtureFromHierarchy(sr, known)
+		}
 		fx, ok := known[id]
 		if !ok {
 			continue
@@ -131,6 +134,19 @@ func Summarize(report types.Report) Summary {
 	return s
 }
 
+// fixtureFromHierarchy finds the fixture and target of a spec from its
+// container names: Register names the outermost container after the target
+// and one inner container after the fixture id.
+func fixtureFromHierarchy(sr types.SpecReport, known map[string]fixtures.Fixture) (id, target string) {
+	texts := sr.ContainerHierarchyTexts
+	for _, t := range texts {
+		if _, ok := known[t]; ok && len(texts) > 0 {
+			return t, texts[0]
+		}
+	}
+	return "", ""
+}
+
 func targetRank(r *Result) string {
 	documentedLast := "1"
 	if strings.Contains(r.Target, "documented") {
@@ -148,6 +164,8 @@ func specOutcome(sr types.SpecReport) (Outcome, string) {
 	switch {
 	case sr.State.Is(types.SpecStatePassed):
 		return Passed, ""
+	case sr.State.Is(types.SpecStateSkipped) && sr.Failure.Message == "" && len(sr.ReportEntries) == 0:
+		return Disabled, "switched off (--label-filter)"
 	case sr.State.Is(types.SpecStateSkipped):
 		return Skipped, firstLine(sr.Failure.Message)
 	case sr.State.Is(types.SpecStatePending):
@@ -174,6 +192,9 @@ func (s Summary) Count(o Outcome) int {
 	return n
 }
 
+// Ran is how many fixtures were not switched off.
+func (s Summary) Ran() int { return len(s.Results) - s.Count(Disabled) }
+
 // Failed reports whether any fixture failed or errored.
 func (s Summary) Failed() bool { return s.Count(Failed)+s.Count(Error) > 0 }
 
@@ -182,6 +203,9 @@ func (s Summary) Failed() bool { return s.Count(Failed)+s.Count(Error) > 0 }
 func (s Summary) Print(w io.Writer) {
 	target := "\x00"
 	for _, r := range s.Results {
+		if r.Outcome == Disabled {
+			continue // counted below; the user switched them off
+		}
 		if r.Target != target {
 			target = r.Target
 			fmt.Fprintf(w, "\n%s, %s (%s)\n", r.Flavor, r.Target, fixtures.Docs[r.Flavor])
@@ -213,9 +237,9 @@ func (s Summary) Print(w io.Writer) {
 	for _, r := range s.Results {
 		warnings += len(r.Warnings)
 	}
-	fmt.Fprintf(w, "\n%d passed, %d failed, %d skipped\n", s.Count(Passed), s.Count(Failed), s.Count(Skipped)+s.Count(Disabled))
-	if n := s.Count(Error) + s.Count(KnownDeviation) + warnings; n > 0 {
-		fmt.Fprintf(w, "(%d errors, %d known deviations, %d warnings)\n", s.Count(Error), s.Count(KnownDeviation), warnings)
+	fmt.Fprintf(w, "\n%d passed, %d failed, %d skipped\n", s.Count(Passed), s.Count(Failed), s.Count(Skipped))
+	if n := s.Count(Error) + s.Count(KnownDeviation) + warnings + s.Count(Disabled); n > 0 {
+		fmt.Fprintf(w, "(%d errors, %d known deviations, %d warnings, %d switched off)\n", s.Count(Error), s.Count(KnownDeviation), warnings, s.Count(Disabled))
 	}
 }
 

@@ -302,8 +302,8 @@ func finish(summary specs.Summary, f runFlags) error {
 			return usagef("writing --markdown-report: %v", err)
 		}
 	}
-	if len(summary.Results) == 0 {
-		return fmt.Errorf("%w: no fixture ran (check --label-filter)", errFailed)
+	if summary.Ran() == 0 {
+		return usagef("no fixture ran: --label-filter or --fixture selected none")
 	}
 	if summary.Failed() {
 		return errFailed
