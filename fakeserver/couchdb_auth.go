@@ -68,6 +68,7 @@ func (c *couchdb) authenticate(r *http.Request, parts []string) (couchUserCtx, *
 	if present {
 		acct, exists := c.users.lookup(name)
 		key := couchLockKey(r, name)
+		defer c.lockout.serialize.lock(key).Unlock()
 		if exists && c.lockout.locked(key, now) {
 			return couchUserCtx{}, &problem{status: http.StatusForbidden, couch: "forbidden", msg: couchMsgLocked}
 		}
@@ -141,6 +142,9 @@ func couchLockKey(r *http.Request, name string) string {
 type couchLockout struct {
 	max  int
 	life time.Duration
+	// serialize holds one key's login attempt from the lock check until
+	// its outcome is recorded.
+	serialize *keyLocks
 
 	mu        sync.Mutex
 	entries   map[string]couchLockEntry
@@ -155,7 +159,7 @@ type couchLockEntry struct {
 const couchSweepMin = 64
 
 func newCouchLockout(max int, life time.Duration) *couchLockout {
-	return &couchLockout{max: max, life: life, entries: map[string]couchLockEntry{}, nextSweep: couchSweepMin}
+	return &couchLockout{max: max, life: life, serialize: newKeyLocks(), entries: map[string]couchLockEntry{}, nextSweep: couchSweepMin}
 }
 
 func (l *couchLockout) live(e couchLockEntry, now time.Time) bool {

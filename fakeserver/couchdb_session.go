@@ -308,6 +308,7 @@ func (c *couchdb) login(w http.ResponseWriter, r *http.Request) {
 	now := c.env.now()
 	acct, exists := c.users.lookup(name)
 	key := couchLockKey(r, name)
+	defer c.lockout.serialize.lock(key).Unlock()
 	if exists && c.lockout.locked(key, now) { // cases 98, 99
 		c.fail(w, r, http.StatusForbidden, "forbidden", couchMsgLocked)
 		return

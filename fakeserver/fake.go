@@ -137,6 +137,17 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		cur.writeProblem(w, r, problem{status: http.StatusRequestHeaderFieldsTooLarge, code: "Neo.ClientError.Request.Invalid", couch: "bad_request", msg: "Request header fields too large."})
 		return
 	}
+	if r.ContentLength > f.opts.MaxBodyBytes {
+		// Refused before reading: waiting for a body that will be refused
+		// anyway would hang a client that sent "Expect: 100-continue" or
+		// declared more than it sends.
+		msg := "Request body too large."
+		if f.opts.Flavor == CouchDB {
+			msg = "the request entity is too large"
+		}
+		cur.writeProblem(w, r, problem{status: http.StatusRequestEntityTooLarge, code: "Neo.ClientError.Request.Invalid", couch: "too_large", msg: msg})
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, f.opts.MaxBodyBytes)
 	cur.ServeHTTP(w, r)
 }

@@ -1,9 +1,29 @@
 package fakeserver
 
 import (
+	"hash/maphash"
 	"sync"
 	"time"
 )
+
+// keyLocks serialises the lock check, the password check and the failure
+// count of one key (striped, so memory stays fixed). Without it every
+// request of a concurrent burst could pass the lock check before any of
+// their failures is counted, and more than the threshold would be let
+// through.
+type keyLocks struct {
+	seed    maphash.Seed
+	stripes [64]sync.Mutex
+}
+
+func newKeyLocks() *keyLocks { return &keyLocks{seed: maphash.MakeSeed()} }
+
+// lock locks key's stripe and returns it, for the caller to unlock.
+func (k *keyLocks) lock(key string) *sync.Mutex {
+	m := &k.stripes[maphash.String(k.seed, key)%uint64(len(k.stripes))]
+	m.Lock()
+	return m
+}
 
 // loginLimiter counts failed logins per key and locks a key after max
 // failures until lock has passed since the last counted failure. It is the
@@ -13,13 +33,17 @@ type loginLimiter struct {
 	max  int
 	lock time.Duration
 
+	// serialize holds one key's login attempt from the lock check until
+	// its outcome is recorded.
+	serialize *keyLocks
+
 	mu       sync.Mutex
 	failures map[string]int
 	last     map[string]time.Time
 }
 
 func newLoginLimiter(max int, lock time.Duration) *loginLimiter {
-	return &loginLimiter{max: max, lock: lock, failures: map[string]int{}, last: map[string]time.Time{}}
+	return &loginLimiter{max: max, lock: lock, serialize: newKeyLocks(), failures: map[string]int{}, last: map[string]time.Time{}}
 }
 
 // locked reports whether key may not try to log in at now.

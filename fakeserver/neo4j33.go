@@ -128,6 +128,7 @@ func (n *neo4j33) authenticate(w http.ResponseWriter, r *http.Request) (string, 
 	}
 	now := n.env.now()
 	acct, exists := n.users.lookup(name)
+	defer n.limiter.serialize.lock(name).Unlock()
 	if exists && n.limiter.locked(name, now) {
 		n.fail(w, http.StatusTooManyRequests, codeRateLimit, msgRateLimited)
 		return "", false

@@ -240,6 +240,7 @@ func (n *neo4jQuery) authenticate(w http.ResponseWriter, r *http.Request) (princ
 		return principal{name: user}, true
 	}
 	_, exists := n.users.lookup(cred.user)
+	defer n.limiter.serialize.lock(cred.user).Unlock()
 	if exists && n.limiter.locked(cred.user, now) {
 		n.fail(w, n.filterContentType(), http.StatusTooManyRequests, codeRateLimit, msgRateLimited)
 		return principal{}, false
