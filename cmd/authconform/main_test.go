@@ -339,9 +339,9 @@ func neo4jLogin(t *testing.T, base string) int {
 // startServe runs `serve --flavor F` on a free loopback port, its log going
 // to logs, and returns the process and its URL. The process is killed when
 // the test ends, unless the test stopped it already.
-func startServe(t *testing.T, logs io.Writer, flavor string) (*exec.Cmd, string) {
+func startServe(t testing.TB, logs io.Writer, flavor string, extra ...string) (*exec.Cmd, string) {
 	t.Helper()
-	serve := command("serve", "--flavor", flavor, "--addr", "127.0.0.1:0")
+	serve := command(append([]string{"serve", "--flavor", flavor, "--addr", "127.0.0.1:0"}, extra...)...)
 	stdout, err := serve.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -350,7 +350,7 @@ func startServe(t *testing.T, logs io.Writer, flavor string) (*exec.Cmd, string)
 	if err := serve.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = serve.Process.Kill() })
+	t.Cleanup(func() { _ = serve.Process.Kill(); _ = serve.Wait() })
 	lines := bufio.NewScanner(stdout)
 	if !lines.Scan() {
 		t.Fatal("serve printed nothing")
