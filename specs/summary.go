@@ -237,10 +237,12 @@ func (s Summary) Print(w io.Writer) {
 	for _, r := range s.Results {
 		warnings += len(r.Warnings)
 	}
-	fmt.Fprintf(w, "\n%d passed, %d failed, %d skipped\n", s.Count(Passed), s.Count(Failed), s.Count(Skipped))
+	fmt.Fprintln(w)
 	if n := s.Count(Error) + s.Count(KnownDeviation) + warnings + s.Count(Disabled); n > 0 {
-		fmt.Fprintf(w, "(%d errors, %d known deviations, %d warnings, %d switched off)\n", s.Count(Error), s.Count(KnownDeviation), warnings, s.Count(Disabled))
+		fmt.Fprintf(w, "%d errors, %d known deviations, %d warnings, %d switched off\n", s.Count(Error), s.Count(KnownDeviation), warnings, s.Count(Disabled))
 	}
+	// The closing line, last: scripts and CI read it.
+	fmt.Fprintf(w, "%d passed, %d failed, %d skipped\n", s.Count(Passed), s.Count(Failed), s.Count(Skipped))
 }
 
 // Apply turns failures that exp expects into known deviations, and fails

@@ -72,7 +72,7 @@ changed; fixtures that lock an account never run against a live server.`,
 	fl.StringVar(&f.creds.Document, "document", "", "a document anyone may read, as db/docid (couchdb)")
 	fl.BoolVar(&f.creds.RequireValidUser, "require-valid-user", false, "the target refuses anonymous requests (couchdb require_valid_user)")
 	fl.DurationVar(&f.creds.SessionTTL, "session-timeout", 0, "the target's session lifetime, CouchDB's [chttpd_auth] timeout (fixtures timed against it run only when it is given)")
-	fl.DurationVar(&f.creds.MaxWait, "max-wait", 0, "how long a fixture may wait in real time for a live server's clock (0: skip such fixtures)")
+	fl.DurationVar(&f.creds.MaxWait, "max-wait", 0, "how long a fixture may wait in real time for a live server's clock (default: 1.2 x --session-timeout, or 0, which skips such fixtures)")
 	fl.BoolVar(&f.allowDestructive, "allow-destructive", false, "run fixtures that change a password (restored afterwards)")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "timeout of each request")
 	fl.StringVar(&f.labelFilter, "label-filter", "", "Ginkgo label filter, such as 'documented && !destructive'")
@@ -146,6 +146,10 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 	client := &http.Client{Timeout: f.timeout}
 	if err := probe(client, f.target, f.flavors[0]); err != nil {
 		return nil, nil, usageError{err}
+	}
+	if f.creds.MaxWait == 0 && f.creds.SessionTTL > 0 {
+		// Enough for the longest session fixture (1.1 lifetimes).
+		f.creds.MaxWait = f.creds.SessionTTL * 12 / 10
 	}
 	var states specs.StateProvider = specs.ControlPlane(f.target, client)
 	var budget *specs.FailureBudget
