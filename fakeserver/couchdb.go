@@ -350,14 +350,23 @@ type couchUp struct {
 	Seeds  struct{} `json:"seeds"`
 }
 
-// serveUp is GET /_up (transcript case 2).
-func (c *couchdb) serveUp(w http.ResponseWriter, r *http.Request, parts []string) {
+// readOnlyEndpoint answers, and returns false, when a one-segment GET/HEAD
+// endpoint such as /_up gets a longer path (404) or another method (405).
+func (c *couchdb) readOnlyEndpoint(w http.ResponseWriter, r *http.Request, parts []string) bool {
 	if len(parts) > 1 {
 		c.fail(w, r, http.StatusNotFound, "not_found", "missing")
-		return
+		return false
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		c.methodNotAllowed(w, r, "GET,HEAD")
+		return false
+	}
+	return true
+}
+
+// serveUp is GET /_up (transcript case 2).
+func (c *couchdb) serveUp(w http.ResponseWriter, r *http.Request, parts []string) {
+	if !c.readOnlyEndpoint(w, r, parts) {
 		return
 	}
 	c.writeJSON(w, r, http.StatusOK, couchUp{Status: "ok"})

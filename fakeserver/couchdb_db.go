@@ -124,12 +124,7 @@ func (d *couchDatabase) allows(ctx couchUserCtx) bool {
 // verify_is_server_admin throws "unauthorized", so a signed-in non-admin
 // gets 401 too (cases 33, 34).
 func (c *couchdb) serveAllDBs(w http.ResponseWriter, r *http.Request, parts []string, ctx couchUserCtx) {
-	if len(parts) > 1 {
-		c.fail(w, r, http.StatusNotFound, "not_found", "missing")
-		return
-	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		c.methodNotAllowed(w, r, "GET,HEAD")
+	if !c.readOnlyEndpoint(w, r, parts) {
 		return
 	}
 	if !ctx.isAdmin() {

@@ -317,31 +317,37 @@ func (c *couchdb) login(w http.ResponseWriter, r *http.Request) {
 		if exists {
 			c.lockout.failed(key, now)
 		}
-		status := http.StatusUnauthorized
-		if target := r.URL.Query().Get("fail"); target != "" {
-			if !strings.HasPrefix(target, "/") {
-				c.fail(w, r, http.StatusBadRequest, "bad_request", "path must begin with a /.")
-				return
-			}
-			status = http.StatusFound
-			w.Header().Set("Location", couchAbsoluteURL(r, target))
+		status, ok := c.redirectParam(w, r, "fail", http.StatusUnauthorized)
+		if !ok {
+			return
 		}
 		// send_json, not send_error: no WWW-Authenticate, no redirect.
 		w.Header().Set("Set-Cookie", c.clearSetCookie(r, now))
 		c.writeJSON(w, r, status, couchError{Error: "unauthorized", Reason: couchMsgBadPassword})
 		return
 	}
-	status := http.StatusOK
-	if target := r.URL.Query().Get("next"); target != "" {
-		if !strings.HasPrefix(target, "/") {
-			c.fail(w, r, http.StatusBadRequest, "bad_request", "path must begin with a /.")
-			return
-		}
-		status = http.StatusFound
-		w.Header().Set("Location", couchAbsoluteURL(r, target)) // case 22
+	status, ok := c.redirectParam(w, r, "next", http.StatusOK) // case 22
+	if !ok {
+		return
 	}
 	w.Header().Set("Set-Cookie", c.sessionSetCookie(r, c.mintCookie(acct, now), now))
 	c.writeJSON(w, r, status, couchLoginReply{OK: true, Name: name, Roles: nonNil(acct.roles)})
+}
+
+// redirectParam handles ?next= or ?fail=: with the parameter the answer is
+// 302 to that path on this server, otherwise status. A path not starting
+// with "/" is refused (no open redirect); ok is false once it has answered.
+func (c *couchdb) redirectParam(w http.ResponseWriter, r *http.Request, param string, status int) (int, bool) {
+	target := r.URL.Query().Get(param)
+	if target == "" {
+		return status, true
+	}
+	if !strings.HasPrefix(target, "/") {
+		c.fail(w, r, http.StatusBadRequest, "bad_request", "path must begin with a /.")
+		return 0, false
+	}
+	w.Header().Set("Location", couchAbsoluteURL(r, target))
+	return http.StatusFound, true
 }
 
 // logout is DELETE /_session (cases 61, 64). The documented profile revokes
@@ -349,14 +355,9 @@ func (c *couchdb) login(w http.ResponseWriter, r *http.Request) {
 // drop it, and the cookie stays valid (cases 62, 63).
 func (c *couchdb) logout(w http.ResponseWriter, r *http.Request, ctx couchUserCtx) {
 	now := c.env.now()
-	status := http.StatusOK
-	if target := r.URL.Query().Get("next"); target != "" {
-		if !strings.HasPrefix(target, "/") {
-			c.fail(w, r, http.StatusBadRequest, "bad_request", "path must begin with a /.")
-			return
-		}
-		status = http.StatusFound
-		w.Header().Set("Location", couchAbsoluteURL(r, target))
+	status, ok := c.redirectParam(w, r, "next", http.StatusOK)
+	if !ok {
+		return
 	}
 	if c.revoked != nil && ctx.cookie != "" {
 		c.revoked.revoke(ctx.cookie, ctx.expiry, now)
