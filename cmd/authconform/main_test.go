@@ -98,6 +98,8 @@ func TestUsageErrorsExitTwoWithOneLine(t *testing.T) {
 		"unknown command":       {"frobnicate"},
 		"bad expectation file":  {"run", "--flavor", "neo4j-3.3", "--expect", "/nonexistent.yaml"},
 		"unknown fixture id":    {"run", "--fixture", "neo4j-3.3/no-such-fixture"},
+		"bad label filter":      {"run", "--label-filter", "((("},
+		"unwritable report":     {"run", "--json-report", "/nonexistent/dir/report.json"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -22,6 +22,9 @@ Every cell that differs from the document names the reason and evidence from
 the profile's expectation file; an unexplained difference fails the command.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkOutputs(f); err != nil {
+				return err
+			}
 			var ts []specs.Target
 			var servers []*fakeserver.Server
 			defer func() {

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -229,6 +230,9 @@ type failRecorder struct{ failed bool }
 func (r *failRecorder) Fail() { r.failed = true }
 
 func run(cmd *cobra.Command, f runFlags) error {
+	if err := checkOutputs(f); err != nil {
+		return err
+	}
 	exp, err := expectations(f)
 	if err != nil {
 		return err
@@ -313,6 +317,34 @@ func finish(summary specs.Summary, f runFlags) error {
 		return errFailed
 	}
 	return nil
+}
+
+// checkOutputs rejects a bad label filter or an unwritable report path
+// before anything runs, rather than after a whole run.
+func checkOutputs(f runFlags) error {
+	if f.labelFilter != "" {
+		if _, err := types.ParseLabelFilter(f.labelFilter); err != nil {
+			return usagef("--label-filter %q: %s", f.labelFilter, oneLine(err.Error()))
+		}
+	}
+	for flag, path := range map[string]string{"--json-report": f.jsonReport, "--junit-report": f.junitReport, "--markdown-report": f.markdownReport} {
+		if path == "" {
+			continue
+		}
+		if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
+			return usagef("%s %s: the folder %s does not exist", flag, path, filepath.Dir(path))
+		}
+	}
+	return nil
+}
+
+var ansiEscape = regexp.MustCompile(`\x1b\[[0-9;]*m`)
+
+// oneLine makes Ginkgo's coloured, multi-line message one plain line,
+// without its "Learn more" link.
+func oneLine(s string) string {
+	s, _, _ = strings.Cut(ansiEscape.ReplaceAllString(s, ""), "Learn more")
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // selectFixtures turns --fixture ids into a filter; an unknown id is a
