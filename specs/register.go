@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -102,8 +103,23 @@ func runOrder(all []fixtures.Fixture, t Target) []fixtures.Fixture {
 	return out
 }
 
+var nonLabel = regexp.MustCompile(`[^a-z0-9.]+`)
+
+// sectionLabel is "section:" and the section's number or first words,
+// lower-case with dashes, as in section:5.2.1.1 or section:requesting-a-cookie.
+func sectionLabel(section string) string {
+	words := strings.Fields(strings.ToLower(section))
+	if len(words) > 0 && strings.Trim(words[0], "0123456789.") == "" {
+		return "section:" + strings.TrimSuffix(words[0], ".") // a numbered section
+	}
+	if len(words) > 6 {
+		words = words[:6]
+	}
+	return "section:" + strings.Trim(nonLabel.ReplaceAllString(strings.Join(words, "-"), "-"), "-.")
+}
+
 func labelsOf(fx fixtures.Fixture) g.Labels {
-	l := g.Label(fx.Flavor, string(fx.Kind), "state:"+fx.State)
+	l := g.Label(fx.Flavor, string(fx.Kind), "state:"+fx.State, sectionLabel(fx.Source.Section))
 	if fx.Destructive {
 		l = append(l, "destructive")
 	}

@@ -124,6 +124,9 @@ func Summarize(report types.Report) Summary {
 	for _, key := range order {
 		r := byID[key]
 		s.Results = append(s.Results, *r)
+		if r.Outcome == Disabled {
+			continue // errata of fixtures the user switched off are not reported
+		}
 		for _, e := range known[r.ID].Errata {
 			if !seenErrata[e.ID] {
 				seenErrata[e.ID] = true
