@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -21,6 +22,7 @@ type neo4j33 struct {
 	limiter *loginLimiter
 	authOff bool
 	base    User // the user states are built around
+	roots   bodyCache
 }
 
 var neo4jDefaultUser = User{Name: "neo4j", Password: "neo4j", PasswordChangeRequired: true}
@@ -186,23 +188,52 @@ func (n *neo4j33) route(w http.ResponseWriter, r *http.Request, user string) {
 }
 
 func (n *neo4j33) serviceRoot(w http.ResponseWriter, r *http.Request) {
-	d := neo4jBaseURL(r) + "/db/data/"
-	writeNeo4jJSON(w, http.StatusOK, n.contentType(), n.pretty(), map[string]any{
-		"extensions":         map[string]any{},
-		"node":               d + "node",
-		"relationship":       d + "relationship",
-		"node_index":         d + "index/node",
-		"relationship_index": d + "index/relationship",
-		"extensions_info":    d + "ext",
-		"relationship_types": d + "relationship/types",
-		"batch":              d + "batch",
-		"cypher":             d + "cypher",
-		"indexes":            d + "schema/index",
-		"constraints":        d + "schema/constraint",
-		"transaction":        d + "transaction",
-		"node_labels":        d + "labels",
-		"neo4j_version":      "3.3.9",
+	body := n.roots.get(neo4jBaseURL(r), func(base string) []byte {
+		d := base + "/db/data/"
+		b, _ := json.MarshalIndent(map[string]any{
+			"extensions":         map[string]any{},
+			"node":               d + "node",
+			"relationship":       d + "relationship",
+			"node_index":         d + "index/node",
+			"relationship_index": d + "index/relationship",
+			"extensions_info":    d + "ext",
+			"relationship_types": d + "relationship/types",
+			"batch":              d + "batch",
+			"cypher":             d + "cypher",
+			"indexes":            d + "schema/index",
+			"constraints":        d + "schema/constraint",
+			"transaction":        d + "transaction",
+			"node_labels":        d + "labels",
+			"neo4j_version":      "3.3.9",
+		}, "", "  ")
+		return b
 	})
+	w.Header().Set("Content-Type", n.contentType())
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+// bodyCache keeps a few rendered bodies by the base URL they name: the
+// service root is the fake's most requested answer and costs most to render.
+type bodyCache struct {
+	mu     sync.Mutex
+	bodies map[string][]byte
+}
+
+// get returns the cached body for key, rendering it once; at most 16 are
+// kept, so a client varying its Host header cannot grow memory.
+func (c *bodyCache) get(key string, render func(string) []byte) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if b, ok := c.bodies[key]; ok {
+		return b
+	}
+	if c.bodies == nil || len(c.bodies) >= 16 {
+		c.bodies = map[string][]byte{}
+	}
+	b := render(key)
+	c.bodies[key] = b
+	return b
 }
 
 // serveUser is UserService: GET /user/{name}, POST /user/{name}/password.
