@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -19,9 +20,8 @@ import (
 
 func newServeCmd() *cobra.Command {
 	var (
-		flavor, profile, addr string
-		users, tokens, dbs    []string
-		o                     fakeserver.Options
+		f    serveFlags
+		addr string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -30,27 +30,16 @@ func newServeCmd() *cobra.Command {
 
 --user takes name:password[:role,role...]; the role _admin makes a CouchDB
 server admin; "!" after the password (neo4j:neo4j!) marks a Neo4j user who
-must change it. --token takes TOKEN=USER. --control mounts /_authconform/
-(reset, state, clock) for test harnesses.`,
+must change it. --token takes TOKEN=USER. --db takes NAME[:public]
+[:members=NAME,...][:admins=NAME,...] (members and admins are user names or
+roles; without them a database is for server admins only), and --doc
+DB/ID=JSON seeds a document. --user and --db replace the flavor's defaults.
+--control mounts /_authconform/ (reset, state, clock) for test harnesses.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o.Flavor, o.Profile = fakeserver.Flavor(flavor), fakeserver.Profile(profile)
-			for _, u := range users {
-				user, err := parseUser(u)
-				if err != nil {
-					return err
-				}
-				o.Users = append(o.Users, user)
-			}
-			for _, t := range tokens {
-				tok, user, ok := strings.Cut(t, "=")
-				if !ok || tok == "" || user == "" {
-					return usagef("--token %q must be TOKEN=USER", t)
-				}
-				o.Tokens = append(o.Tokens, fakeserver.Token{Token: tok, User: user})
-			}
-			for _, d := range dbs {
-				o.Databases = append(o.Databases, fakeserver.Database{Name: d})
+			o, err := f.options(time.Now())
+			if err != nil {
+				return err
 			}
 			fake, err := fakeserver.New(o)
 			if err != nil {
@@ -81,19 +70,108 @@ must change it. --token takes TOKEN=USER. --control mounts /_authconform/
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&flavor, "flavor", "neo4j-3.3", "neo4j-3.3, neo4j-query or couchdb")
-	fl.StringVar(&profile, "profile", "documented", "documented, neo4j-3.3.9, neo4j-5 or couchdb-3.5")
+	fl.StringVar(&f.flavor, "flavor", "neo4j-3.3", "neo4j-3.3, neo4j-query or couchdb")
+	fl.StringVar(&f.profile, "profile", "documented", "documented, neo4j-3.3.9, neo4j-5 or couchdb-3.5")
 	fl.StringVar(&addr, "addr", "127.0.0.1:7474", "listen address")
-	fl.StringArrayVar(&users, "user", nil, "a user, name:password[:roles] (repeatable); replaces the flavor's default users")
-	fl.StringArrayVar(&tokens, "token", nil, "a bearer token, TOKEN=USER (repeatable; neo4j-query)")
-	fl.StringArrayVar(&dbs, "db", nil, "a database to create (repeatable; couchdb)")
-	fl.BoolVar(&o.AuthDisabled, "auth-disabled", false, "answer every request without authentication (Neo4j)")
-	fl.BoolVar(&o.RequireValidUser, "require-valid-user", false, "refuse anonymous requests (CouchDB)")
-	fl.DurationVar(&o.SessionTTL, "session-ttl", 0, "cookie session lifetime (CouchDB; default per profile)")
-	fl.IntVar(&o.MaxFailedLogins, "max-failed-logins", 0, "failed logins before an account locks (0: flavor default, -1: never)")
-	fl.DurationVar(&o.LockDuration, "lock-duration", 0, "how long a locked account stays locked (0: flavor default)")
-	fl.BoolVar(&o.ControlPlane, "control", false, "mount the control plane under /_authconform/")
+	fl.StringArrayVar(&f.users, "user", nil, "a user, name:password[:roles] (repeatable); replaces the flavor's default users")
+	fl.StringArrayVar(&f.tokens, "token", nil, "a bearer token, TOKEN=USER (repeatable; neo4j-query)")
+	fl.DurationVar(&f.tokenTTL, "token-ttl", 0, "bearer tokens expire this long after start (0: never)")
+	fl.StringArrayVar(&f.dbs, "db", nil, "a database, NAME[:public][:members=a,b][:admins=c] (repeatable; couchdb)")
+	fl.StringArrayVar(&f.docs, "doc", nil, "a document, DB/ID=JSON (repeatable; couchdb)")
+	fl.StringVar(&f.cookieSecret, "cookie-secret", "", "secret that signs session cookies (couchdb; default: random per start)")
+	fl.BoolVar(&f.o.AuthDisabled, "auth-disabled", false, "answer every request without authentication (Neo4j)")
+	fl.BoolVar(&f.o.RequireValidUser, "require-valid-user", false, "refuse anonymous requests (CouchDB)")
+	fl.DurationVar(&f.o.SessionTTL, "session-ttl", 0, "cookie session lifetime (CouchDB; default per profile)")
+	fl.IntVar(&f.o.MaxFailedLogins, "max-failed-logins", 0, "failed logins before an account locks (0: flavor default, -1: never)")
+	fl.DurationVar(&f.o.LockDuration, "lock-duration", 0, "how long a locked account stays locked (0: flavor default)")
+	fl.Int64Var(&f.o.MaxBodyBytes, "max-body-bytes", 0, "largest request body accepted (0: 1 MiB)")
+	fl.BoolVar(&f.o.ControlPlane, "control", false, "mount the control plane under /_authconform/")
 	return cmd
+}
+
+// serveFlags are serve's flags before they become fakeserver.Options.
+type serveFlags struct {
+	flavor, profile    string
+	users, tokens, dbs []string
+	docs               []string
+	tokenTTL           time.Duration
+	cookieSecret       string
+	o                  fakeserver.Options
+}
+
+// options turns the flags into fakeserver.Options; start dates token expiry.
+func (f serveFlags) options(start time.Time) (fakeserver.Options, error) {
+	o := f.o
+	o.Flavor, o.Profile = fakeserver.Flavor(f.flavor), fakeserver.Profile(f.profile)
+	if f.cookieSecret != "" {
+		o.CookieSecret = []byte(f.cookieSecret)
+	}
+	for _, u := range f.users {
+		user, err := parseUser(u)
+		if err != nil {
+			return o, err
+		}
+		o.Users = append(o.Users, user)
+	}
+	for _, t := range f.tokens {
+		tok, user, ok := strings.Cut(t, "=")
+		if !ok || tok == "" || user == "" {
+			return o, usagef("--token %q must be TOKEN=USER", t)
+		}
+		var expires time.Time
+		if f.tokenTTL > 0 {
+			expires = start.Add(f.tokenTTL)
+		}
+		o.Tokens = append(o.Tokens, fakeserver.Token{Token: tok, User: user, Expires: expires})
+	}
+	index := map[string]int{}
+	for _, d := range f.dbs {
+		db, err := parseDatabase(d)
+		if err != nil {
+			return o, err
+		}
+		index[db.Name] = len(o.Databases)
+		o.Databases = append(o.Databases, db)
+	}
+	for _, d := range f.docs {
+		path, body, ok := strings.Cut(d, "=")
+		db, id, ok2 := strings.Cut(path, "/")
+		if !ok || !ok2 || id == "" || !json.Valid([]byte(body)) {
+			return o, usagef("--doc %q must be DB/ID=JSON, with valid JSON", d)
+		}
+		i, known := index[db]
+		if !known {
+			return o, usagef("--doc %q: no --db %s", d, db)
+		}
+		if o.Databases[i].Docs == nil {
+			o.Databases[i].Docs = map[string]string{}
+		}
+		o.Databases[i].Docs[id] = body
+	}
+	return o, nil
+}
+
+// parseDatabase reads NAME[:public][:members=a,b][:admins=c].
+func parseDatabase(s string) (fakeserver.Database, error) {
+	parts := strings.Split(s, ":")
+	db := fakeserver.Database{Name: parts[0]}
+	if db.Name == "" {
+		return db, usagef("--db %q needs a name", s)
+	}
+	for _, p := range parts[1:] {
+		key, list, _ := strings.Cut(p, "=")
+		switch key {
+		case "public":
+			db.Public = true
+		case "members":
+			db.Members = strings.Split(list, ",")
+		case "admins":
+			db.Admins = strings.Split(list, ",")
+		default:
+			return db, usagef("--db %q: %q is not public, members=... or admins=...", s, p)
+		}
+	}
+	return db, nil
 }
 
 // parseUser reads name:password[:role,role]; a password ending in "!"

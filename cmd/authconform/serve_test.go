@@ -1,0 +1,47 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestServeFlagsBecomeOptions(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	f := serveFlags{
+		flavor: "couchdb", profile: "couchdb-3.5",
+		users:        []string{"admin:secret:_admin", "neo4j:neo4j!", "bob:pw:reader,writer"},
+		tokens:       []string{"tok=bob"},
+		tokenTTL:     time.Hour,
+		dbs:          []string{"shop:members=bob:admins=_admin", "pub:public"},
+		docs:         []string{`pub/hello={"a":1}`},
+		cookieSecret: "s3cret",
+	}
+	o, err := f.options(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.Users) != 3 || !o.Users[1].PasswordChangeRequired || o.Users[1].Password != "neo4j" || strings.Join(o.Users[2].Roles, ",") != "reader,writer" {
+		t.Errorf("users: %+v", o.Users)
+	}
+	if len(o.Tokens) != 1 || !o.Tokens[0].Expires.Equal(start.Add(time.Hour)) {
+		t.Errorf("tokens: %+v", o.Tokens)
+	}
+	if len(o.Databases) != 2 || o.Databases[0].Members[0] != "bob" || o.Databases[0].Admins[0] != "_admin" || !o.Databases[1].Public || o.Databases[1].Docs["hello"] != `{"a":1}` {
+		t.Errorf("databases: %+v", o.Databases)
+	}
+	if string(o.CookieSecret) != "s3cret" {
+		t.Errorf("cookie secret %q", o.CookieSecret)
+	}
+	for _, bad := range []serveFlags{
+		{users: []string{"nocolon"}},
+		{tokens: []string{"tok"}},
+		{dbs: []string{"x:private"}},
+		{dbs: []string{"x"}, docs: []string{"x/id=not json"}},
+		{docs: []string{`nodb/id={}`}},
+	} {
+		if _, err := bad.options(start); err == nil {
+			t.Errorf("%+v: no error", bad)
+		}
+	}
+}
