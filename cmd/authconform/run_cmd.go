@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -40,6 +42,8 @@ type runFlags struct {
 	expect           string
 	markdownReport   string
 	fixtureIDs       []string
+	caFile           string
+	insecure         bool
 }
 
 func newRunCmd() *cobra.Command {
@@ -76,6 +80,8 @@ changed; fixtures that lock an account never run against a live server.`,
 	fl.DurationVar(&f.creds.MaxWait, "max-wait", 0, "how long a fixture may wait in real time for a live server's clock (default: 1.2 x --session-timeout, or 0, which skips such fixtures)")
 	fl.BoolVar(&f.allowDestructive, "allow-destructive", false, "run fixtures that change a password (restored afterwards)")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "timeout of each request")
+	fl.StringVar(&f.caFile, "ca-file", "", "trust the CA certificate(s) in this PEM file for an https --target")
+	fl.BoolVar(&f.insecure, "insecure", false, "accept any TLS certificate of an https --target (test servers only)")
 	fl.StringVar(&f.labelFilter, "label-filter", "", "Ginkgo label filter, such as 'documented && !destructive'")
 	fl.StringSliceVar(&f.fixtureIDs, "fixture", nil, "run only these fixture ids (repeatable or comma-separated)")
 	fl.StringVar(&f.junitReport, "junit-report", "", "write a JUnit XML report to this file")
@@ -144,7 +150,11 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, nil, usagef("--target %q is not an http(s) URL such as http://127.0.0.1:7474", f.target)
 	}
-	client := &http.Client{Timeout: f.timeout}
+	transport, err := tlsTransport(f.caFile, f.insecure)
+	if err != nil {
+		return nil, nil, err
+	}
+	client := &http.Client{Timeout: f.timeout, Transport: transport}
 	if err := probe(client, f.target, f.flavors[0]); err != nil {
 		return nil, nil, usageError{err}
 	}
@@ -171,7 +181,37 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 		States:           states,
 		Timeout:          f.timeout,
 		AllowDestructive: f.allowDestructive,
+		Client: &http.Client{
+			Transport:     transport,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
 	}}, func() {}, nil
+}
+
+// tlsTransport trusts the CA in caFile besides the system's, or, with
+// insecure, any certificate.
+func tlsTransport(caFile string, insecure bool) (*http.Transport, error) {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	if caFile == "" && !insecure {
+		return t, nil
+	}
+	cfg := &tls.Config{InsecureSkipVerify: insecure} //nolint:gosec // the user asked for it, for a test server
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return nil, usagef("--ca-file: %v", err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, usagef("--ca-file %s: no PEM certificate in it", caFile)
+		}
+		cfg.RootCAs = pool
+	}
+	t.TLSClientConfig = cfg
+	return t, nil
 }
 
 // probe checks that the target answers and looks like the flavor claimed,

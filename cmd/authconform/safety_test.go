@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/base64"
+	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -151,5 +152,30 @@ func TestReportsNeverShowCredentials(t *testing.T) {
 	}
 	if m := regexp.MustCompile(`AuthSession="?[A-Za-z0-9_-]{20,}`).FindString(everything); m != "" {
 		t.Errorf("a session cookie appears unmasked: %.20s...", m)
+	}
+}
+
+// TestHTTPSTargets: a target with a certificate the system does not trust
+// is refused with one line, and accepted with --ca-file or --insecure.
+func TestHTTPSTargets(t *testing.T) {
+	t.Parallel()
+	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Neo4jQuery})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewTLSServer(fake)
+	defer srv.Close()
+	ca := t.TempDir() + "/ca.pem"
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := []string{"run", "--flavor", "neo4j-query", "--target", srv.URL, "--user", "neo4j", "--password", "verysecret", "--fixture", "neo4j-query/basic-authentication"}
+	if r := cli(t, base...); r.code != 2 || !strings.Contains(r.stderr, "certificate") {
+		t.Errorf("untrusted certificate: exit %d, %q", r.code, r.stderr)
+	}
+	for _, extra := range [][]string{{"--ca-file", ca}, {"--insecure"}} {
+		if r := cli(t, append(base, extra...)...); r.code != 0 {
+			t.Errorf("%v: exit %d\n%s%s", extra, r.code, r.stdout, r.stderr)
+		}
 	}
 }
