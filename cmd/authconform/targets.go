@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/fixtures"
+	"github.com/authconform/authconform/specs"
+)
+
+// targets builds one specs.Target per flavor to run, with a cleanup.
+func targets(f runFlags) ([]specs.Target, func(), error) {
+	if f.timeout <= 0 {
+		return nil, nil, usagef("--timeout must be positive")
+	}
+	for _, fl := range f.flavors {
+		if !slices.Contains(fixtures.Flavors, fl) {
+			return nil, nil, usagef("unknown --flavor %q (want one of %s)", fl, strings.Join(fixtures.Flavors, ", "))
+		}
+	}
+	if f.target != "" {
+		return liveTarget(f)
+	}
+	flavors := f.flavors
+	if len(flavors) == 0 {
+		for _, fl := range fakeserver.Flavors() {
+			if slices.Contains(fakeserver.ProfilesFor(fl), fakeserver.Profile(f.profile)) {
+				flavors = append(flavors, string(fl))
+			}
+		}
+		if len(flavors) == 0 {
+			return nil, nil, usagef("unknown --profile %q", f.profile)
+		}
+	}
+	var out []specs.Target
+	var servers []*fakeserver.Server
+	cleanup := func() {
+		for _, s := range servers {
+			s.Close()
+		}
+	}
+	for _, fl := range flavors {
+		srv, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.Flavor(fl), Profile: fakeserver.Profile(f.profile)})
+		if err != nil {
+			cleanup()
+			return nil, nil, usageError{err}
+		}
+		servers = append(servers, srv)
+		out = append(out, specs.Target{
+			Name:             fmt.Sprintf("fake %s (%s profile)", fl, f.profile),
+			BaseURL:          srv.URL,
+			Flavor:           fl,
+			States:           specs.StateFuncs{EnterFunc: srv.EnterState, AdvanceFunc: srv.Advance},
+			Timeout:          f.timeout,
+			AllowDestructive: true,
+		})
+	}
+	return out, cleanup, nil
+}
+
+func liveTarget(f runFlags) ([]specs.Target, func(), error) {
+	if len(f.flavors) != 1 {
+		return nil, nil, usagef("--target needs exactly one --flavor (%s)", strings.Join(fixtures.Flavors, ", "))
+	}
+	u, err := url.Parse(f.target)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, nil, usagef("--target %q is not an http(s) URL such as http://127.0.0.1:7474", f.target)
+	}
+	transport, err := tlsTransport(f.caFile, f.insecure)
+	if err != nil {
+		return nil, nil, err
+	}
+	client := &http.Client{Timeout: f.timeout, Transport: transport}
+	if err := specs.Probe(client, f.target, f.flavors[0]); err != nil {
+		return nil, nil, usageError{err}
+	}
+	if f.creds.MaxWait == 0 && f.creds.SessionTTL > 0 {
+		// Enough for the longest session fixture (1.1 lifetimes).
+		f.creds.MaxWait = f.creds.SessionTTL * 12 / 10
+	}
+	var states specs.StateProvider = specs.ControlPlane(f.target, client)
+	var budget *specs.FailureBudget
+	if !f.control {
+		live := specs.Live(f.flavors[0], f.target, f.creds, client)
+		if err := live.CheckCredentials(context.Background()); err != nil {
+			return nil, nil, usageError{err}
+		}
+		b := specs.DefaultBudget(f.flavors[0])
+		b.StateFile = budgetFile(f.target, f.creds.User)
+		states, budget = live, &b
+	}
+	return []specs.Target{{
+		Budget:           budget,
+		Name:             fmt.Sprintf("%s at %s", f.flavors[0], f.target),
+		BaseURL:          f.target,
+		Flavor:           f.flavors[0],
+		States:           states,
+		Timeout:          f.timeout,
+		AllowDestructive: f.allowDestructive,
+		Client: &http.Client{
+			Transport:     transport,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+	}}, func() {}, nil
+}
+
+// tlsTransport trusts the CA in caFile besides the system's, or, with
+// insecure, any certificate.
+func tlsTransport(caFile string, insecure bool) (*http.Transport, error) {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	if caFile == "" && !insecure {
+		return t, nil
+	}
+	cfg := &tls.Config{InsecureSkipVerify: insecure} //nolint:gosec // the user asked for it, for a test server
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return nil, usagef("--ca-file: %v", err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, usagef("--ca-file %s: no PEM certificate in it", caFile)
+		}
+		cfg.RootCAs = pool
+	}
+	t.TLSClientConfig = cfg
+	return t, nil
+}
+
+// budgetFile is where failed logins against one account are remembered
+// between runs: the user cache directory, or none if there is no such
+// directory.
+func budgetFile(target, user string) string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	key := strings.NewReplacer("://", "_", "/", "_", ":", "_").Replace(strings.TrimSuffix(target, "/") + "_" + user)
+	return filepath.Join(dir, "authconform", "budget", key+".json")
+}
