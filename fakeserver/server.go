@@ -20,7 +20,13 @@ type Server struct {
 }
 
 // Start builds a Fake for opts and serves it on 127.0.0.1 at a free port.
-func Start(opts Options) (*Server, error) {
+func Start(opts Options) (*Server, error) { return start(opts, false) }
+
+// StartTLS is Start over https with a self-signed certificate, which the
+// Server's Client trusts.
+func StartTLS(opts Options) (*Server, error) { return start(opts, true) }
+
+func start(opts Options, useTLS bool) (*Server, error) {
 	f, err := New(opts)
 	if err != nil {
 		return nil, err
@@ -30,7 +36,11 @@ func Start(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("fakeserver: listen on loopback: %w", err)
 	}
 	ts := &httptest.Server{Listener: l, Config: NewHTTPServer(f)}
-	ts.Start()
+	if useTLS {
+		ts.StartTLS()
+	} else {
+		ts.Start()
+	}
 	return &Server{URL: ts.URL, Fake: f, ts: ts}, nil
 }
 
@@ -47,7 +57,8 @@ func NewHTTPServer(h http.Handler) *http.Server {
 	}
 }
 
-// Client returns an http.Client for the server.
+// Client returns an http.Client for the server; under StartTLS it trusts
+// the server's certificate.
 func (s *Server) Client() *http.Client { return s.ts.Client() }
 
 // Close shuts the listener and waits for requests in flight. It may be

@@ -301,15 +301,16 @@ func (r *fixtureRun) skipOrError(what string, err error) {
 }
 
 func baseVars(baseURL string) fixtures.Vars {
-	host := baseURL
+	host, scheme := baseURL, "http"
 	if u, err := url.Parse(baseURL); err == nil {
-		host = u.Host
+		host, scheme = u.Host, u.Scheme
 	}
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	return fixtures.Vars{
 		"BaseURL":     strings.TrimSuffix(baseURL, "/"),
 		"Host":        host,
+		"Scheme":      scheme,
 		"NewPassword": "authconform-" + hex.EncodeToString(b),
 	}
 }

@@ -2,6 +2,7 @@ package specs_test
 
 import (
 	"fmt"
+	"net/http"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -40,6 +41,22 @@ func TestSuiteAgainstFakes(t *testing.T) {
 			BaseURL:          srv.URL,
 			Flavor:           string(fl),
 			States:           specs.StateFuncs{EnterFunc: srv.EnterState, AdvanceFunc: srv.Advance},
+			AllowDestructive: true,
+		})
+		// Over https, where CouchDB cookies also carry Secure.
+		tlsSrv, err := fakeserver.StartTLS(fakeserver.Options{Flavor: fl})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(tlsSrv.Close)
+		client := tlsSrv.Client()
+		client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		specs.Register(specs.Target{
+			Name:             fmt.Sprintf("fake %s over https", fl),
+			BaseURL:          tlsSrv.URL,
+			Flavor:           string(fl),
+			Client:           client,
+			States:           specs.StateFuncs{EnterFunc: tlsSrv.EnterState, AdvanceFunc: tlsSrv.Advance},
 			AllowDestructive: true,
 		})
 		// In process, with no listener: the handler called directly.
