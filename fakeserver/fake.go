@@ -70,9 +70,13 @@ func (f *Fake) Reset() error {
 	return err
 }
 
-// EnterState resets the Fake and moves it into a named state (for example
-// "password-changed" or "logged-in"); it returns the values a client needs
-// in that state, such as User and Password.
+// EnterState resets the Fake and moves it into a named state; it returns
+// the values a client needs there, such as User and Password. The states:
+// neo4j-3.3 default-password, password-changed, auth-disabled; neo4j-query
+// password-changed (also Token, ExpiringToken, Database), auth-disabled,
+// default-password; couchdb user-exists (also OtherUser, OtherPassword,
+// Database, Document, SessionTTL), logged-in (also Cookie),
+// require-valid-user.
 func (f *Fake) EnterState(name string) (map[string]string, error) {
 	return f.resetTo(name)
 }
@@ -125,6 +129,8 @@ func (f *Fake) Advance(d time.Duration) {
 // net/http's plain-text 431.
 const maxHeaderBytes = 64 << 10
 
+// ServeHTTP answers as the flavor's server would, in the flavor's own error
+// shape for anything it refuses.
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.RLock()
 	cur := f.cur

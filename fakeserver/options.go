@@ -79,11 +79,16 @@ type Database struct {
 type Options struct {
 	Flavor  Flavor
 	Profile Profile
-	// Users replaces the flavor's default users when non-empty.
+	// Users replaces the flavor's default users when non-empty. The
+	// defaults are the documents' own: neo4j-3.3 neo4j/neo4j with a
+	// password change required (a fresh install); neo4j-query
+	// neo4j/verysecret; couchdb the server admin admin/secret and alice/alicepw
+	// with role "reader".
 	Users []User
 	// AuthDisabled answers every request as if authenticated (Neo4j).
 	AuthDisabled bool
-	// Tokens are accepted as bearer tokens (neo4j-query).
+	// Tokens are accepted as bearer tokens (neo4j-query); the default is
+	// the document's xbhkjnlvianztghqwawxqfe for neo4j.
 	Tokens []Token
 	// SessionTTL is the cookie session lifetime (CouchDB); zero uses the
 	// profile's default.
@@ -101,7 +106,9 @@ type Options struct {
 	LockDuration time.Duration
 	// RequireValidUser refuses anonymous requests (CouchDB).
 	RequireValidUser bool
-	// Databases are seeded into a CouchDB fake.
+	// Databases are seeded into a CouchDB fake; the default is "authtest"
+	// (server admins only) and a public "db" holding the document
+	// "document", as the document's Basic example reads.
 	Databases []Database
 	// MaxBodyBytes bounds request bodies; zero means 1 MiB.
 	MaxBodyBytes int64
