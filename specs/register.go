@@ -249,42 +249,13 @@ func sessionTTL(vars fixtures.Vars) time.Duration {
 }
 
 // missingVars lists the template variables the fixture uses that this
-// target's state did not provide, found by rendering every template with
-// placeholder captures.
+// target's state did not provide (or provided empty).
 func (r *fixtureRun) missingVars() []string {
-	vars := fixtures.Vars{}
-	for k, v := range r.vars {
-		vars[k] = v
-	}
-	captures := map[string]string{}
-	vars["Captured"] = captures
-	var texts []string
-	for _, st := range append(append([]fixtures.Step{}, r.fx.Steps...), r.fx.Restore...) {
-		texts = append(texts, st.Request.Path, st.Request.Body)
-		for _, h := range st.Request.Headers {
-			texts = append(texts, h)
-		}
-		for name := range st.Capture {
-			captures[name] = "x"
-		}
-		if _, err := fixtures.RenderValue(st.Request.JSON, vars); err != nil {
-			texts = append(texts, fmt.Sprint(err))
-		}
-		if st.Response.JSON != nil {
-			if _, err := fixtures.RenderValue(st.Response.JSON.Value, vars); err != nil {
-				texts = append(texts, fmt.Sprint(err))
-			}
-		}
-	}
-	seen := map[string]bool{}
 	var missing []string
-	for _, text := range texts {
-		for _, name := range fixtures.VarNames {
-			if seen[name] || !strings.Contains(text, "."+name) {
-				continue
-			}
-			if v, ok := vars[name]; !ok || v == "" {
-				seen[name] = true
+	for _, text := range r.fx.Templates() {
+		names, _ := fixtures.UsedVars(text) // the loader has parsed every template already
+		for _, name := range names {
+			if v, ok := r.vars[name].(string); name != "Captured" && (!ok || v == "") && !slices.Contains(missing, name) {
 				missing = append(missing, name)
 			}
 		}
