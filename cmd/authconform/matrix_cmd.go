@@ -25,26 +25,15 @@ the profile's expectation file; an unexplained difference fails the command.`,
 			if err := checkOutputs(f); err != nil {
 				return err
 			}
-			var ts []specs.Target
-			var servers []*fakeserver.Server
-			defer func() {
-				for _, s := range servers {
-					s.Close()
-				}
-			}()
+			var fakes fakeTargets
+			defer fakes.close()
 			exps := map[string]fixtures.Expectations{}
 			for _, fl := range fakeserver.Flavors() {
 				for _, p := range fakeserver.ProfilesFor(fl) {
-					srv, err := fakeserver.Start(fakeserver.Options{Flavor: fl, Profile: p})
-					if err != nil {
+					name := fmt.Sprintf("%s %s", fl, p)
+					if err := fakes.start(fl, p, name, 0); err != nil {
 						return err
 					}
-					servers = append(servers, srv)
-					name := fmt.Sprintf("%s %s", fl, p)
-					ts = append(ts, specs.Target{
-						Name: name, BaseURL: srv.URL, Flavor: string(fl), AllowDestructive: true,
-						States: specs.StateFuncs{EnterFunc: srv.EnterState, AdvanceFunc: srv.Advance},
-					})
 					if e, ok, err := fixtures.ProfileExpectations(string(p)); err != nil {
 						return err
 					} else if ok {
@@ -52,7 +41,7 @@ the profile's expectation file; an unexplained difference fails the command.`,
 					}
 				}
 			}
-			summary := runSuite(ts, f)
+			summary := runSuite(fakes.targets, f)
 			for name, e := range exps {
 				summary = summary.Apply(e, name)
 			}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/authconform/authconform/fakeserver"
 	"github.com/authconform/authconform/fixtures"
@@ -41,30 +42,46 @@ func targets(f runFlags) ([]specs.Target, func(), error) {
 			return nil, nil, usagef("unknown --profile %q", f.profile)
 		}
 	}
-	var out []specs.Target
-	var servers []*fakeserver.Server
-	cleanup := func() {
-		for _, s := range servers {
-			s.Close()
-		}
-	}
+	var fakes fakeTargets
 	for _, fl := range flavors {
-		srv, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.Flavor(fl), Profile: fakeserver.Profile(f.profile)})
-		if err != nil {
-			cleanup()
+		if err := fakes.start(fakeserver.Flavor(fl), fakeserver.Profile(f.profile), fmt.Sprintf("fake %s (%s profile)", fl, f.profile), f.timeout); err != nil {
+			fakes.close()
 			return nil, nil, usageError{err}
 		}
-		servers = append(servers, srv)
-		out = append(out, specs.Target{
-			Name:             fmt.Sprintf("fake %s (%s profile)", fl, f.profile),
-			BaseURL:          srv.URL,
-			Flavor:           fl,
-			States:           specs.StateFuncs{EnterFunc: srv.EnterState, AdvanceFunc: srv.Advance},
-			Timeout:          f.timeout,
-			AllowDestructive: true,
-		})
 	}
-	return out, cleanup, nil
+	return fakes.targets, fakes.close, nil
+}
+
+// fakeTargets are embedded fakes started for a run, each as a Target whose
+// states the fake reaches itself.
+type fakeTargets struct {
+	targets []specs.Target
+	servers []*fakeserver.Server
+}
+
+// start serves a fake of flavor in profile and adds it as a Target named
+// name whose requests time out after timeout (zero: the default).
+func (f *fakeTargets) start(flavor fakeserver.Flavor, profile fakeserver.Profile, name string, timeout time.Duration) error {
+	srv, err := fakeserver.Start(fakeserver.Options{Flavor: flavor, Profile: profile})
+	if err != nil {
+		return err
+	}
+	f.servers = append(f.servers, srv)
+	f.targets = append(f.targets, specs.Target{
+		Name:             name,
+		BaseURL:          srv.URL,
+		Flavor:           string(flavor),
+		States:           specs.StateFuncs{EnterFunc: srv.EnterState, AdvanceFunc: srv.Advance},
+		Timeout:          timeout,
+		AllowDestructive: true,
+	})
+	return nil
+}
+
+func (f *fakeTargets) close() {
+	for _, s := range f.servers {
+		s.Close()
+	}
 }
 
 func liveTarget(f runFlags) ([]specs.Target, func(), error) {
