@@ -25,7 +25,7 @@ type usageError struct{ error }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
-// failedError means the run completed and found failures; exit status 1.
+// errFailed means the run completed and found failures; exit status 1.
 var errFailed = errors.New("conformance failures")
 
 func main() {
@@ -48,10 +48,7 @@ func execute(args []string) int {
 	case err == nil:
 		return 0
 	case errors.Is(err, errFailed):
-		if err != errFailed {
-			fmt.Fprintf(os.Stderr, "authconform: %v\n", err)
-		}
-		return 1
+		return 1 // the summary has said why
 	case errors.As(err, &ue):
 		fmt.Fprintf(os.Stderr, "authconform: %v\n", err)
 		return 2
