@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"time"
 )
 
 func init() { flavorBuilders[Neo4j33] = newNeo4j33 }
@@ -32,15 +31,8 @@ func newNeo4j33(e *env) (flavor, error) {
 	if len(users) == 0 {
 		users = []User{neo4jDefaultUser}
 	}
-	max, lock := e.opts.MaxFailedLogins, e.opts.LockDuration
-	if max == 0 {
-		max = 3 // unsupported.dbms.security.auth_max_failed_attempts
-	}
-	if lock == 0 {
-		lock = 5 * time.Second // FAILED_AUTH_COOLDOWN_PERIOD, fixed in 3.3
-	}
 	return &neo4j33{
-		env: e, users: newUserStore(users), limiter: newLoginLimiter(max, lock),
+		env: e, users: newUserStore(users), limiter: newNeo4jLimiter(e.opts),
 		authOff: e.opts.AuthDisabled, base: users[0],
 	}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Neo4j status codes used in error bodies.
@@ -90,4 +91,20 @@ func authenticateHeader(r *http.Request, normal string) string {
 		return "None"
 	}
 	return normal
+}
+
+// newNeo4jLimiter is Neo4j's failed-login limit, the same in 3.3 and 5.x
+// unless Options say otherwise: 3 failures per user, then a 5 s lock
+// (3.3: unsupported.dbms.security.auth_max_failed_attempts and the fixed
+// FAILED_AUTH_COOLDOWN_PERIOD; 5.x: dbms.security.auth_max_failed_attempts
+// and dbms.security.auth_lock_time; reference §3).
+func newNeo4jLimiter(o Options) *loginLimiter {
+	max, lock := o.MaxFailedLogins, o.LockDuration
+	if max == 0 {
+		max = 3
+	}
+	if lock == 0 {
+		lock = 5 * time.Second
+	}
+	return newLoginLimiter(max, lock)
 }

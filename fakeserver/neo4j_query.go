@@ -77,14 +77,7 @@ func newNeo4jQuery(e *env) (flavor, error) {
 	if len(n.tokens) == 0 {
 		n.tokens = []Token{{Token: neo4jQueryDefaultToken, User: users[0].Name}}
 	}
-	max, lock := e.opts.MaxFailedLogins, e.opts.LockDuration
-	if max == 0 {
-		max = 3 // dbms.security.auth_max_failed_attempts
-	}
-	if lock == 0 {
-		lock = 5 * time.Second // dbms.security.auth_lock_time
-	}
-	n.users, n.limiter, n.base = newUserStore(users), newLoginLimiter(max, lock), users[0]
+	n.users, n.limiter, n.base = newUserStore(users), newNeo4jLimiter(e.opts), users[0]
 	return n, nil
 }
 
