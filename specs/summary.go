@@ -170,7 +170,7 @@ func specOutcome(sr types.SpecReport) (Outcome, string) {
 	case sr.State.Is(types.SpecStateSkipped) && sr.Failure.Message == "" && len(sr.ReportEntries) == 0:
 		return Disabled, "switched off (--label-filter)"
 	case sr.State.Is(types.SpecStateSkipped):
-		return Skipped, firstLine(sr.Failure.Message)
+		return Skipped, firstLines(sr.Failure.Message, 1)
 	case sr.State.Is(types.SpecStatePending):
 		return Disabled, "pending"
 	case sr.State.Is(types.SpecStateFailureStates):
@@ -179,10 +179,6 @@ func specOutcome(sr types.SpecReport) (Outcome, string) {
 	return Disabled, "not run (filtered out)"
 }
 
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	return s
-}
 
 // Count returns how many results have outcome o.
 func (s Summary) Count(o Outcome) int {
@@ -261,7 +257,7 @@ func (s Summary) Apply(exp fixtures.Expectations, target string) Summary {
 		switch r.Outcome {
 		case Failed:
 			r.Outcome = KnownDeviation
-			r.Reason = fmt.Sprintf("known deviation (%s): %s\n  evidence: %s\n  observed: %s", exp.Profile, x.Reason, x.Evidence, firstLine(strings.TrimSpace(r.Reason)))
+			r.Reason = fmt.Sprintf("known deviation (%s): %s\n  evidence: %s\n  observed: %s", exp.Profile, x.Reason, x.Evidence, firstLines(r.Reason, 1))
 		case Passed:
 			r.Outcome = Failed
 			r.Reason = fmt.Sprintf("stale expectation in %s: %q no longer happens; remove it from the file", exp.Profile, x.Reason)
