@@ -179,7 +179,6 @@ func specOutcome(sr types.SpecReport) (Outcome, string) {
 	return Disabled, "not run (filtered out)"
 }
 
-
 // Count returns how many results have outcome o.
 func (s Summary) Count(o Outcome) int {
 	n := 0
