@@ -178,6 +178,9 @@ type fixtureRun struct {
 	mutated  bool
 	client   *http.Client
 	budget   *budgetTracker
+	// warnings, when set, collects advisory mismatches instead of the
+	// Ginkgo report (unit tests of the checks run outside a spec).
+	warnings *[]string
 }
 
 func (r *fixtureRun) prepare(ctx context.Context) {
