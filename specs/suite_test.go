@@ -3,6 +3,7 @@ package specs_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -14,8 +15,18 @@ import (
 	"github.com/authconform/authconform/specs"
 )
 
+// judgedBelow stands in for testing.T in RunSpecs: fixtures fail on
+// purpose against broken fakes, so every result is judged from the summary
+// instead of failing the test wholesale.
+type judgedBelow struct{}
+
+func (judgedBelow) Fail() {}
+
 // TestSuiteAgainstFakes runs every fixture against the fake of its flavor in
-// the documented profile, one fake per flavor, reset for every fixture.
+// the documented profile, one fake per flavor, reset for every fixture;
+// every fixture must pass. In the same run (Ginkgo runs once per process)
+// the fixtures meet fakes with one rule broken (registerBroken) and targets
+// whose safety guards must hold fixtures back (registerGuards).
 func TestSuiteAgainstFakes(t *testing.T) {
 	RegisterFailHandler(Fail)
 	all, err := fixtures.All()
@@ -73,10 +84,19 @@ func TestSuiteAgainstFakes(t *testing.T) {
 			AllowDestructive: true,
 		})
 	}
+	checkBroken := registerBroken(t)
+	checkGuards := registerGuards(t)
 	var summary specs.Summary
 	ReportAfterSuite("summary", func(r types.Report) { summary = specs.Summarize(r) })
-	RunSpecs(t, "authconform suite against the fakes")
+	suiteConfig, reporterConfig := GinkgoConfiguration()
+	reporterConfig.Succinct = true // broken fakes fail on purpose; the checks below judge every result
+	RunSpecs(judgedBelow{}, "authconform suite against the fakes, broken fakes and guarded targets", suiteConfig, reporterConfig)
+	checkBroken(summary)
+	checkGuards(summary)
 	for _, r := range summary.Results {
+		if !strings.HasPrefix(r.Target, "fake ") {
+			continue
+		}
 		if r.Outcome != specs.Passed {
 			t.Errorf("%s on %s: %s (the fake in its documented profile must pass every fixture and reach every state)", r.ID, r.Target, r.Outcome)
 		}
