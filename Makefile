@@ -39,8 +39,10 @@ fuzz:
 		done; \
 	done
 
+## build: a static bin/authconform; -buildvcs=auto stamps the git revision
+## (shown by --version) even where GOFLAGS says -buildvcs=false
 build:
-	$(GO) build -o bin/authconform ./cmd/authconform
+	CGO_ENABLED=0 $(GO) build -trimpath -buildvcs=auto -o bin/authconform ./cmd/authconform
 
 ## clients: real client libraries (Node: neo4j, Query API wrapper, nano, PouchDB; Go: kivik) against `serve`
 clients:

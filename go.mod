@@ -1,6 +1,6 @@
 module github.com/authconform/authconform
 
-go 1.26.8
+go 1.25.0
 
 require (
 	github.com/gavv/httpexpect/v2 v2.17.0

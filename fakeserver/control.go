@@ -9,13 +9,34 @@ import (
 
 // ControlPrefix is the reserved path prefix of the control plane, mounted
 // only when Options.ControlPlane is set. It lets users who run the binary
-// reset state and move time without a restart:
+// reset state and move time without a restart; ControlRoutes lists its
+// routes, and so does GET /_authconform/:
 //
-//	GET  /_authconform/healthz
+//	GET  /_authconform/                                       -> {"routes": [...]}
+//	GET  /_authconform/healthz                                -> {"ok": true, "flavor": ..., "states": [...]}
 //	POST /_authconform/reset   {"state": "password-changed"}  -> {"vars": {...}}
 //	GET  /_authconform/clock                                  -> {"now": "..."}
 //	POST /_authconform/clock   {"advance": "5s"}              -> {"now": "..."}
 const ControlPrefix = "/_authconform/"
+
+// ControlRoute is one route of the control plane.
+type ControlRoute struct {
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	Body   string `json:"body,omitempty"`
+	Does   string `json:"does"`
+}
+
+// ControlRoutes lists the routes of the control plane.
+func ControlRoutes() []ControlRoute {
+	return []ControlRoute{
+		{"GET", ControlPrefix, "", "this list"},
+		{"GET", ControlPrefix + "healthz", "", "flavor, profile and the states reset accepts"},
+		{"POST", ControlPrefix + "reset", `{"state": "password-changed"}`, "fresh users, sessions and clock in that state (no body: the default); returns its vars"},
+		{"GET", ControlPrefix + "clock", "", "the fake's current time"},
+		{"POST", ControlPrefix + "clock", `{"advance": "5s"}`, "move the clock: sessions and tokens expire, locks lift"},
+	}
+}
 
 func isControlPath(p string) bool { return strings.HasPrefix(p, ControlPrefix) }
 
@@ -38,6 +59,8 @@ func (f *Fake) serveControl(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	switch route := r.Method + " " + strings.TrimPrefix(r.URL.Path, ControlPrefix); route {
+	case "GET ":
+		reply(http.StatusOK, map[string]any{"routes": ControlRoutes()})
 	case "GET healthz":
 		reply(http.StatusOK, map[string]any{"ok": true, "flavor": f.opts.Flavor, "profile": f.opts.Profile, "states": f.States()})
 	case "POST reset":
@@ -58,6 +81,6 @@ func (f *Fake) serveControl(w http.ResponseWriter, r *http.Request) {
 		f.Advance(d)
 		reply(http.StatusOK, map[string]any{"now": f.Now().UTC().Format(time.RFC3339Nano)})
 	default:
-		fail(http.StatusNotFound, "unknown control route "+route+"; see GET "+ControlPrefix+"healthz")
+		fail(http.StatusNotFound, "unknown control route "+r.Method+" "+r.URL.Path+"; GET "+ControlPrefix+" lists them")
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -11,14 +12,14 @@ import (
 )
 
 func newFixturesCmd() *cobra.Command {
-	var flavor string
+	var flavors []string
 	cmd := &cobra.Command{
 		Use:   "fixtures",
 		Short: "List the fixtures with their kind and document section",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if flavor != "" && !slices.Contains(fixtures.Flavors, flavor) {
-				return usagef("unknown --flavor %q (want one of %v)", flavor, fixtures.Flavors)
+			if err := checkFlavors(flavors); err != nil {
+				return err
 			}
 			all, err := fixtures.All()
 			if err != nil {
@@ -28,7 +29,7 @@ func newFixturesCmd() *cobra.Command {
 			fmt.Fprintln(w, "ID\tKIND\tSTATE\tSECTION")
 			n := 0
 			for _, fx := range all {
-				if flavor == "" || fx.Flavor == flavor {
+				if len(flavors) == 0 || slices.Contains(flavors, fx.Flavor) {
 					fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", fx.ID, fx.Kind, fx.State, fx.Source.Section)
 					n++
 				}
@@ -37,6 +38,6 @@ func newFixturesCmd() *cobra.Command {
 			return w.Flush()
 		},
 	}
-	cmd.Flags().StringVar(&flavor, "flavor", "", "only this flavor: "+fmt.Sprint(fixtures.Flavors))
+	cmd.Flags().StringSliceVar(&flavors, "flavor", nil, "only these flavors (repeatable or comma-separated): "+strings.Join(fixtures.Flavors, ", "))
 	return cmd
 }

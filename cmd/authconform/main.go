@@ -6,6 +6,7 @@
 //	authconform run --flavor couchdb --target http://127.0.0.1:5984 --user admin --password secret
 //	authconform serve --flavor neo4j-3.3 --addr 127.0.0.1:7474
 //	authconform fixtures --flavor neo4j-query
+//	authconform version                   # also --version
 //
 // Exit status: 0 when nothing failed, 1 when a fixture failed or errored,
 // 2 on a usage error or an unreachable target.
@@ -38,9 +39,12 @@ func execute(args []string) int {
 		Short:         "Conformance suite and fake server for Neo4j and CouchDB HTTP authentication",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       currentVersion().String(),
 	}
+	root.SetVersionTemplate("authconform {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(), newServeCmd(), newFixturesCmd(), newMatrixCmd())
+	root.AddCommand(newRunCmd(), newServeCmd(), newFixturesCmd(), newMatrixCmd(), newVersionCmd())
+	withEnv(root)
 	root.SetArgs(args)
 	err := root.Execute()
 	var ue usageError

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -28,7 +29,30 @@ func TestMain(m *testing.M) {
 	if args, ok := os.LookupEnv("AUTHCONFORM_CLI_ARGS"); ok {
 		os.Exit(execute(strings.Split(args, "\x1f")))
 	}
-	os.Exit(m.Run())
+	os.Exit(runTests(m))
+}
+
+// hostEnv is the environment before runTests changed it, for commands
+// such as go build that need the real caches.
+var hostEnv []string
+
+// runTests runs the tests with the user cache directory (where live runs
+// keep failed-login budgets) in a temporary folder, so that tests write
+// nothing outside one.
+func runTests(m *testing.M) int {
+	cache, err := os.MkdirTemp("", "authconform-test-cache")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(cache)
+	hostEnv = os.Environ()
+	os.Setenv("XDG_CACHE_HOME", cache)
+	os.Setenv("HOME", cache) // os.UserCacheDir on macOS
+	code := m.Run()
+	if build.path != "" {
+		os.RemoveAll(filepath.Dir(build.path))
+	}
+	return code
 }
 
 type result struct {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,8 +15,12 @@ import (
 
 // finish writes the report files and turns the outcome into an exit status.
 func finish(summary specs.Summary, f runFlags) error {
+	version := currentVersion()
 	if f.jsonReport != "" {
-		data, _ := json.MarshalIndent(summary, "", "  ")
+		data, _ := json.MarshalIndent(struct {
+			Authconform buildVersion `json:"authconform"`
+			specs.Summary
+		}{version, summary}, "", "  ")
 		if err := os.WriteFile(f.jsonReport, data, 0o644); err != nil {
 			return usagef("writing --json-report: %v", err)
 		}
@@ -23,6 +28,7 @@ func finish(summary specs.Summary, f runFlags) error {
 	if f.markdownReport != "" {
 		var b strings.Builder
 		summary.Markdown(&b)
+		fmt.Fprintf(&b, "\nauthconform %s\n", version)
 		if err := os.WriteFile(f.markdownReport, []byte(b.String()), 0o644); err != nil {
 			return usagef("writing --markdown-report: %v", err)
 		}

@@ -150,7 +150,8 @@ func runSuite(ts []specs.Target, f runFlags) specs.Summary {
 	reporterConfig.Verbose = f.verbose
 	reporterConfig.Succinct = !f.verbose
 	reporterConfig.NoColor = os.Getenv("NO_COLOR") != "" || os.Getenv("CI") != ""
-	g.RunSpecs(ginkgoT{}, "authconform", suiteConfig, reporterConfig)
+	// The suite's name carries the version into the JUnit report.
+	g.RunSpecs(ginkgoT{}, "authconform "+currentVersion().Module, suiteConfig, reporterConfig)
 	return summary
 }
 

@@ -34,7 +34,14 @@ must change it. --token takes TOKEN=USER. --db takes NAME[:public]
 [:members=NAME,...][:admins=NAME,...] (members and admins are user names or
 roles; without them a database is for server admins only), and --doc
 DB/ID=JSON seeds a document. --user and --db replace the flavor's defaults.
---control mounts /_authconform/ (reset, state, clock) for test harnesses.`,
+
+--addr defaults to the flavor's usual port on loopback: 127.0.0.1:7474 for
+Neo4j, 127.0.0.1:5984 for CouchDB. Where AUTHCONFORM_CONTAINER=1 is set, as
+the container image does, it defaults to 0.0.0.0 on that port instead, so
+that a published port reaches it; it says so when it starts.
+
+--control mounts the control plane for test harnesses (unauthenticated):
+` + controlHelp(),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o, err := f.options(time.Now())
@@ -45,9 +52,16 @@ DB/ID=JSON seeds a document. --user and --db replace the flavor's defaults.
 			if err != nil {
 				return usageError{err}
 			}
+			inContainer := os.Getenv("AUTHCONFORM_CONTAINER") == "1"
+			if addr == "" {
+				addr = defaultAddr(o.Flavor, inContainer)
+			}
 			l, err := net.Listen("tcp", addr)
 			if err != nil {
 				return usagef("--addr %s: %v", addr, err)
+			}
+			if host, port, _ := net.SplitHostPort(addr); inContainer && host == "0.0.0.0" {
+				fmt.Fprintf(cmd.OutOrStdout(), "authconform: listening on every interface of the container (AUTHCONFORM_CONTAINER=1); publish the port on loopback only, such as -p 127.0.0.1:%s:%s\n", port, port)
 			}
 			srv := fakeserver.NewHTTPServer(fakeserver.LogRequests(fake, cmd.ErrOrStderr()))
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -72,7 +86,7 @@ DB/ID=JSON seeds a document. --user and --db replace the flavor's defaults.
 	fl := cmd.Flags()
 	fl.StringVar(&f.flavor, "flavor", "neo4j-3.3", "neo4j-3.3, neo4j-query or couchdb")
 	fl.StringVar(&f.profile, "profile", "documented", "documented, neo4j-3.3.9, neo4j-5 or couchdb-3.5")
-	fl.StringVar(&addr, "addr", "127.0.0.1:7474", "listen address")
+	fl.StringVar(&addr, "addr", "", "listen address (default 127.0.0.1:7474 for Neo4j, 127.0.0.1:5984 for CouchDB)")
 	fl.StringArrayVar(&f.users, "user", nil, "a user, name:password[:roles] (repeatable); replaces the flavor's default users")
 	fl.StringArrayVar(&f.tokens, "token", nil, "a bearer token, TOKEN=USER (repeatable; neo4j-query)")
 	fl.DurationVar(&f.tokenTTL, "token-ttl", 0, "bearer tokens expire this long after start (0: never)")
@@ -81,12 +95,36 @@ DB/ID=JSON seeds a document. --user and --db replace the flavor's defaults.
 	fl.StringVar(&f.cookieSecret, "cookie-secret", "", "secret that signs session cookies (couchdb; default: random per start)")
 	fl.BoolVar(&f.o.AuthDisabled, "auth-disabled", false, "answer every request without authentication (Neo4j)")
 	fl.BoolVar(&f.o.RequireValidUser, "require-valid-user", false, "refuse anonymous requests (CouchDB)")
-	fl.DurationVar(&f.o.SessionTTL, "session-ttl", 0, "cookie session lifetime (CouchDB; default per profile)")
+	fl.DurationVar(&f.o.SessionTTL, "session-timeout", 0, "cookie session lifetime, CouchDB's [chttpd_auth] timeout (CouchDB; default per profile)")
+	fl.DurationVar(&f.o.SessionTTL, "session-ttl", 0, "")
+	_ = fl.MarkDeprecated("session-ttl", "use --session-timeout, as run does")
 	fl.IntVar(&f.o.MaxFailedLogins, "max-failed-logins", 0, "failed logins before an account locks (0: flavor default, -1: never)")
 	fl.DurationVar(&f.o.LockDuration, "lock-duration", 0, "how long a locked account stays locked (0: flavor default)")
 	fl.Int64Var(&f.o.MaxBodyBytes, "max-body-bytes", 0, "largest request body accepted (0: 1 MiB)")
 	fl.BoolVar(&f.o.ControlPlane, "control", false, "mount the control plane under /_authconform/")
 	return cmd
+}
+
+// defaultAddr is the flavor's usual port on loopback, or in a container on
+// every interface.
+func defaultAddr(flavor fakeserver.Flavor, inContainer bool) string {
+	host, port := "127.0.0.1", "7474"
+	if flavor == fakeserver.CouchDB {
+		port = "5984"
+	}
+	if inContainer {
+		host = "0.0.0.0"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// controlHelp lists the control plane's routes for serve --help.
+func controlHelp() string {
+	var b strings.Builder
+	for _, r := range fakeserver.ControlRoutes() {
+		fmt.Fprintf(&b, "  %-4s %-21s %-29s %s\n", r.Method, r.Path, r.Body, r.Does)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // serveFlags are serve's flags before they become fakeserver.Options.

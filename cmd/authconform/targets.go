@@ -23,13 +23,14 @@ func targets(f runFlags) ([]specs.Target, func(), error) {
 	if f.timeout <= 0 {
 		return nil, nil, usagef("--timeout must be positive")
 	}
-	for _, fl := range f.flavors {
-		if !slices.Contains(fixtures.Flavors, fl) {
-			return nil, nil, usagef("unknown --flavor %q (want one of %s)", fl, strings.Join(fixtures.Flavors, ", "))
-		}
+	if err := checkFlavors(f.flavors); err != nil {
+		return nil, nil, err
 	}
 	if f.target != "" {
 		return liveTarget(f)
+	}
+	if profiles := allProfiles(); !slices.Contains(profiles, f.profile) {
+		return nil, nil, usagef("unknown --profile %q (want one of %s)", f.profile, strings.Join(profiles, ", "))
 	}
 	flavors := f.flavors
 	if len(flavors) == 0 {
@@ -37,9 +38,6 @@ func targets(f runFlags) ([]specs.Target, func(), error) {
 			if slices.Contains(fakeserver.ProfilesFor(fl), fakeserver.Profile(f.profile)) {
 				flavors = append(flavors, string(fl))
 			}
-		}
-		if len(flavors) == 0 {
-			return nil, nil, usagef("unknown --profile %q", f.profile)
 		}
 	}
 	var fakes fakeTargets
@@ -50,6 +48,29 @@ func targets(f runFlags) ([]specs.Target, func(), error) {
 		}
 	}
 	return fakes.targets, fakes.close, nil
+}
+
+// checkFlavors rejects a --flavor that is not one of fixtures.Flavors.
+func checkFlavors(flavors []string) error {
+	for _, fl := range flavors {
+		if !slices.Contains(fixtures.Flavors, fl) {
+			return usagef("unknown --flavor %q (want one of %s)", fl, strings.Join(fixtures.Flavors, ", "))
+		}
+	}
+	return nil
+}
+
+// allProfiles lists every profile of the embedded fakes, documented first.
+func allProfiles() []string {
+	var all []string
+	for _, fl := range fakeserver.Flavors() {
+		for _, p := range fakeserver.ProfilesFor(fl) {
+			if !slices.Contains(all, string(p)) {
+				all = append(all, string(p))
+			}
+		}
+	}
+	return all
 }
 
 // fakeTargets are embedded fakes started for a run, each as a Target whose
