@@ -17,8 +17,9 @@ func sample() Summary {
 			{Name: "neo4j-3.3 documented", Flavor: "neo4j-3.3", Profile: "documented"},
 			{Name: "neo4j-query http://127.0.0.1:7474", Flavor: "neo4j-query", URL: "http://127.0.0.1:7474"},
 		},
-		Started:  start,
-		Finished: start.Add(3*time.Second + 250*time.Millisecond),
+		Started:     start,
+		Finished:    start.Add(3*time.Second + 250*time.Millisecond),
+		Interrupted: SIGINT,
 		Results: []Result{
 			{
 				Target: "neo4j-3.3 documented", ID: "neo4j-3.3/incorrect-authentication", Flavor: "neo4j-3.3",
