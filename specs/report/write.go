@@ -42,8 +42,12 @@ func got(st Step) string {
 	return strconv.Itoa(st.Got)
 }
 
-// indent prefixes every line of s.
+// indent prefixes every line of s, without trailing blanks on empty ones.
 func indent(s, prefix string) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	return prefix + strings.Join(lines, "\n"+prefix) + "\n"
+	var b strings.Builder
+	for _, line := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+		b.WriteString(strings.TrimRight(prefix+line, " "))
+		b.WriteByte('\n')
+	}
+	return b.String()
 }

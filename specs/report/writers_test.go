@@ -15,6 +15,7 @@ var writers = map[string]func(io.Writer, Summary) error{
 	"markdown":     Markdown,
 	"matrix":       Matrix,
 	"json":         JSON,
+	"junit":        JUnit,
 }
 
 func TestWritersDoNotChangeTheSummary(t *testing.T) {
