@@ -16,6 +16,7 @@ var writers = map[string]func(io.Writer, Summary) error{
 	"matrix":       Matrix,
 	"json":         JSON,
 	"junit":        JUnit,
+	"html":         HTML,
 }
 
 func TestWritersDoNotChangeTheSummary(t *testing.T) {
