@@ -56,8 +56,10 @@ type htmlRow struct {
 	// ShowReason is false when the reason only repeats the mismatches
 	// that the steps show.
 	ShowReason bool
-	Errata     []Erratum
-	Steps      []htmlStep
+	// Warnings are the result's warnings that no step already shows.
+	Warnings []string
+	Errata   []Erratum
+	Steps    []htmlStep
 }
 
 type htmlStep struct {
@@ -93,6 +95,11 @@ func newHTMLView(s Summary) htmlView {
 				e = Erratum{ID: id}
 			}
 			row.Errata = append(row.Errata, e)
+		}
+		for _, warn := range r.Warnings {
+			if !slices.ContainsFunc(r.Steps, func(st Step) bool { return slices.Contains(st.Warnings, warn) }) {
+				row.Warnings = append(row.Warnings, warn)
+			}
 		}
 		for j, st := range r.Steps {
 			hs := htmlStep{Step: st, N: j + 1, StatusOK: slices.Contains(st.Want, st.Got)}
