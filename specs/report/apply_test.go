@@ -1,0 +1,53 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/authconform/authconform/fixtures"
+)
+
+func TestApply(t *testing.T) {
+	exp := fixtures.Expectations{Profile: "neo4j-5", Flavor: "neo4j-query", Entries: map[string]fixtures.Expectation{
+		"neo4j-query/a": {Reason: "answers 400", Evidence: "source §4"},
+		"neo4j-query/b": {Reason: "says Invalid credential.", Evidence: "source §7"},
+		"neo4j-query/c": {Reason: "cannot skip", Evidence: "none"},
+		"neo4j-query/d": {Reason: "other target", Evidence: "none"},
+	}}
+	in := Summary{Results: []Result{
+		{Target: "t", ID: "neo4j-query/a", Outcome: Failed, Reason: "status: want 401, got 400\nmore detail"},
+		{Target: "t", ID: "neo4j-query/b", Outcome: Passed},
+		{Target: "t", ID: "neo4j-query/c", Outcome: Skipped, Reason: "unreachable"},
+		{Target: "other", ID: "neo4j-query/d", Outcome: Failed, Reason: "x"},
+		{Target: "t", ID: "neo4j-query/e", Outcome: Failed, Reason: "unexpected"},
+	}}
+	before := snapshot(t, in)
+	out := Apply(in, exp, "t")
+	if snapshot(t, in) != before {
+		t.Fatal("Apply changed its argument")
+	}
+	want := []Outcome{KnownDeviation, Failed, Skipped, Failed, Failed}
+	for i, r := range out.Results {
+		if r.Outcome != want[i] {
+			t.Errorf("%s: %s, want %s", r.ID, r.Outcome, want[i])
+		}
+	}
+	a, b := out.Results[0], out.Results[1]
+	if a.Reason != "known deviation (neo4j-5): answers 400\n  evidence: source §4\n  observed: status: want 401, got 400" {
+		t.Errorf("known deviation reason = %q", a.Reason)
+	}
+	if a.Expectation == nil || a.Expectation.Stale || a.Expectation.Profile != "neo4j-5" || a.Expectation.Evidence != "source §4" {
+		t.Errorf("known deviation expectation = %+v", a.Expectation)
+	}
+	if !strings.HasPrefix(b.Reason, `stale expectation in neo4j-5: "says Invalid credential." no longer happens`) || b.Expectation == nil || !b.Expectation.Stale {
+		t.Errorf("stale: %q %+v", b.Reason, b.Expectation)
+	}
+	for _, r := range out.Results[2:] {
+		if r.Expectation != nil {
+			t.Errorf("%s: expectation %+v attached although the outcome did not change", r.ID, r.Expectation)
+		}
+	}
+	if all := Apply(in, exp, ""); all.Results[3].Outcome != KnownDeviation {
+		t.Errorf("target \"\": other target's result %s, want known-deviation", all.Results[3].Outcome)
+	}
+}

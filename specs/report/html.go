@@ -1,0 +1,112 @@
+package report
+
+import (
+	_ "embed"
+	"html/template"
+	"io"
+	"slices"
+	"strings"
+)
+
+//go:embed report.html.tmpl
+var htmlSource string
+
+var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
+
+// HTML writes the report as one self-contained page (inline CSS and JS, no
+// network), readable offline and without JS: a summary bar, then one row
+// per fixture coloured by outcome with its section; opening a row shows
+// each step's document example beside the observed exchange (credentials
+// masked, as the engine recorded it), the mismatches highlighted, and the
+// errata and expectation that apply. Failures and errors start open. The page's script counts the outcomes
+// from the data embedded in it and filters rows by outcome and flavor
+// (also from the address: #outcome=failed&flavor=couchdb).
+func HTML(w io.Writer, s Summary) error {
+	return htmlTemplate.Execute(w, newHTMLView(s))
+}
+
+type htmlView struct {
+	S        Summary
+	Totals   Totals
+	Outcomes []Outcome
+	Flavors  []string
+	Rows     []htmlRow
+	// Data is what the page's script counts and filters from.
+	Data htmlData
+}
+
+type htmlData struct {
+	Outcomes []string     `json:"outcomes"`
+	Results  []htmlResult `json:"results"`
+}
+
+type htmlResult struct {
+	ID      string `json:"id"`
+	Target  string `json:"target"`
+	Flavor  string `json:"flavor"`
+	Outcome string `json:"outcome"`
+}
+
+type htmlRow struct {
+	Result
+	N int
+	// Open rows (failures and errors) start expanded: they are what a
+	// reader looks for first.
+	Open bool
+	// ShowReason is false when the reason only repeats the mismatches
+	// that the steps show.
+	ShowReason bool
+	// Warnings are the result's warnings that no step already shows.
+	Warnings []string
+	Errata   []Erratum
+	Steps    []htmlStep
+}
+
+type htmlStep struct {
+	Step
+	N int
+	// StatusOK is false when the status received is not one wanted.
+	StatusOK bool
+	// StatusLine and ResponseRest split the observed response so that a
+	// wrong status line can be highlighted.
+	StatusLine, ResponseRest string
+}
+
+func newHTMLView(s Summary) htmlView {
+	v := htmlView{S: s, Totals: Count(s), Outcomes: Outcomes}
+	for _, o := range Outcomes {
+		v.Data.Outcomes = append(v.Data.Outcomes, o.String())
+	}
+	errata := map[string]Erratum{}
+	for _, e := range s.Errata {
+		errata[e.ID] = e
+	}
+	v.Data.Results = []htmlResult{}
+	for i, r := range s.Results {
+		if !slices.Contains(v.Flavors, r.Flavor) {
+			v.Flavors = append(v.Flavors, r.Flavor)
+		}
+		v.Data.Results = append(v.Data.Results, htmlResult{r.ID, r.Target, r.Flavor, r.Outcome.String()})
+		row := htmlRow{Result: r, N: i + 1, Open: r.Outcome == Failed || r.Outcome == Error}
+		row.ShowReason = r.Reason != "" && r.Outcome != Passed && !(r.Outcome == Failed && r.Expectation == nil && len(r.Mismatches()) > 0)
+		for _, id := range r.Errata {
+			e, ok := errata[id]
+			if !ok {
+				e = Erratum{ID: id}
+			}
+			row.Errata = append(row.Errata, e)
+		}
+		for _, warn := range r.Warnings {
+			if !slices.ContainsFunc(r.Steps, func(st Step) bool { return slices.Contains(st.Warnings, warn) }) {
+				row.Warnings = append(row.Warnings, warn)
+			}
+		}
+		for j, st := range r.Steps {
+			hs := htmlStep{Step: st, N: j + 1, StatusOK: slices.Contains(st.Want, st.Got)}
+			hs.StatusLine, hs.ResponseRest, _ = strings.Cut(st.Exchange.Response, "\n")
+			row.Steps = append(row.Steps, hs)
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return v
+}

@@ -1,0 +1,79 @@
+package report
+
+import (
+	"io"
+	"strings"
+)
+
+// Text writes the terminal summary: per target, one line per fixture that
+// was not switched off with what went wrong (the mismatches, the reason,
+// the warnings, the last exchange of a failure or error), then each
+// document erratum on one line, and last the line that counts every
+// outcome (Totals.Line). verbose adds every step's statuses, the full
+// reasons and the errata's evidence.
+func Text(w io.Writer, s Summary, verbose bool) error {
+	p := &printer{w: w}
+	target := "\x00"
+	for _, r := range s.Results {
+		if r.Outcome == Disabled && !verbose {
+			continue // counted in the last line; the user switched them off
+		}
+		if r.Target != target {
+			target = r.Target
+			p.printf("\n%s, %s (%s)\n", r.Flavor, r.Target, document(r.Flavor))
+		}
+		p.printf("  %-15s %-48s %s\n", r.Outcome, r.ID, r.Section)
+		textDetail(p, r, verbose)
+	}
+	if len(s.Errata) > 0 {
+		p.printf("\nDocument errata (%d):\n", len(s.Errata))
+		for _, e := range s.Errata {
+			p.printf("  %s (%s): %s\n", e.ID, e.Fixture, e.Summary)
+			if verbose {
+				p.printf("      evidence: %s\n", e.Evidence)
+			}
+		}
+	}
+	t := Count(s)
+	p.printf("\n")
+	if s.Interrupted != "" {
+		p.printf("interrupted by %s\n", s.Interrupted)
+	}
+	if t.Warnings > 0 {
+		p.printf("%s\n", plural(t.Warnings, "warning", "warnings"))
+	}
+	// The closing line, last: scripts and CI read it.
+	p.printf("%s\n", t.Line())
+	return p.err
+}
+
+func textDetail(p *printer, r Result, verbose bool) {
+	const pad = "      "
+	mismatches := r.Mismatches()
+	switch {
+	case r.Outcome == Passed:
+	case r.Outcome == Failed && len(mismatches) > 0 && r.Expectation == nil:
+		for _, m := range mismatches {
+			p.printf("%s%s\n", pad, m)
+		}
+	case verbose || r.Outcome == Failed || r.Outcome == Error:
+		p.printf("%s", indent(strings.TrimSpace(r.Reason), pad))
+	case r.Reason != "":
+		p.printf("%s%s\n", pad, firstLine(r.Reason))
+	}
+	for _, warn := range r.Warnings {
+		p.printf("%swarning: %s\n", pad, warn)
+	}
+	if verbose {
+		for _, st := range r.Steps {
+			p.printf("%sstep %s %s: want %s, got %s\n", pad, st.Method, st.Path, statuses(st.Want), got(st))
+		}
+	}
+	if x, ok := r.LastExchange(); ok && (r.Outcome == Failed || r.Outcome == Error) {
+		p.printf("%slast exchange (credentials masked):\n", pad)
+		p.printf("%s", indent(x.Request, pad+"  > "))
+		if x.Response != "" {
+			p.printf("%s", indent(x.Response, pad+"  < "))
+		}
+	}
+}
