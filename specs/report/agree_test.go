@@ -64,7 +64,7 @@ func TestEveryReportAgrees(t *testing.T) {
 		if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
 			t.Fatal(err)
 		}
-		for _, o := range Outcomes {
+		for _, o := range outcomeOrder {
 			if key := strings.ReplaceAll(o.String(), "-", "_"); doc.Totals[key] != tot.Of(o) {
 				t.Errorf("%s: json totals.%s = %d, want %d", mode, key, doc.Totals[key], tot.Of(o))
 			}

@@ -80,7 +80,7 @@ func TestHTMLInChromium(t *testing.T) {
 	for _, m := range countSpan.FindAllStringSubmatch(dom, -1) {
 		counts[m[1]] = m[2]
 	}
-	for _, o := range Outcomes {
+	for _, o := range outcomeOrder {
 		if counts[o.String()] != strconv.Itoa(tot.Of(o)) {
 			t.Errorf("page counts %q %s, Totals %d", counts[o.String()], o, tot.Of(o))
 		}

@@ -113,7 +113,7 @@ func snapshot(t *testing.T, s Summary) string {
 // Tests over sample cover every outcome only if it has each at least once.
 func TestSampleHasEveryOutcome(t *testing.T) {
 	tot := Count(sample())
-	for _, o := range Outcomes {
+	for _, o := range outcomeOrder {
 		if tot.Of(o) == 0 {
 			t.Errorf("sample has no %s result", o)
 		}
