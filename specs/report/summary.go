@@ -74,6 +74,8 @@ type Result struct {
 	Expectation *Applied `json:"expectation,omitempty"`
 	// Steps are the requests made, in order; empty if none was sent.
 	Steps []Step `json:"steps,omitempty"`
+	// Duration is how long the fixture ran, waits included.
+	Duration time.Duration `json:"duration_ns,omitempty"`
 }
 
 // Applied is an expectation-file entry that changed a Result's outcome.
