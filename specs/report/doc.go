@@ -20,8 +20,8 @@
 //   - JSON: the Summary with "schema": 1 and the totals, snake_case keys,
 //     described by JSONSchema (report.schema.json).
 //   - JUnit: one testcase per fixture, classname = flavor, name = fixture
-//     id, in the dialect of the Jenkins xUnit plugin's junit-10.xsd; its
-//     failures and errors are exactly what makes ExitCode non-zero.
+//     id, in the dialect of the Jenkins xUnit plugin's junit-10.xsd. A run
+//     exits 0 only if its JUnit file has no failure and no error.
 //   - Matrix: per flavor, fixtures against targets (the fake in each
 //     profile), every difference explained or marked UNEXPLAINED.
 //   - HTML: one self-contained page to read offline: a summary bar, a row
