@@ -42,6 +42,9 @@ var footer = regexp.MustCompile(`<footer id="totals">([^<]*)</footer>`)
 // text, Markdown, matrix, JSON, JUnit and HTML reports say the same.
 func TestEveryReportAgrees(t *testing.T) {
 	for mode, s := range runModes() {
+		if err := Validate(s); err != nil {
+			t.Fatalf("%s: %v", mode, err)
+		}
 		tot := Count(s)
 		line := tot.Line()
 		for _, name := range []string{"text", "markdown", "matrix"} {
