@@ -14,7 +14,7 @@ if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
 fi
 log=$(mktemp)
 if DEBIAN_FRONTEND=noninteractive apt-get update >"$log" 2>&1 &&
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >>"$log" 2>&1; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >>"$log" 2>&1; then
 	echo "chromium: installed $(/usr/bin/chromium --version 2>/dev/null)"
 else
 	echo "chromium: apt-get install chromium failed (last line: $(tail -n 1 "$log")); the HTML browser test will skip"

@@ -51,3 +51,23 @@ func TestApply(t *testing.T) {
 		t.Errorf("target \"\": other target's result %s, want known-deviation", all.Results[3].Outcome)
 	}
 }
+
+// The shipped expectation files apply as they did before: every entry of
+// a failing fixture is a known deviation, of a passing one a failure.
+func TestApplyShippedExpectations(t *testing.T) {
+	for _, profile := range []string{"neo4j-3.3.9", "neo4j-5", "couchdb-3.5"} {
+		exp, ok, err := fixtures.ProfileExpectations(profile)
+		if err != nil || !ok {
+			t.Fatalf("%s: %v %v", profile, ok, err)
+		}
+		var failing, passing Summary
+		for id := range exp.Entries {
+			failing.Results = append(failing.Results, Result{Target: profile, ID: id, Flavor: exp.Flavor, Outcome: Failed, Reason: "status: want 401, got 400"})
+			passing.Results = append(passing.Results, Result{Target: profile, ID: id, Flavor: exp.Flavor, Outcome: Passed})
+		}
+		ft, pt := Count(Apply(failing, exp, profile)), Count(Apply(passing, exp, profile))
+		if n := len(exp.Entries); ft.Of(KnownDeviation) != n || pt.Of(Failed) != n || ExitCode(Apply(failing, exp, profile), false) != 0 {
+			t.Errorf("%s: %d entries gave %s / %s", profile, n, ft.Line(), pt.Line())
+		}
+	}
+}

@@ -53,12 +53,14 @@ func writePage(t *testing.T, s Summary) string {
 }
 
 var (
-	countSpan = regexp.MustCompile(`<span class="count" data-outcome="([a-z-]+)">(\d*)</span>`)
-	rowTag    = regexp.MustCompile(`<details class="fixture [^"]*"[^>]*>`)
-	attr      = func(name string) *regexp.Regexp { return regexp.MustCompile(` ` + name + `="([^"]*)"`) }
-	dataID    = attr("data-id")
-	dataOut   = attr("data-outcome")
-	shownAttr = regexp.MustCompile(`id="shown" data-shown="(\d+)"`)
+	countSpan  = regexp.MustCompile(`<span class="count" data-outcome="([a-z-]+)">(\d*)</span>`)
+	rowTag     = regexp.MustCompile(`<details class="fixture [^"]*"[^>]*>`)
+	attr       = func(name string) *regexp.Regexp { return regexp.MustCompile(` ` + name + `="([^"]*)"`) }
+	dataID     = attr("data-id")
+	dataOut    = attr("data-outcome")
+	dataFlavor = attr("data-flavor")
+	hiddenAttr = regexp.MustCompile(` hidden(="")?[ >]`)
+	shownAttr  = regexp.MustCompile(`id="shown" data-shown="(\d+)"`)
 )
 
 // TestHTMLInChromium loads the report in a real browser: the page's script
@@ -80,7 +82,7 @@ func TestHTMLInChromium(t *testing.T) {
 	for _, m := range countSpan.FindAllStringSubmatch(dom, -1) {
 		counts[m[1]] = m[2]
 	}
-	for _, o := range Outcomes {
+	for _, o := range outcomeOrder {
 		if counts[o.String()] != strconv.Itoa(tot.Of(o)) {
 			t.Errorf("page counts %q %s, Totals %d", counts[o.String()], o, tot.Of(o))
 		}
@@ -98,15 +100,24 @@ func TestHTMLInChromium(t *testing.T) {
 		t.Errorf("page shows %v fixtures, want all %d", m, tot.All())
 	}
 
-	// A filter from the address shows only the failures.
-	filtered := string(chromium(t, page+"#outcome=failed", "--dump-dom"))
-	if m := shownAttr.FindStringSubmatch(filtered); m == nil || m[1] != strconv.Itoa(tot.Of(Failed)) {
-		t.Errorf("filtered page shows %v fixtures, want %d failed", m, tot.Of(Failed))
+	// Filters from the address: outcomes failed or error, of one flavor.
+	chosen := func(outcome, flavor string) bool {
+		return (outcome == "failed" || outcome == "error") && flavor == "neo4j-query"
+	}
+	want := 0
+	for _, r := range s.Results {
+		if chosen(r.Outcome.String(), r.Flavor) {
+			want++
+		}
+	}
+	filtered := string(chromium(t, page+"#outcome=failed,error&flavor=neo4j-query", "--dump-dom"))
+	if m := shownAttr.FindStringSubmatch(filtered); m == nil || m[1] != strconv.Itoa(want) || want == 0 {
+		t.Errorf("filtered page shows %v fixtures, want %d", m, want)
 	}
 	for _, tag := range rowTag.FindAllString(filtered, -1) {
-		failed := dataOut.FindStringSubmatch(tag)[1] == "failed"
-		if hidden := regexp.MustCompile(` hidden(="")?`).MatchString(tag); hidden == failed {
-			t.Errorf("filter outcome=failed: row %s hidden=%v", tag, hidden)
+		in := chosen(dataOut.FindStringSubmatch(tag)[1], dataFlavor.FindStringSubmatch(tag)[1])
+		if hidden := hiddenAttr.MatchString(tag); hidden == in {
+			t.Errorf("filter: row %s hidden=%v", tag, hidden)
 		}
 	}
 

@@ -73,8 +73,8 @@ type htmlStep struct {
 }
 
 func newHTMLView(s Summary) htmlView {
-	v := htmlView{S: s, Totals: Count(s), Outcomes: Outcomes}
-	for _, o := range Outcomes {
+	v := htmlView{S: s, Totals: Count(s), Outcomes: Outcomes()}
+	for _, o := range outcomeOrder {
 		v.Data.Outcomes = append(v.Data.Outcomes, o.String())
 	}
 	errata := map[string]Erratum{}

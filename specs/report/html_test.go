@@ -70,3 +70,15 @@ func TestHTMLOfAnEmptyRun(t *testing.T) {
 		t.Errorf("empty run page lacks its empty data or count")
 	}
 }
+
+func TestHTMLEscapesTheEmbeddedData(t *testing.T) {
+	s := only(Passed)
+	s.Results[0].ID = `couchdb/x</script><script>alert(1)</script>`
+	s.Results[0].Target = `t"><img onerror=alert(2)>`
+	page := renderHTML(t, s)
+	for _, bad := range []string{"<script>alert(1)", "<img onerror"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page carries %q unescaped", bad)
+		}
+	}
+}

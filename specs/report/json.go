@@ -3,6 +3,7 @@ package report
 import (
 	_ "embed"
 	"encoding/json"
+	"fmt"
 	"io"
 	"time"
 )
@@ -80,4 +81,23 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// ReadJSON reads a report that JSON wrote back into a Summary (the totals
+// are recounted from the results, not read). It refuses another schema
+// version and unknown keys.
+func ReadJSON(r io.Reader) (Summary, error) {
+	var doc jsonReport
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&doc); err != nil {
+		return Summary{}, fmt.Errorf("reading a JSON report: %w", err)
+	}
+	if doc.Schema != JSONSchemaVersion {
+		return Summary{}, fmt.Errorf("reading a JSON report: schema %d, want %d", doc.Schema, JSONSchemaVersion)
+	}
+	return Summary{
+		SuiteVersion: doc.SuiteVersion, Targets: doc.Targets, Started: doc.Started, Finished: doc.Finished,
+		Interrupted: doc.Interrupted, Results: doc.Results, Errata: doc.Errata,
+	}, nil
 }

@@ -101,3 +101,26 @@ func TestJSONCarriesTotalsAndMetadata(t *testing.T) {
 		}
 	}
 }
+
+func TestJSONReadsBackWhatItWrote(t *testing.T) {
+	var b bytes.Buffer
+	if err := JSON(&b, sample()); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadJSON(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := snapshot(t, back), snapshot(t, sample()); got != want {
+		t.Errorf("read back:\n%s\nwant\n%s", got, want)
+	}
+	for name, bad := range map[string]string{
+		"schema 2":    strings.Replace(b.String(), `"schema": 1`, `"schema": 2`, 1),
+		"unknown key": strings.Replace(b.String(), `"suite_version"`, `"suiteVersion"`, 1),
+		"bad outcome": strings.Replace(b.String(), `"outcome": "passed"`, `"outcome": "ok"`, 1),
+	} {
+		if _, err := ReadJSON(strings.NewReader(bad)); err == nil {
+			t.Errorf("ReadJSON accepts %s", name)
+		}
+	}
+}

@@ -94,6 +94,7 @@ type junitProperty struct {
 type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	Classname string        `xml:"classname,attr"`
+	Time      string        `xml:"time,attr,omitempty"`
 	Skipped   *junitMessage `xml:"skipped,omitempty"`
 	Error     *junitMessage `xml:"error,omitempty"`
 	Failure   *junitMessage `xml:"failure,omitempty"`
@@ -133,6 +134,9 @@ func newSuite(s Summary, target string) junitSuite {
 
 func testcase(r Result) junitCase {
 	tc := junitCase{Name: r.ID, Classname: r.Flavor}
+	if r.Duration > 0 {
+		tc.Time = seconds(r.Duration.Seconds())
+	}
 	var out []string
 	if r.Section != "" {
 		out = append(out, "section: "+r.Section)

@@ -241,3 +241,15 @@ func TestJUnitTestcases(t *testing.T) {
 		t.Errorf("%d testcases for %d results", i, len(sample().Results))
 	}
 }
+
+// Bytes that XML cannot carry (a NUL, an escape) in a reason or an
+// exchange must not break the file.
+func TestJUnitSurvivesControlCharacters(t *testing.T) {
+	s := only(Failed, Error)
+	s.Results[0].Reason = "bad\x00body\x1b[31m"
+	s.Results[1].Steps = []Step{{Method: "GET", Path: "/", Want: []int{200}, Exchange: Exchange{Request: "GET / HTTP/1.1\n", Response: "HTTP/1.1 200 OK\n\n\x00\x01\ufffe"}}}
+	doc, raw := writeJUnit(t, s)
+	if errs := validateJUnit(raw); len(errs) > 0 || doc.Failures != 1 || doc.Errors != 1 {
+		t.Errorf("%v failures %d errors %d\n%s", errs, doc.Failures, doc.Errors, raw)
+	}
+}

@@ -20,8 +20,9 @@ func Matrix(w io.Writer, s Summary) error {
 	var cols []column
 	seen := map[column]bool{}
 	cell := map[string]Result{}
-	var ids []string
-	seenID := map[string]bool{}
+	type row struct{ flavor, id string }
+	var rows []row
+	seenRow := map[row]bool{}
 	for _, r := range s.Results {
 		c := column{r.Flavor, r.Target}
 		if !seen[c] {
@@ -29,9 +30,9 @@ func Matrix(w io.Writer, s Summary) error {
 			cols = append(cols, c)
 		}
 		cell[r.Target+"\x00"+r.ID] = r
-		if !seenID[r.ID] {
-			seenID[r.ID] = true
-			ids = append(ids, r.ID)
+		if k := (row{r.Flavor, r.ID}); !seenRow[k] {
+			seenRow[k] = true
+			rows = append(rows, k)
 		}
 	}
 	for _, flavor := range fixtures.Flavors {
@@ -53,27 +54,27 @@ func Matrix(w io.Writer, s Summary) error {
 		}
 		fmt.Fprintln(tw, strings.Join(header, "\t"))
 		var notes []string
-		for _, id := range ids {
-			if !strings.HasPrefix(id, flavor+"/") {
+		for _, k := range rows {
+			if k.flavor != flavor {
 				continue
 			}
-			row := []string{id}
+			id, line := k.id, []string{k.id}
 			for _, x := range mine {
 				r, ok := cell[x.target+"\x00"+id]
 				switch {
 				case !ok:
-					row = append(row, "-")
+					line = append(line, "-")
 				case r.Outcome == KnownDeviation:
-					row = append(row, "differs")
+					line = append(line, "differs")
 					notes = append(notes, fmt.Sprintf("  %s on %s: %s", id, x.target, firstLine(r.Reason)))
 				default:
-					row = append(row, r.Outcome.String())
+					line = append(line, r.Outcome.String())
 					if r.Outcome == Failed || r.Outcome == Error {
 						notes = append(notes, fmt.Sprintf("  %s on %s: UNEXPLAINED %s: %s", id, x.target, r.Outcome, firstLine(r.Reason)))
 					}
 				}
 			}
-			fmt.Fprintln(tw, strings.Join(row, "\t"))
+			fmt.Fprintln(tw, strings.Join(line, "\t"))
 		}
 		_ = tw.Flush() // into a strings.Builder: cannot fail
 		p.printf("%s", table.String())

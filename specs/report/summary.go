@@ -34,11 +34,23 @@ type Target struct {
 // Signal is the signal that interrupted a run.
 type Signal string
 
-// The signals that stop a run, with their exit codes (128 + number).
+// The signals that stop a run.
 const (
 	SIGINT  Signal = "SIGINT"
 	SIGTERM Signal = "SIGTERM"
 )
+
+// ExitCode is the shell's status for a process the signal ended: 130 for
+// SIGINT, 143 for SIGTERM, and 1 for any other (or none).
+func (sig Signal) ExitCode() int {
+	switch sig {
+	case SIGINT:
+		return 128 + 2
+	case SIGTERM:
+		return 128 + 15
+	}
+	return ExitFailed
+}
 
 // Result is the verdict on one fixture against one target.
 type Result struct {
@@ -62,6 +74,8 @@ type Result struct {
 	Expectation *Applied `json:"expectation,omitempty"`
 	// Steps are the requests made, in order; empty if none was sent.
 	Steps []Step `json:"steps,omitempty"`
+	// Duration is how long the fixture ran, waits included.
+	Duration time.Duration `json:"duration_ns,omitempty"`
 }
 
 // Applied is an expectation-file entry that changed a Result's outcome.

@@ -52,8 +52,8 @@ func (t Totals) Broken() int { return t.Of(Failed) + t.Of(Error) }
 // Line counts every outcome, zeros included, in one plain line:
 // "3 passed, 0 failed, 1 known deviation, 0 errors, 2 skipped, 0 interrupted, 0 not run, 1 switched off".
 func (t Totals) Line() string {
-	parts := make([]string, 0, len(Outcomes))
-	for _, o := range Outcomes {
+	parts := make([]string, 0, len(outcomeOrder))
+	for _, o := range outcomeOrder {
 		parts = append(parts, o.phrase(t.Of(o)))
 	}
 	return strings.Join(parts, ", ")
@@ -82,12 +82,8 @@ func ExitCode(s Summary, allowEmpty bool) int {
 func Verdict(s Summary, allowEmpty bool) (code int, line string) {
 	t := Count(s)
 	switch {
-	case s.Interrupted == SIGINT:
-		return 130, fmt.Sprintf("interrupted by %s: %s", s.Interrupted, t.Line())
-	case s.Interrupted == SIGTERM:
-		return 143, fmt.Sprintf("interrupted by %s: %s", s.Interrupted, t.Line())
 	case s.Interrupted != "":
-		return ExitFailed, fmt.Sprintf("interrupted by %s: %s", s.Interrupted, t.Line())
+		return s.Interrupted.ExitCode(), fmt.Sprintf("interrupted by %s: %s", s.Interrupted, t.Line())
 	case t.Broken() > 0:
 		return ExitFailed, t.Line()
 	case t.Tested() == 0 && !allowEmpty:

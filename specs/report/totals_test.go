@@ -6,10 +6,10 @@ import (
 )
 
 func TestOutcomeNamesRoundTrip(t *testing.T) {
-	if len(Outcomes) != len(outcomeNames) {
-		t.Fatalf("Outcomes lists %d outcomes, there are %d", len(Outcomes), len(outcomeNames))
+	if len(Outcomes()) != len(outcomeNames) {
+		t.Fatalf("outcomeOrder lists %d outcomes, there are %d", len(outcomeOrder), len(outcomeNames))
 	}
-	for _, o := range Outcomes {
+	for _, o := range outcomeOrder {
 		b, err := o.MarshalText()
 		if err != nil {
 			t.Fatal(err)
