@@ -1,10 +1,10 @@
-# authconform: make run | test | lint | bench | cover | fuzz
+# authconform: make run | test | lint | bench | cover | fuzz | mutate
 GO      ?= go
 PKGS    := ./...
 BENCHTIME ?= 1s
 FUZZTIME  ?= 30s
 
-.PHONY: run test lint bench cover fuzz build clients compliance
+.PHONY: run test lint bench cover fuzz build clients compliance mutate
 
 ## run: the whole suite against the embedded fakes, with a readable summary
 run:
@@ -38,6 +38,22 @@ fuzz:
 			$(GO) test -run='^$$' -fuzz="^$$t\$$" -fuzztime=$(FUZZTIME) $$pkg; \
 		done; \
 	done
+
+## mutate: mutation testing with gremlins, one package at a time (each
+## mutant runs that package's tests); fails below MUTATE_EFFICACY percent.
+## Modest defaults for a shared 2-core machine: one worker, a generous timeout.
+GREMLINS        ?= $(shell $(GO) env GOPATH)/bin/gremlins
+GREMLINS_VERSION := v0.6.0
+MUTATE_PKGS     ?= ./specs ./fixtures ./fakeserver/...
+MUTATE_EFFICACY ?= 90
+MUTATE_FLAGS    ?= --workers 1 --test-cpu 2 --timeout-coefficient 10
+mutate:
+	@test -x $(GREMLINS) || $(GO) install github.com/go-gremlins/gremlins/cmd/gremlins@$(GREMLINS_VERSION)
+	@status=0; for dir in $$($(GO) list -f '{{.Dir}}' $(MUTATE_PKGS)); do \
+		rel=./$${dir#$(CURDIR)/}; \
+		echo "== gremlins $$rel"; \
+		$(GREMLINS) unleash $(MUTATE_FLAGS) --threshold-efficacy $(MUTATE_EFFICACY) $$rel || status=1; \
+	done; exit $$status
 
 ## build: a static bin/authconform; -buildvcs=auto stamps the git revision
 ## (shown by --version) even where GOFLAGS says -buildvcs=false

@@ -106,3 +106,43 @@ func judgeBreakage(t *testing.T, fl fakeserver.Flavor, b breakage, name string, 
 		t.Errorf("%s: fixtures neither passed nor failed: %s", name, strings.Join(other, "; "))
 	}
 }
+
+// liveLiarName is a live target whose GET /user/{name} hides the password
+// change that its data endpoint still forces.
+const liveLiarName = "neo4j-3.3 live, the user status hides a required change"
+
+// registerLiveLiar runs the Neo4j 3.3 fixtures through Live states against
+// a fake whose user status says no change is pending while the data
+// endpoint still forces one. Live decides the state by behaviour, so the
+// user-status fixture must fail, not be skipped.
+func registerLiveLiar(t *testing.T) func(specs.Summary) {
+	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Neo4j33})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(rewriting(fake, replaceBody(`("password_change_required"\s*:\s*)true`, "${1}false")))
+	t.Cleanup(srv.Close)
+	specs.Register(specs.Target{
+		Name: liveLiarName, BaseURL: srv.URL, Flavor: string(fakeserver.Neo4j33),
+		States: specs.Live("neo4j-3.3", srv.URL, specs.Credentials{User: "neo4j", Password: "neo4j"}, nil),
+	})
+	want := map[string]specs.Outcome{
+		"neo4j-3.3/user-status-first-access":         specs.Failed,
+		"neo4j-3.3/required-password-change":         specs.Passed,
+		"neo4j-3.3/password-change-url-follows-host": specs.Passed,
+	}
+	return func(s specs.Summary) {
+		seen := 0
+		for _, r := range s.Results {
+			if w, ok := want[r.ID]; ok && r.Target == liveLiarName {
+				seen++
+				if r.Outcome != w {
+					t.Errorf("%s: %s is %s (%s), want %s", liveLiarName, r.ID, r.Outcome, r.Reason, w)
+				}
+			}
+		}
+		if seen != len(want) {
+			t.Errorf("%s: %d of the %d fixtures ran", liveLiarName, seen, len(want))
+		}
+	}
+}

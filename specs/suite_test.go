@@ -86,6 +86,7 @@ func TestSuiteAgainstFakes(t *testing.T) {
 	}
 	checkBroken := registerBroken(t)
 	checkGuards := registerGuards(t)
+	checkLiveLiar := registerLiveLiar(t)
 	var summary specs.Summary
 	ReportAfterSuite("summary", func(r types.Report) { summary = specs.Summarize(r) })
 	suiteConfig, reporterConfig := GinkgoConfiguration()
@@ -93,6 +94,7 @@ func TestSuiteAgainstFakes(t *testing.T) {
 	RunSpecs(judgedBelow{}, "authconform suite against the fakes, broken fakes and guarded targets", suiteConfig, reporterConfig)
 	checkBroken(summary)
 	checkGuards(summary)
+	checkLiveLiar(summary)
 	for _, r := range summary.Results {
 		if !strings.HasPrefix(r.Target, "fake ") {
 			continue
