@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gavv/httpexpect/v2"
 	"gopkg.in/yaml.v3"
 
 	"github.com/authconform/authconform/fixtures"
@@ -58,11 +57,9 @@ func runChecks(t *testing.T, expect string, a answer) (failures, warnings []stri
 	if err := yaml.Unmarshal([]byte(expect), &st); err != nil {
 		t.Fatalf("bad expectation %q: %v", expect, err)
 	}
-	c := &collector{}
+	c := newCollector()
 	r := &fixtureRun{vars: fixtures.Vars{"User": "admin", "Password": "secret"}, captured: map[string]string{}, warnings: &warnings}
-	raw := a.response()
-	resp := httpexpect.NewResponseC(httpexpect.Config{Reporter: c, Formatter: &httpexpect.DefaultFormatter{ColorMode: httpexpect.ColorModeNever}}, raw)
-	r.checkResponse(c, resp, raw, a.body, st)
+	r.checkResponse(c, a.response(), a.body, st)
 	return c.failures, warnings, r.captured
 }
 

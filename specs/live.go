@@ -83,6 +83,10 @@ func (l *LiveStates) Advance(ctx context.Context, d time.Duration) error {
 // skipped before they start.
 func (l *LiveStates) AdvanceLimit() time.Duration { return l.creds.MaxWait }
 
+// SessionTTL is the server's session lifetime as the credentials give it
+// (zero when unknown).
+func (l *LiveStates) SessionTTL() time.Duration { return l.creds.SessionTTL }
+
 // LockoutSafe is false: accounts on a live server are real.
 func (l *LiveStates) LockoutSafe() bool { return false }
 
