@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -85,12 +86,20 @@ func (r *fixtureRun) execute(ctx context.Context) error {
 // the run wait in real time.
 func (r *fixtureRun) advance(ctx context.Context, d time.Duration) error {
 	if l, ok := r.target.States.(realClock); ok && r.target.Progress != nil {
-		r.target.Progress(fmt.Sprintf("%s: waiting %.0f s for the session to expire (--max-wait %s)", r.fx.ID, d.Seconds(), l.AdvanceLimit()), d)
+		r.target.Progress(fmt.Sprintf("%s: waiting %s s for the session to expire (--max-wait %s)", r.fx.ID, seconds(d), l.AdvanceLimit()), d)
 	}
 	if err := r.target.States.Advance(ctx, d); err != nil {
 		return r.stateError("moving the clock", err)
 	}
 	return nil
+}
+
+// seconds is d in seconds, whole from 10 s on: "630", "2.2".
+func seconds(d time.Duration) string {
+	if d >= 10*time.Second {
+		return strconv.Itoa(int(d.Round(time.Second).Seconds()))
+	}
+	return strconv.FormatFloat(d.Seconds(), 'f', 1, 64)
 }
 
 // settle turns how execute ended into the outcome and its reason.

@@ -46,12 +46,12 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// estimate prints, before a live run starts, how long it will take at
-// least when fixtures will wait for the server's clock in real time.
+// estimate prints, before a live run starts, about how long it will take
+// when fixtures will wait for the server's clock in real time.
 func estimate(w io.Writer, ts []specs.Target) {
 	for _, t := range ts {
 		if d := specs.WaitTime(t); d > 0 {
-			fmt.Fprintf(w, "%s: the run takes at least %s: clock fixtures wait for the server's sessions to expire in real time\n", t.Name, d.Round(time.Second))
+			fmt.Fprintf(w, "%s: estimated duration: about %s, as clock fixtures wait in real time for the server's sessions to expire\n", t.Name, d.Round(time.Second))
 		}
 	}
 }
