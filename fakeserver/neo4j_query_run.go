@@ -24,7 +24,8 @@ type queryRequest struct {
 // (reference §5 Q4, Q5).
 var (
 	errEmptyStatement = errors.New("statement cannot be null or empty")
-	errBadRequest     = errors.New("Bad Request")
+	//lint:ignore ST1005 the error text is Neo4j's wire message, capitalised as the release sends it
+	errBadRequest = errors.New("Bad Request")
 )
 
 // bindQueryRequest reads the body as Jackson binds QueryRequest: exact

@@ -41,8 +41,6 @@ func (a *account) passwordIs(password string) bool {
 	return subtle.ConstantTimeCompare(a.hash, hashPassword(a.salt, password)) == 1
 }
 
-func (a *account) isAdmin() bool { return slices.Contains(a.roles, "_admin") }
-
 // userStore is the set of accounts of one Fake, safe for concurrent use.
 type userStore struct {
 	mu    sync.RWMutex
