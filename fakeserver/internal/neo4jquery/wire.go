@@ -1,11 +1,11 @@
-package fakeserver
+package neo4jquery
 
 import (
 	"encoding/json"
-	"net"
 	"net/http"
-	"strings"
 	"time"
+
+	"github.com/authconform/authconform/fakeserver/internal/core"
 )
 
 // Neo4j status codes used in error bodies.
@@ -56,34 +56,6 @@ func neo4jErrorBody(code, msg string, extra map[string]any) map[string]any {
 	return body
 }
 
-// neo4jBaseURL is the server's external base URL as Neo4j builds it: the
-// request's scheme and Host, overridden by a valid X-Forwarded-Host (first
-// entry) and X-Forwarded-Proto (http or https). No trailing slash.
-func neo4jBaseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if p := strings.ToLower(r.Header.Get("X-Forwarded-Proto")); p == "http" || p == "https" {
-		scheme = p
-	}
-	host := r.Host
-	if fh := strings.TrimSpace(strings.Split(r.Header.Get("X-Forwarded-Host"), ",")[0]); validHostPort(fh) {
-		host = fh
-	}
-	return scheme + "://" + host
-}
-
-func validHostPort(s string) bool {
-	if s == "" || strings.ContainsAny(s, "/ @?#") {
-		return false
-	}
-	if h, _, err := net.SplitHostPort(s); err == nil {
-		return h != ""
-	}
-	return true
-}
-
 // authenticateHeader is the WWW-Authenticate value of a Neo4j 401: "None"
 // when the browser asks for no popup (X-Ajax-Browser-Auth: true).
 func authenticateHeader(r *http.Request, normal string) string {
@@ -93,18 +65,26 @@ func authenticateHeader(r *http.Request, normal string) string {
 	return normal
 }
 
-// newNeo4jLimiter is Neo4j's failed-login limit, the same in 3.3 and 5.x
-// unless Options say otherwise: 3 failures per user, then a 5 s lock
-// (3.3: unsupported.dbms.security.auth_max_failed_attempts and the fixed
-// FAILED_AUTH_COOLDOWN_PERIOD; 5.x: dbms.security.auth_max_failed_attempts
+// newLimiter is Neo4j 5's failed-login limit unless Options say otherwise:
+// 3 failures per user, then a 5 s lock (dbms.security.auth_max_failed_attempts
 // and dbms.security.auth_lock_time; reference §3).
-func newNeo4jLimiter(o Options) *loginLimiter {
-	max, lock := o.MaxFailedLogins, o.LockDuration
-	if max == 0 {
-		max = 3
+func newLimiter(maxFailures int, lock time.Duration) *core.Limiter {
+	if maxFailures == 0 {
+		maxFailures = 3
 	}
 	if lock == 0 {
 		lock = 5 * time.Second
 	}
-	return newLoginLimiter(max, lock)
+	return core.NewLimiter(core.NewCountUntilSuccess(maxFailures, lock))
+}
+
+// problemMessage words the core's problems as Neo4j does.
+func problemMessage(p core.Problem) string {
+	switch p {
+	case core.HeaderTooLarge:
+		return "Request header fields too large."
+	case core.BodyTooLarge:
+		return "Request body too large."
+	}
+	return "Bad request."
 }

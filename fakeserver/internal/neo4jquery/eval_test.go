@@ -1,9 +1,12 @@
-package fakeserver
+package neo4jquery_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/authconform/authconform/fakeserver"
 )
 
 func TestNeo4jQueryStatements(t *testing.T) {
@@ -63,10 +66,11 @@ func TestNeo4jQueryStatements(t *testing.T) {
 		{stmt: "RETURN 1 AS n /* unterminated", code: codeArgumentError},
 	}
 	auth := map[string]string{"Authorization": nqBasic("neo4j", "verysecret")}
-	f := nqFake(t, ProfileNeo4j5, nil)
+	f := nqFake(t, fakeserver.ProfileNeo4j5, nil)
 	for _, c := range cases {
 		t.Run(c.stmt, func(t *testing.T) {
-			body := `{"statement":` + string(appendJSONString(nil, c.stmt))
+			stmt, _ := json.Marshal(c.stmt)
+			body := `{"statement":` + string(stmt)
 			if c.params != "" {
 				body += `,"parameters":` + c.params
 			}
@@ -119,7 +123,7 @@ func TestNeo4jQueryTypedParameters(t *testing.T) {
 		{`{"x":{"$type":"Banana","_value":"7"}}`, 400, ""},
 		{`{"x":{"$type":"Date","_value":"2024-01-01"}}`, 400, ""},
 	}
-	f := nqFake(t, ProfileDocumented, nil)
+	f := nqFake(t, fakeserver.ProfileDocumented, nil)
 	for _, c := range cases {
 		w := nqDo(f, nqReq{body: `{"statement":"RETURN $x AS x","parameters":` + c.params + `}`,
 			headers: map[string]string{"Authorization": auth, "Content-Type": "application/vnd.neo4j.query"}})
@@ -134,7 +138,7 @@ func TestNeo4jQueryTypedParameters(t *testing.T) {
 }
 
 func TestNeo4jQueryCountersAndBookmarks(t *testing.T) {
-	f := nqFake(t, ProfileDocumented, nil)
+	f := nqFake(t, fakeserver.ProfileDocumented, nil)
 	auth := map[string]string{"Authorization": nqBasic("neo4j", "verysecret")}
 	w := nqDo(f, nqReq{headers: auth, body: `{"statement":"RETURN 1 AS n","includeCounters":true}`})
 	want := `{"data":{"fields":["n"],"values":[[1]]},"counters":{"containsUpdates":false,"nodesCreated":0,"nodesDeleted":0,` +

@@ -1,4 +1,4 @@
-package fakeserver
+package couchdb_test
 
 import (
 	"encoding/base64"
@@ -13,9 +13,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/fakeserver/internal/core"
+	"github.com/authconform/authconform/fakeserver/internal/testseeds"
 )
 
-var couchProfiles = []Profile{ProfileDocumented, ProfileCouchDB35}
+var couchProfiles = []fakeserver.Profile{fakeserver.ProfileDocumented, fakeserver.ProfileCouchDB35}
 
 func TestCouchBasicHeader(t *testing.T) {
 	admin := base64.StdEncoding.EncodeToString([]byte("admin:secret"))
@@ -34,19 +38,19 @@ func TestCouchBasicHeader(t *testing.T) {
 		{"bare Basic (case 44)", "Basic", 200, "", ""},
 		{"no colon (case 36)", "Basic bm9jb2xvbg==", 200, "", ""},
 		{"logout credentials _:_ (case 52)", "Basic Xzpf", 200, "", ""},
-		{"empty name and password (case 51)", "Basic Og==", 401, couchMsgBadPassword, ""},
-		{"password is after the first colon (case 53)", "Basic YWRtaW46c2VjcmV0OmV4dHJh", 401, couchMsgBadPassword, ""},
-		{"wrong password (case 13)", basicAuth("admin", "wrong"), 401, couchMsgBadPassword, ""},
-		{"unknown user (case 29)", basicAuth("nobody", "x"), 401, couchMsgBadPassword, ""},
-		{"bad padding (case 46)", "Basic XX=", 400, couchMsgBadBase64, ""},
-		{"truncated (case 47)", "Basic x", 400, couchMsgBadBase64, ""},
-		{"unpadded (case 54)", "Basic YWxpY2U6YWxpY2Vwdw", 400, couchMsgBadBase64, ""},
+		{"empty name and password (case 51)", "Basic Og==", 401, wantBadPassword, ""},
+		{"password is after the first colon (case 53)", "Basic YWRtaW46c2VjcmV0OmV4dHJh", 401, wantBadPassword, ""},
+		{"wrong password (case 13)", basicAuth("admin", "wrong"), 401, wantBadPassword, ""},
+		{"unknown user (case 29)", basicAuth("nobody", "x"), 401, wantBadPassword, ""},
+		{"bad padding (case 46)", "Basic XX=", 400, wantBadBase64, ""},
+		{"truncated (case 47)", "Basic x", 400, wantBadBase64, ""},
+		{"unpadded (case 54)", "Basic YWxpY2U6YWxpY2Vwdw", 400, wantBadBase64, ""},
 		// CouchDB 3.5.0 answers 500 badarg here (cases 35, 38, 41), a bug
 		// fixed upstream; the fake gives the fixed 400.
-		{"not base64 at all", "Basic not-base64!!!", 400, couchMsgBadBase64, ""},
+		{"not base64 at all", "Basic not-base64!!!", 400, wantBadBase64, ""},
 	}
 	for _, profile := range couchProfiles {
-		f := newCouchFake(t, Options{Profile: profile})
+		f := newCouchFake(t, fakeserver.Options{Profile: profile})
 		for _, tc := range tests {
 			t.Run(string(profile)+"/"+tc.name, func(t *testing.T) {
 				for _, path := range []string{"/_session", "/"} {
@@ -119,13 +123,13 @@ func TestCouchLogin(t *testing.T) {
 		{name: "JSON null", ctype: jsonCT, body: `null`, status: 400},
 		{name: "JSON number name", ctype: jsonCT, body: `{"name":1,"password":"x"}`, status: 400},
 		{name: "wrong Basic wins over a good form", ctype: formCT, body: "name=admin&password=secret",
-			headers: []string{"Authorization", basicAuth("admin", "wrong")}, status: 401, errReason: couchMsgBadPassword},
+			headers: []string{"Authorization", basicAuth("admin", "wrong")}, status: 401, errReason: wantBadPassword},
 		{name: "body too large", ctype: formCT, body: "name=admin&password=" + strings.Repeat("x", 300), status: 413},
 	}
 	for _, profile := range couchProfiles {
 		for _, tc := range tests {
 			t.Run(string(profile)+"/"+tc.name, func(t *testing.T) {
-				f := newCouchFake(t, Options{Profile: profile, MaxBodyBytes: 256})
+				f := newCouchFake(t, fakeserver.Options{Profile: profile, MaxBodyBytes: 256})
 				path := tc.path
 				if path == "" {
 					path = "/_session"
@@ -185,28 +189,28 @@ func TestCouchSetCookieFormat(t *testing.T) {
 		dateDoc = `\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT`
 	)
 	tests := []struct {
-		profile Profile
+		profile fakeserver.Profile
 		url     string
 		session *regexp.Regexp
 		cleared *regexp.Regexp
 		ttl     time.Duration
 	}{
-		{ProfileCouchDB35, couchBase,
+		{fakeserver.ProfileCouchDB35, couchBase,
 			regexp.MustCompile(`^AuthSession=[A-Za-z0-9_-]+; Version=1; Expires=` + date35 + `; Max-Age=600; Path=/; HttpOnly$`),
 			regexp.MustCompile(`^AuthSession=; Version=1; Expires=` + date35 + `; Max-Age=600; Path=/; HttpOnly$`), 600 * time.Second},
-		{ProfileCouchDB35, "https://127.0.0.1:6984",
+		{fakeserver.ProfileCouchDB35, "https://127.0.0.1:6984",
 			regexp.MustCompile(`^AuthSession=[A-Za-z0-9_-]+; Version=1; Expires=` + date35 + `; Max-Age=600; Secure; Path=/; HttpOnly$`),
 			regexp.MustCompile(`^AuthSession=; Version=1; Expires=` + date35 + `; Max-Age=600; Secure; Path=/; HttpOnly$`), 600 * time.Second},
-		{ProfileDocumented, couchBase,
+		{fakeserver.ProfileDocumented, couchBase,
 			regexp.MustCompile(`^AuthSession="[A-Za-z0-9_-]+"; Expires=` + dateDoc + `; Max-Age=86400; Path=/; HttpOnly; Version=1$`),
 			regexp.MustCompile(`^AuthSession=""; Expires=Fri, 02 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; HttpOnly; Version=1$`), 24 * time.Hour},
-		{ProfileDocumented, "https://127.0.0.1:6984",
+		{fakeserver.ProfileDocumented, "https://127.0.0.1:6984",
 			regexp.MustCompile(`^AuthSession="[A-Za-z0-9_-]+"; Expires=` + dateDoc + `; Max-Age=86400; Path=/; HttpOnly; Secure; Version=1$`),
 			regexp.MustCompile(`^AuthSession=""; Expires=Fri, 02 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; HttpOnly; Secure; Version=1$`), 24 * time.Hour},
 	}
 	for _, tc := range tests {
 		t.Run(string(tc.profile)+" "+tc.url, func(t *testing.T) {
-			f := newCouchFake(t, Options{Profile: tc.profile})
+			f := newCouchFake(t, fakeserver.Options{Profile: tc.profile})
 			w := couchDo(f, "POST", tc.url+"/_session", "name=admin&password=secret", "Content-Type", formCT)
 			raw := w.Header().Get("Set-Cookie")
 			if !tc.session.MatchString(raw) {
@@ -242,11 +246,11 @@ func TestCouchSetCookieFormat(t *testing.T) {
 func TestCouchCookieSession(t *testing.T) {
 	for _, profile := range couchProfiles {
 		t.Run(string(profile), func(t *testing.T) {
-			f := newCouchFake(t, Options{Profile: profile})
+			f := newCouchFake(t, fakeserver.Options{Profile: profile})
 			c1 := couchLogin(t, f, "admin", "secret")
 			alice := couchLogin(t, f, "alice", "alicepw")
 			forged := base64.RawURLEncoding.EncodeToString([]byte("nobody:" + strings.ToUpper(strconv.FormatInt(couchT0.Unix(), 16)) + ":" + strings.Repeat("x", 32)))
-			other := newCouchFake(t, Options{Profile: profile})
+			other := newCouchFake(t, fakeserver.Options{Profile: profile})
 			foreign := couchLogin(t, other, "admin", "secret")
 			// The document's GET example: the Set-Cookie attributes sent
 			// back inside the Cookie header, the value quoted.
@@ -267,18 +271,18 @@ func TestCouchCookieSession(t *testing.T) {
 				{"cookie beats wrong Basic (case 59)", []string{"Cookie", "AuthSession=" + c1, "Authorization", basicAuth("admin", "wrong")}, "admin", "cookie", 200, ""},
 				{"cookie beats bad base64", []string{"Cookie", "AuthSession=" + c1, "Authorization", "Basic x"}, "admin", "cookie", 200, ""},
 				{"cookie beats alice's Basic (case 60)", []string{"Cookie", "AuthSession=" + c1, "Authorization", basicAuth("alice", "alicepw")}, "admin", "cookie", 200, ""},
-				{"tampered HMAC (case 56)", []string{"Cookie", "AuthSession=" + tamper(c1)}, "", "", 200, ""},
-				{"unused bit flipped (case 57)", []string{"Cookie", "AuthSession=" + flipLastBit(c1)}, "admin", "cookie", 200, ""},
+				{"tampered HMAC (case 56)", []string{"Cookie", "AuthSession=" + testseeds.Tamper(c1)}, "", "", 200, ""},
+				{"unused bit flipped (case 57)", []string{"Cookie", "AuthSession=" + testseeds.FlipLastBit(c1)}, "admin", "cookie", 200, ""},
 				{"padded", []string{"Cookie", "AuthSession=" + c1 + "="}, "admin", "cookie", 200, ""},
 				{"unknown user", []string{"Cookie", "AuthSession=" + forged}, "", "", 200, ""},
 				{"other server's cookie", []string{"Cookie", "AuthSession=" + foreign}, "", "", 200, ""},
-				{"bad HMAC falls back to Basic", []string{"Cookie", "AuthSession=" + tamper(c1), "Authorization", basicAuth("alice", "alicepw")}, "alice", "default", 200, ""},
+				{"bad HMAC falls back to Basic", []string{"Cookie", "AuthSession=" + testseeds.Tamper(c1), "Authorization", basicAuth("alice", "alicepw")}, "alice", "default", 200, ""},
 				{"empty cookie (case 65)", []string{"Cookie", "AuthSession="}, "", "", 200, ""},
 				{"empty quoted cookie", []string{"Cookie", `AuthSession=""`}, "", "", 200, ""},
-				{"malformed (case 55)", []string{"Cookie", "AuthSession=garbage"}, "", "", 400, couchMsgBadCookie},
-				{"malformed beats good Basic (case 58)", []string{"Cookie", "AuthSession=garbage", "Authorization", basicAuth("admin", "secret")}, "", "", 400, couchMsgBadCookie},
-				{"not base64", []string{"Cookie", "AuthSession=a"}, "", "", 400, couchMsgBadCookie},
-				{"two parts only", []string{"Cookie", "AuthSession=" + base64.RawURLEncoding.EncodeToString([]byte("admin:1"))}, "", "", 400, couchMsgBadCookie},
+				{"malformed (case 55)", []string{"Cookie", "AuthSession=garbage"}, "", "", 400, wantBadCookie},
+				{"malformed beats good Basic (case 58)", []string{"Cookie", "AuthSession=garbage", "Authorization", basicAuth("admin", "secret")}, "", "", 400, wantBadCookie},
+				{"not base64", []string{"Cookie", "AuthSession=a"}, "", "", 400, wantBadCookie},
+				{"two parts only", []string{"Cookie", "AuthSession=" + base64.RawURLEncoding.EncodeToString([]byte("admin:1"))}, "", "", 400, wantBadCookie},
 				{"bad hex time", []string{"Cookie", "AuthSession=" + base64.RawURLEncoding.EncodeToString([]byte("admin:zz:x"))}, "", "", 200, ""},
 			}
 			for _, tc := range tests {
@@ -305,18 +309,18 @@ func TestCouchCookieSession(t *testing.T) {
 // 111) and expiry (cases 112, 113), by the injected clock.
 func TestCouchCookieLifetime(t *testing.T) {
 	tests := []struct {
-		profile Profile
+		profile fakeserver.Profile
 		ttl     time.Duration
 		wantTTL int64
 	}{
-		{ProfileCouchDB35, 0, 600},
-		{ProfileDocumented, 0, 86400},
-		{ProfileCouchDB35, 10 * time.Second, 10},
-		{ProfileDocumented, time.Hour, 3600},
+		{fakeserver.ProfileCouchDB35, 0, 600},
+		{fakeserver.ProfileDocumented, 0, 86400},
+		{fakeserver.ProfileCouchDB35, 10 * time.Second, 10},
+		{fakeserver.ProfileDocumented, time.Hour, 3600},
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprintf("%s/%d", tc.profile, tc.wantTTL), func(t *testing.T) {
-			f := newCouchFake(t, Options{Profile: tc.profile, SessionTTL: tc.ttl})
+			f := newCouchFake(t, fakeserver.Options{Profile: tc.profile, SessionTTL: tc.ttl})
 			c1 := couchLogin(t, f, "admin", "secret")
 			get := func(path string) *http.Response {
 				return couchDo(f, "GET", path, "", "Cookie", "AuthSession="+c1).Result()
@@ -345,7 +349,7 @@ func TestCouchCookieLifetime(t *testing.T) {
 			if name, _ := sessionName(t, couchDo(f, "GET", "/_session", "", "Cookie", "AuthSession="+c1)); name != "" {
 				t.Fatalf("cookie still valid at issue time + lifetime")
 			}
-			wantCouchError(t, couchDo(f, "GET", "/authtest", "", "Cookie", "AuthSession="+c1), 401, "unauthorized", couchMsgNotAuthorized)
+			wantCouchError(t, couchDo(f, "GET", "/authtest", "", "Cookie", "AuthSession="+c1), 401, "unauthorized", wantNotAuthorized)
 			if name, _ := sessionName(t, couchDo(f, "GET", "/_session", "", "Cookie", "AuthSession="+fresh.Value)); name != "admin" {
 				t.Fatalf("the refreshed cookie should still be valid")
 			}
@@ -355,18 +359,18 @@ func TestCouchCookieLifetime(t *testing.T) {
 
 func TestCouchLogout(t *testing.T) {
 	tests := []struct {
-		profile     Profile
+		profile     fakeserver.Profile
 		stillValid  bool
 		clearCookie string
 	}{
 		// The document: "the cookie is considered by the server to have expired".
-		{ProfileDocumented, false, `AuthSession=""; Expires=Fri, 02 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; HttpOnly; Version=1`},
+		{fakeserver.ProfileDocumented, false, `AuthSession=""; Expires=Fri, 02 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; HttpOnly; Version=1`},
 		// CouchDB 3.5: the cookie is a stateless HMAC (cases 61-63).
-		{ProfileCouchDB35, true, `AuthSession=; Version=1; Expires=Sun, 22-Nov-2026 14:59:07 GMT; Max-Age=600; Path=/; HttpOnly`},
+		{fakeserver.ProfileCouchDB35, true, `AuthSession=; Version=1; Expires=Sun, 22-Nov-2026 14:59:07 GMT; Max-Age=600; Path=/; HttpOnly`},
 	}
 	for _, tc := range tests {
 		t.Run(string(tc.profile), func(t *testing.T) {
-			f := newCouchFake(t, Options{Profile: tc.profile})
+			f := newCouchFake(t, fakeserver.Options{Profile: tc.profile})
 			c1 := couchLogin(t, f, "admin", "secret")
 			f.Advance(time.Second)
 			c2 := couchLogin(t, f, "admin", "secret")
@@ -376,13 +380,13 @@ func TestCouchLogout(t *testing.T) {
 				t.Fatalf("logout: %d %s", w.Code, w.Body)
 			}
 			clear := tc.clearCookie
-			if tc.profile == ProfileCouchDB35 {
+			if tc.profile == fakeserver.ProfileCouchDB35 {
 				clear = strings.Replace(clear, "14:59:07", "14:59:08", 1) // one second advanced
 			}
 			if got := w.Header().Get("Set-Cookie"); got != clear {
 				t.Errorf("Set-Cookie %q, want %q", got, clear)
 			}
-			for _, variant := range []string{c1, flipLastBit(c1)} {
+			for _, variant := range []string{c1, testseeds.FlipLastBit(c1)} {
 				name, _ := sessionName(t, couchDo(f, "GET", "/_session", "", "Cookie", "AuthSession="+variant))
 				if (name == "admin") != tc.stillValid {
 					t.Errorf("after logout the cookie authenticates as %q; want still valid = %v", name, tc.stillValid)
@@ -406,51 +410,23 @@ func TestCouchLogout(t *testing.T) {
 	}
 }
 
-// TestCouchRevocationsBounded: revocations are dropped once the cookie
-// would have expired anyway.
-func TestCouchRevocationsBounded(t *testing.T) {
-	f := newCouchFake(t, Options{Profile: ProfileDocumented, SessionTTL: time.Minute})
-	c := couchFlavor(t, f)
-	logoutMany := func(n int) {
-		for i := 0; i < n; i++ {
-			f.Advance(time.Second)
-			ck := couchLogin(t, f, "admin", "secret")
-			if w := couchDo(f, "DELETE", "/_session", "", "Cookie", "AuthSession="+ck); w.Code != 200 {
-				t.Fatalf("logout: %d", w.Code)
-			}
-		}
-	}
-	logoutMany(500)
-	if n := c.revoked.size(); n > 2*couchSweepMin+60 {
-		t.Fatalf("%d revocations kept for a 60 s lifetime", n)
-	}
-	f.Advance(2 * time.Minute)
-	logoutMany(couchSweepMin * 2)
-	if n := c.revoked.size(); n > 2*couchSweepMin+60 {
-		t.Fatalf("%d revocations kept after they expired", n)
-	}
-	if couchFlavor(t, newCouchFake(t, Options{Profile: ProfileCouchDB35})).revoked != nil {
-		t.Fatalf("couchdb-3.5 must not keep revocations")
-	}
-}
-
 func TestCouchSessionInfo(t *testing.T) {
 	tests := []struct {
-		profile Profile
+		profile fakeserver.Profile
 		headers []string
 		want    string
 	}{
-		{ProfileCouchDB35, nil, `{"ok":true,"userCtx":{"name":null,"roles":[]},"info":{"authentication_handlers":["cookie","default"]}}`},
-		{ProfileCouchDB35, []string{"Authorization", basicAuth("admin", "secret")},
+		{fakeserver.ProfileCouchDB35, nil, `{"ok":true,"userCtx":{"name":null,"roles":[]},"info":{"authentication_handlers":["cookie","default"]}}`},
+		{fakeserver.ProfileCouchDB35, []string{"Authorization", basicAuth("admin", "secret")},
 			`{"ok":true,"userCtx":{"name":"admin","roles":["_admin"]},"info":{"authentication_handlers":["cookie","default"],"authenticated":"default"}}`},
-		{ProfileDocumented, nil,
+		{fakeserver.ProfileDocumented, nil,
 			`{"ok":true,"userCtx":{"name":null,"roles":[]},"info":{"authentication_db":"_users","authentication_handlers":["delegated","cookie","default","local"]}}`},
-		{ProfileDocumented, []string{"Authorization", basicAuth("alice", "alicepw")},
+		{fakeserver.ProfileDocumented, []string{"Authorization", basicAuth("alice", "alicepw")},
 			`{"ok":true,"userCtx":{"name":"alice","roles":["reader"]},"info":{"authentication_db":"_users","authentication_handlers":["delegated","cookie","default","local"],"authenticated":"default"}}`},
 	}
 	for _, tc := range tests {
 		t.Run(string(tc.profile), func(t *testing.T) {
-			f := newCouchFake(t, Options{Profile: tc.profile})
+			f := newCouchFake(t, fakeserver.Options{Profile: tc.profile})
 			w := couchDo(f, "GET", "/_session", "", tc.headers...)
 			if w.Code != 200 || w.Body.String() != tc.want+"\n" {
 				t.Fatalf("got %d %s\nwant %s", w.Code, w.Body, tc.want)
@@ -467,7 +443,7 @@ func TestCouchSessionInfo(t *testing.T) {
 			}
 			// ?basic=true forces a login (case 14).
 			if len(tc.headers) == 0 {
-				wantCouchError(t, couchDo(f, "GET", "/_session?basic=true", ""), 401, "unauthorized", couchMsgPleaseLogin)
+				wantCouchError(t, couchDo(f, "GET", "/_session?basic=true", ""), 401, "unauthorized", wantPleaseLogin)
 			} else if w := couchDo(f, "GET", "/_session?basic=true", "", tc.headers...); w.Code != 200 {
 				t.Errorf("?basic=true signed in: %d", w.Code)
 			}
@@ -488,14 +464,14 @@ func TestCouchRequireValidUser(t *testing.T) {
 	for _, profile := range couchProfiles {
 		for _, viaState := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/state=%v", profile, viaState), func(t *testing.T) {
-				var f *Fake
+				var f *fakeserver.Fake
 				if viaState {
-					f = newCouchFake(t, Options{Profile: profile})
+					f = newCouchFake(t, fakeserver.Options{Profile: profile})
 					if _, err := f.EnterState("require-valid-user"); err != nil {
 						t.Fatal(err)
 					}
 				} else {
-					f = newCouchFake(t, Options{Profile: profile, RequireValidUser: true})
+					f = newCouchFake(t, fakeserver.Options{Profile: profile, RequireValidUser: true})
 				}
 				cookie := couchLogin(t, f, "admin", "secret") // case 80: login needs no Basic
 				tests := []struct {
@@ -505,20 +481,20 @@ func TestCouchRequireValidUser(t *testing.T) {
 					reason       string
 					wwwAuth      bool
 				}{
-					{"GET", "/", nil, 401, couchMsgAuthRequired, true},                                                     // case 68
-					{"GET", "/", []string{"Accept", "application/json"}, 401, couchMsgAuthRequired, true},                  // case 69
-					{"GET", "/", []string{"Accept", "text/html"}, 401, couchMsgAuthRequired, true},                         // no browser redirect
-					{"GET", "/_up", nil, 401, couchMsgAuthRequired, true},                                                  // case 70
-					{"GET", "/", []string{"Authorization", basicAuth("admin", "secret")}, 200, "", false},                  // case 71
-					{"GET", "/", []string{"Authorization", basicAuth("admin", "wrong")}, 401, couchMsgBadPassword, true},   // case 72
-					{"GET", "/_session", nil, 401, couchMsgAuthRequired, true},                                             // case 73
-					{"GET", "/authtest", nil, 401, couchMsgAuthRequired, true},                                             // case 75
-					{"GET", "/authtest", []string{"Authorization", "Bearer abc"}, 401, couchMsgAuthRequired, true},         // case 78
-					{"GET", "/authtest", []string{"Authorization", "Basic bm9jb2xvbg=="}, 401, couchMsgAuthRequired, true}, // case 79
-					{"GET", "/authtest", []string{"Cookie", "AuthSession=" + cookie}, 200, "", false},                      // case 83
-					{"GET", "/_all_dbs", []string{"Authorization", basicAuth("alice", "alicepw")}, 401, couchMsgNotAdmin, true},
-					{"GET", "/authtest", []string{"Authorization", basicAuth("alice", "alicepw")}, 403, couchMsgNotAllowed, false},
-					{"DELETE", "/_session", nil, 401, couchMsgAuthRequired, true},                        // case 86
+					{"GET", "/", nil, 401, wantAuthRequired, true},                                                     // case 68
+					{"GET", "/", []string{"Accept", "application/json"}, 401, wantAuthRequired, true},                  // case 69
+					{"GET", "/", []string{"Accept", "text/html"}, 401, wantAuthRequired, true},                         // no browser redirect
+					{"GET", "/_up", nil, 401, wantAuthRequired, true},                                                  // case 70
+					{"GET", "/", []string{"Authorization", basicAuth("admin", "secret")}, 200, "", false},              // case 71
+					{"GET", "/", []string{"Authorization", basicAuth("admin", "wrong")}, 401, wantBadPassword, true},   // case 72
+					{"GET", "/_session", nil, 401, wantAuthRequired, true},                                             // case 73
+					{"GET", "/authtest", nil, 401, wantAuthRequired, true},                                             // case 75
+					{"GET", "/authtest", []string{"Authorization", "Bearer abc"}, 401, wantAuthRequired, true},         // case 78
+					{"GET", "/authtest", []string{"Authorization", "Basic bm9jb2xvbg=="}, 401, wantAuthRequired, true}, // case 79
+					{"GET", "/authtest", []string{"Cookie", "AuthSession=" + cookie}, 200, "", false},                  // case 83
+					{"GET", "/_all_dbs", []string{"Authorization", basicAuth("alice", "alicepw")}, 401, wantNotAdmin, true},
+					{"GET", "/authtest", []string{"Authorization", basicAuth("alice", "alicepw")}, 403, wantNotAllowed, false},
+					{"DELETE", "/_session", nil, 401, wantAuthRequired, true},                            // case 86
 					{"DELETE", "/_session", []string{"Cookie", "AuthSession=" + cookie}, 200, "", false}, // case 84
 					{"POST", "/_session", []string{"Content-Type", formCT}, 400, "request body must contain a username", false},
 				}
@@ -552,11 +528,11 @@ func TestCouchRequireValidUser(t *testing.T) {
 func TestCouchLockout(t *testing.T) {
 	for _, profile := range couchProfiles {
 		t.Run(string(profile), func(t *testing.T) {
-			f := newCouchFake(t, Options{Profile: profile})
+			f := newCouchFake(t, fakeserver.Options{Profile: profile})
 			cookie := couchLogin(t, f, "admin", "secret") // case 90
 			wrong := basicAuth("admin", "wrong")
 			for i := 1; i <= 5; i++ { // cases 91-95
-				wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", wrong), 401, "unauthorized", couchMsgBadPassword)
+				wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", wrong), 401, "unauthorized", wantBadPassword)
 				if i < 5 {
 					f.Advance(10 * time.Second)
 				}
@@ -578,7 +554,7 @@ func TestCouchLockout(t *testing.T) {
 				if strings.HasSuffix(tc.name, "on /") {
 					path = "/"
 				}
-				wantCouchError(t, couchDo(f, tc.method, path, tc.body, tc.headers...), 403, "forbidden", couchMsgLocked)
+				wantCouchError(t, couchDo(f, tc.method, path, tc.body, tc.headers...), 403, "forbidden", wantLocked)
 			}
 			// A cookie issued before keeps working (case 100), other users
 			// are not affected (case 101), nor the same user from another IP.
@@ -593,11 +569,11 @@ func TestCouchLockout(t *testing.T) {
 			}
 			// Unknown users are never locked (cases 102-108).
 			for i := 0; i < 7; i++ {
-				wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("nobody", "x")), 401, "unauthorized", couchMsgBadPassword)
+				wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("nobody", "x")), 401, "unauthorized", wantBadPassword)
 			}
 			// The lock lasts 300 s from the first failure (40 s have passed).
 			f.Advance(259 * time.Second)
-			wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("admin", "secret")), 403, "forbidden", couchMsgLocked)
+			wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("admin", "secret")), 403, "forbidden", wantLocked)
 			f.Advance(time.Second)
 			if name, _ := sessionName(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("admin", "secret"))); name != "admin" {
 				t.Errorf("after the lock: user %q", name)
@@ -621,7 +597,7 @@ func TestCouchLockoutOptions(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newCouchFake(t, Options{MaxFailedLogins: tc.max, LockDuration: tc.lock})
+			f := newCouchFake(t, fakeserver.Options{MaxFailedLogins: tc.max, LockDuration: tc.lock})
 			for i := 0; i < tc.failures; i++ {
 				if w := couchDo(f, "POST", "/_session", "name=alice&password=x", "Content-Type", formCT); w.Code != 401 {
 					t.Fatalf("failure %d: %d", i+1, w.Code)
@@ -641,38 +617,17 @@ func TestCouchLockoutOptions(t *testing.T) {
 	}
 }
 
-// TestCouchLockoutBounded: entries are reclaimed once their lifetime ends.
-func TestCouchLockoutBounded(t *testing.T) {
-	f := newCouchFake(t, Options{})
-	c := couchFlavor(t, f)
-	fail := func(n, base int) {
-		for i := 0; i < n; i++ {
-			addr := fmt.Sprintf("10.%d.%d.%d:1", (base+i)>>16&255, (base+i)>>8&255, (base+i)&255)
-			couchDo(f, "GET", "/", "", "Authorization", basicAuth("admin", "wrong"), "RemoteAddr", addr)
-		}
-	}
-	fail(1000, 0)
-	if n := c.lockout.size(); n != 1000 {
-		t.Fatalf("%d entries, want 1000 live ones", n)
-	}
-	f.Advance(301 * time.Second)
-	fail(2*couchSweepMin, 5000)
-	if n := c.lockout.size(); n > 2*couchSweepMin {
-		t.Fatalf("%d entries after the first 1000 expired", n)
-	}
-}
-
 func TestCouchDatabases(t *testing.T) {
 	admin := basicAuth("admin", "secret")
 	alice := basicAuth("alice", "alicepw")
 	bob := basicAuth("bob", "bobpw")
-	custom := Options{
-		Users: []User{
+	custom := fakeserver.Options{
+		Users: []fakeserver.User{
 			{Name: "root", Password: "r", Roles: []string{"_admin"}},
 			{Name: "alice", Password: "alicepw", Roles: []string{"reader"}},
 			{Name: "bob", Password: "bobpw"},
 		},
-		Databases: []Database{
+		Databases: []fakeserver.Database{
 			{Name: "byrole", Members: []string{"reader"}, Docs: map[string]string{"d": `{"_id":"d","_rev":"2-abc","x":1}`}},
 			{Name: "byname", Members: []string{"bob"}},
 			{Name: "adminsonly", Admins: []string{"alice"}},
@@ -680,7 +635,7 @@ func TestCouchDatabases(t *testing.T) {
 		},
 	}
 	tests := []struct {
-		opts    Options
+		opts    fakeserver.Options
 		method  string
 		path    string
 		auth    string
@@ -689,34 +644,34 @@ func TestCouchDatabases(t *testing.T) {
 		reason  string
 		wantDoc string
 	}{
-		{Options{}, "GET", "/db/document", "", 200, "", "", `{"_id":"document","_rev":"1-`},
-		{Options{}, "GET", "/db/document", alice, 200, "", "", `"hello":"world"}`},
-		{Options{}, "HEAD", "/db/document", "", 200, "", "", ""},
-		{Options{}, "GET", "/db", "", 200, "", "", `"db_name":"db"`},
-		{Options{}, "GET", "/db/nothing", "", 404, "not_found", "missing", ""},
-		{Options{}, "GET", "/authtest", "", 401, "unauthorized", couchMsgNotAuthorized, ""}, // case 30
-		{Options{}, "GET", "/authtest", alice, 403, "forbidden", couchMsgNotAllowed, ""},    // case 26
-		{Options{}, "GET", "/authtest", admin, 200, "", "", `"db_name":"authtest"`},         // case 27
-		{Options{}, "GET", "/authtest/missing", "", 401, "unauthorized", couchMsgNotAuthorized, ""},
-		{Options{}, "GET", "/authtest/missing", admin, 404, "not_found", "missing", ""},
-		{Options{}, "PUT", "/authtest/doc1", "", 401, "unauthorized", couchMsgNotAuthorized, ""}, // case 32
-		{Options{}, "PUT", "/authtest/doc1", admin, 405, "method_not_allowed", "Only GET,HEAD allowed", ""},
-		{Options{}, "GET", "/authtest/a/b/c", admin, 404, "not_found", "missing", ""},
-		{Options{}, "GET", "/nope", "", 404, "not_found", "Database does not exist.", ""},
-		{Options{}, "GET", "/nope/doc", admin, 404, "not_found", "Database does not exist.", ""},
-		{Options{}, "GET", "/_nope", "", 400, "illegal_database_name", "", ""},
-		{Options{}, "GET", "/Upper", "", 400, "illegal_database_name", "", ""},
-		{Options{}, "GET", "/_all_dbs", "", 401, "unauthorized", couchMsgNotAdmin, ""}, // case 33
-		{Options{}, "GET", "/_all_dbs", alice, 401, "unauthorized", couchMsgNotAdmin, ""},
-		{Options{}, "GET", "/_all_dbs", admin, 200, "", "", `["authtest","db"]`}, // case 34
-		{Options{}, "POST", "/_all_dbs", admin, 405, "method_not_allowed", "", ""},
-		{Options{}, "GET", "/", "", 200, "", "", `"vendor":{"name":"The Apache Software Foundation"}}`},
-		{Options{}, "DELETE", "/", admin, 405, "method_not_allowed", "Only GET,HEAD allowed", ""},
-		{Options{}, "GET", "/_up", "", 200, "", "", `{"status":"ok","seeds":{}}`},
-		{Options{}, "GET", "/_up/x", "", 404, "not_found", "", ""},
+		{fakeserver.Options{}, "GET", "/db/document", "", 200, "", "", `{"_id":"document","_rev":"1-`},
+		{fakeserver.Options{}, "GET", "/db/document", alice, 200, "", "", `"hello":"world"}`},
+		{fakeserver.Options{}, "HEAD", "/db/document", "", 200, "", "", ""},
+		{fakeserver.Options{}, "GET", "/db", "", 200, "", "", `"db_name":"db"`},
+		{fakeserver.Options{}, "GET", "/db/nothing", "", 404, "not_found", "missing", ""},
+		{fakeserver.Options{}, "GET", "/authtest", "", 401, "unauthorized", wantNotAuthorized, ""}, // case 30
+		{fakeserver.Options{}, "GET", "/authtest", alice, 403, "forbidden", wantNotAllowed, ""},    // case 26
+		{fakeserver.Options{}, "GET", "/authtest", admin, 200, "", "", `"db_name":"authtest"`},     // case 27
+		{fakeserver.Options{}, "GET", "/authtest/missing", "", 401, "unauthorized", wantNotAuthorized, ""},
+		{fakeserver.Options{}, "GET", "/authtest/missing", admin, 404, "not_found", "missing", ""},
+		{fakeserver.Options{}, "PUT", "/authtest/doc1", "", 401, "unauthorized", wantNotAuthorized, ""}, // case 32
+		{fakeserver.Options{}, "PUT", "/authtest/doc1", admin, 405, "method_not_allowed", "Only GET,HEAD allowed", ""},
+		{fakeserver.Options{}, "GET", "/authtest/a/b/c", admin, 404, "not_found", "missing", ""},
+		{fakeserver.Options{}, "GET", "/nope", "", 404, "not_found", "Database does not exist.", ""},
+		{fakeserver.Options{}, "GET", "/nope/doc", admin, 404, "not_found", "Database does not exist.", ""},
+		{fakeserver.Options{}, "GET", "/_nope", "", 400, "illegal_database_name", "", ""},
+		{fakeserver.Options{}, "GET", "/Upper", "", 400, "illegal_database_name", "", ""},
+		{fakeserver.Options{}, "GET", "/_all_dbs", "", 401, "unauthorized", wantNotAdmin, ""}, // case 33
+		{fakeserver.Options{}, "GET", "/_all_dbs", alice, 401, "unauthorized", wantNotAdmin, ""},
+		{fakeserver.Options{}, "GET", "/_all_dbs", admin, 200, "", "", `["authtest","db"]`}, // case 34
+		{fakeserver.Options{}, "POST", "/_all_dbs", admin, 405, "method_not_allowed", "", ""},
+		{fakeserver.Options{}, "GET", "/", "", 200, "", "", `"vendor":{"name":"The Apache Software Foundation"}}`},
+		{fakeserver.Options{}, "DELETE", "/", admin, 405, "method_not_allowed", "Only GET,HEAD allowed", ""},
+		{fakeserver.Options{}, "GET", "/_up", "", 200, "", "", `{"status":"ok","seeds":{}}`},
+		{fakeserver.Options{}, "GET", "/_up/x", "", 404, "not_found", "", ""},
 		{custom, "GET", "/byrole/d", alice, 200, "", "", `{"_id":"d","_rev":"2-abc","x":1}`},
-		{custom, "GET", "/byrole/d", bob, 403, "forbidden", couchMsgNotAllowed, ""},
-		{custom, "GET", "/byrole/d", "", 401, "unauthorized", couchMsgNotAuthorized, ""},
+		{custom, "GET", "/byrole/d", bob, 403, "forbidden", wantNotAllowed, ""},
+		{custom, "GET", "/byrole/d", "", 401, "unauthorized", wantNotAuthorized, ""},
 		{custom, "GET", "/byname", bob, 200, "", "", `"db_name":"byname"`},
 		{custom, "GET", "/byname", alice, 403, "forbidden", "", ""},
 		{custom, "GET", "/adminsonly", alice, 200, "", "", ""},
@@ -745,23 +700,23 @@ func TestCouchDatabases(t *testing.T) {
 func TestCouchBadOptions(t *testing.T) {
 	tests := []struct {
 		name string
-		dbs  []Database
+		dbs  []fakeserver.Database
 	}{
-		{"bad name", []Database{{Name: "Bad"}}},
-		{"twice", []Database{{Name: "a"}, {Name: "a"}}},
-		{"doc not JSON", []Database{{Name: "a", Docs: map[string]string{"d": "nope"}}}},
-		{"doc not an object", []Database{{Name: "a", Docs: map[string]string{"d": "[1]"}}}},
-		{"doc _id differs", []Database{{Name: "a", Docs: map[string]string{"d": `{"_id":"e"}`}}}},
-		{"doc _rev not a string", []Database{{Name: "a", Docs: map[string]string{"d": `{"_rev":1}`}}}},
+		{"bad name", []fakeserver.Database{{Name: "Bad"}}},
+		{"twice", []fakeserver.Database{{Name: "a"}, {Name: "a"}}},
+		{"doc not JSON", []fakeserver.Database{{Name: "a", Docs: map[string]string{"d": "nope"}}}},
+		{"doc not an object", []fakeserver.Database{{Name: "a", Docs: map[string]string{"d": "[1]"}}}},
+		{"doc _id differs", []fakeserver.Database{{Name: "a", Docs: map[string]string{"d": `{"_id":"e"}`}}}},
+		{"doc _rev not a string", []fakeserver.Database{{Name: "a", Docs: map[string]string{"d": `{"_rev":1}`}}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := New(Options{Flavor: CouchDB, Databases: tc.dbs}); err == nil {
+			if _, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.CouchDB, Databases: tc.dbs}); err == nil {
 				t.Fatalf("New accepted %+v", tc.dbs)
 			}
 		})
 	}
-	if _, err := New(Options{Flavor: CouchDB, SessionTTL: -time.Second}); err == nil {
+	if _, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.CouchDB, SessionTTL: -time.Second}); err == nil {
 		t.Fatalf("New accepted a negative SessionTTL")
 	}
 }
@@ -769,7 +724,7 @@ func TestCouchBadOptions(t *testing.T) {
 func TestCouchStates(t *testing.T) {
 	for _, profile := range couchProfiles {
 		t.Run(string(profile), func(t *testing.T) {
-			f := newCouchFake(t, Options{Profile: profile})
+			f := newCouchFake(t, fakeserver.Options{Profile: profile})
 			if got := strings.Join(f.States(), ","); got != "user-exists,logged-in,require-valid-user" {
 				t.Fatalf("States() = %s", got)
 			}
@@ -837,7 +792,7 @@ func TestCouchBrowserRedirect(t *testing.T) {
 		{"text/html", []string{"X-CouchDB-WWW-Authenticate", "Cookie"}, 401, "", "Cookie"},
 	}
 	for _, profile := range couchProfiles {
-		f := newCouchFake(t, Options{Profile: profile})
+		f := newCouchFake(t, fakeserver.Options{Profile: profile})
 		for _, tc := range tests {
 			t.Run(string(profile)+"/"+tc.accept, func(t *testing.T) {
 				headers := append([]string{}, tc.extra...)
@@ -858,7 +813,7 @@ func TestCouchBrowserRedirect(t *testing.T) {
 
 // TestCouchNeverServerError: bad input always gets a CouchDB-shaped 4xx.
 func TestCouchNeverServerError(t *testing.T) {
-	f := newCouchFake(t, Options{MaxBodyBytes: 1024})
+	f := newCouchFake(t, fakeserver.Options{MaxBodyBytes: 1024})
 	tests := []struct {
 		method, path, body string
 		headers            []string
@@ -882,7 +837,7 @@ func TestCouchNeverServerError(t *testing.T) {
 		{"GET", "/db/_design/x", "", nil},
 		{"BREW", "/", "", nil},
 		{"GET", "/" + strings.Repeat("a", 3000), "", nil},
-		{"GET", "/_session", "", []string{"X-Big", strings.Repeat("x", maxHeaderBytes+1)}},
+		{"GET", "/_session", "", []string{"X-Big", strings.Repeat("x", core.MaxHeaderBytes+1)}},
 		{"GET", "/authtest", "", []string{"Accept", "text/html;q=abc"}},
 	}
 	for i, tc := range tests {
@@ -904,7 +859,7 @@ func TestCouchNeverServerError(t *testing.T) {
 // TestCouchConcurrent is for -race: logins, sessions, failures and logouts
 // in parallel.
 func TestCouchConcurrent(t *testing.T) {
-	f := newCouchFake(t, Options{Profile: ProfileDocumented})
+	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileDocumented})
 	var wg sync.WaitGroup
 	for g := 0; g < 8; g++ {
 		wg.Add(1)
@@ -929,7 +884,7 @@ func TestCouchConcurrent(t *testing.T) {
 func TestCouchOverLoopback(t *testing.T) {
 	for _, profile := range couchProfiles {
 		t.Run(string(profile), func(t *testing.T) {
-			srv, err := Start(Options{Flavor: CouchDB, Profile: profile})
+			srv, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.CouchDB, Profile: profile})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package fakeserver
+package couchdb
 
 import (
 	"bytes"
@@ -123,7 +123,7 @@ func (d *couchDatabase) allows(ctx couchUserCtx) bool {
 // serveAllDBs is GET /_all_dbs: server admins only. CouchDB's
 // verify_is_server_admin throws "unauthorized", so a signed-in non-admin
 // gets 401 too (cases 33, 34).
-func (c *couchdb) serveAllDBs(w http.ResponseWriter, r *http.Request, parts []string, ctx couchUserCtx) {
+func (c *Server) serveAllDBs(w http.ResponseWriter, r *http.Request, parts []string, ctx couchUserCtx) {
 	if !c.readOnlyEndpoint(w, r, parts) {
 		return
 	}
@@ -169,7 +169,7 @@ type couchDBInfo struct {
 // serveDatabase is /{db} and /{db}/{docid}: read-only. The database must
 // exist (404), then the reader check runs (401 anonymous, 403 signed-in
 // non-member; cases 25, 26, 30, 32), then the method.
-func (c *couchdb) serveDatabase(w http.ResponseWriter, r *http.Request, parts []string, ctx couchUserCtx) {
+func (c *Server) serveDatabase(w http.ResponseWriter, r *http.Request, parts []string, ctx couchUserCtx) {
 	name := parts[0]
 	db := c.dbs[name]
 	if db == nil {

@@ -1,4 +1,4 @@
-package fakeserver
+package couchdb
 
 import (
 	"encoding/base64"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/authconform/authconform/fakeserver/internal/core"
 )
 
 // Reasons CouchDB gives for authentication failures.
@@ -31,7 +33,7 @@ type couchUserCtx struct {
 	// handler is the authentication handler that succeeded: "cookie",
 	// "default" (Basic) or "" (anonymous).
 	handler string
-	acct    account
+	acct    core.Account
 	// refresh asks for a fresh cookie on the response (cookie handler only).
 	refresh bool
 	// cookie is the decoded session of a valid cookie, for logout.
@@ -47,8 +49,8 @@ func (u couchUserCtx) isAdmin() bool { return slices.Contains(u.roles, "_admin")
 // the default (Basic) handler, then the require_valid_user check. A valid
 // cookie wins over any Authorization header (transcript cases 59, 60); a
 // malformed one is a 400 even next to good Basic credentials (case 58).
-func (c *couchdb) authenticate(r *http.Request, parts []string) (couchUserCtx, *problem) {
-	now := c.env.now()
+func (c *Server) authenticate(r *http.Request, parts []string) (couchUserCtx, *problem) {
+	now := c.cfg.Clock.Now()
 	if ck, err := r.Cookie("AuthSession"); err == nil && ck.Value != "" { // case 65: empty is ignored
 		ctx, malformed := c.verifyCookie(ck.Value, now)
 		if malformed {
@@ -66,19 +68,14 @@ func (c *couchdb) authenticate(r *http.Request, parts []string) (couchUserCtx, *
 		return couchUserCtx{}, &problem{status: http.StatusBadRequest, couch: "bad_request", msg: couchMsgBadBase64}
 	}
 	if present {
-		acct, exists := c.users.lookup(name)
-		key := couchLockKey(r, name)
-		defer c.lockout.serialize.lock(key).Unlock()
-		if exists && c.lockout.locked(key, now) {
+		acct, outcome := c.limiter.Attempt(c.users, couchLockKey(r, name), name, password, now)
+		switch outcome {
+		case core.LockedOut:
 			return couchUserCtx{}, &problem{status: http.StatusForbidden, couch: "forbidden", msg: couchMsgLocked}
-		}
-		if _, _, good := c.users.check(name, password); !good {
-			if exists {
-				c.lockout.failed(key, now)
-			}
+		case core.BadLogin:
 			return couchUserCtx{}, &problem{status: http.StatusUnauthorized, couch: "unauthorized", msg: couchMsgBadPassword}
 		}
-		return couchUserCtx{name: name, roles: nonNil(acct.roles), handler: "default", acct: acct}, nil
+		return couchUserCtx{name: name, roles: nonNil(acct.Roles), handler: "default", acct: acct}, nil
 	}
 	// party_mode_handler: a login attempt is always allowed (CouchDB #1947).
 	loginAttempt := r.Method == http.MethodPost && len(parts) == 1 && parts[0] == "_session"
@@ -142,9 +139,6 @@ func couchLockKey(r *http.Request, name string) string {
 type couchLockout struct {
 	max  int
 	life time.Duration
-	// serialize holds one key's login attempt from the lock check until
-	// its outcome is recorded.
-	serialize *keyLocks
 
 	mu        sync.Mutex
 	entries   map[string]couchLockEntry
@@ -158,15 +152,16 @@ type couchLockEntry struct {
 
 const couchSweepMin = 64
 
-func newCouchLockout(max int, life time.Duration) *couchLockout {
-	return &couchLockout{max: max, life: life, serialize: newKeyLocks(), entries: map[string]couchLockEntry{}, nextSweep: couchSweepMin}
+func newCouchLockout(maxFailures int, life time.Duration) *couchLockout {
+	return &couchLockout{max: maxFailures, life: life, entries: map[string]couchLockEntry{}, nextSweep: couchSweepMin}
 }
 
 func (l *couchLockout) live(e couchLockEntry, now time.Time) bool {
 	return now.Before(e.first.Add(l.life))
 }
 
-func (l *couchLockout) locked(key string, now time.Time) bool {
+// Locked implements core.LockRule.
+func (l *couchLockout) Locked(key string, now time.Time) bool {
 	if l.max < 0 {
 		return false
 	}
@@ -176,7 +171,8 @@ func (l *couchLockout) locked(key string, now time.Time) bool {
 	return ok && l.live(e, now) && e.failures >= l.max
 }
 
-func (l *couchLockout) failed(key string, now time.Time) {
+// Failed implements core.LockRule.
+func (l *couchLockout) Failed(key string, now time.Time) {
 	if l.max < 0 {
 		return
 	}
@@ -197,6 +193,9 @@ func (l *couchLockout) failed(key string, now time.Time) {
 		l.nextSweep = max(couchSweepMin, 2*len(l.entries))
 	}
 }
+
+// Succeeded implements core.LockRule: a success does not reset the count.
+func (l *couchLockout) Succeeded(string) {}
 
 func (l *couchLockout) size() int {
 	l.mu.Lock()

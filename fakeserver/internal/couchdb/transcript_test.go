@@ -1,4 +1,4 @@
-package fakeserver
+package couchdb_test
 
 import (
 	"encoding/base64"
@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/fakeserver/internal/testseeds"
 )
 
 // The measured CouchDB 3.5.0 transcript
@@ -88,12 +91,12 @@ type transcriptCase struct {
 
 type transcriptRun struct {
 	name  string
-	opts  Options
+	opts  fakeserver.Options
 	cases []transcriptCase
 }
 
 var couchTranscript = []transcriptRun{
-	{"run 1: defaults, lockout off", Options{MaxFailedLogins: -1}, []transcriptCase{
+	{"run 1: defaults, lockout off", fakeserver.Options{MaxFailedLogins: -1}, []transcriptCase{
 		{n: 1, method: "GET", path: "/", status: 200, want: tWelcome, prefix: true},
 		{n: 2, method: "GET", path: "/_up", status: 200, want: `{"status":"ok","seeds":{}}`},
 		{n: 3, method: "GET", path: "/", auth: tAdmin, status: 200, want: tWelcome, prefix: true},
@@ -150,8 +153,8 @@ var couchTranscript = []transcriptRun{
 		{n: 53, method: "GET", path: "/_session", auth: "Basic YWRtaW46c2VjcmV0OmV4dHJh", status: 401, want: tBadPassword},
 		{n: 54, method: "GET", path: "/_session", auth: "Basic YWxpY2U6YWxpY2Vwdw", status: 400, want: tBadBase64},
 		{n: 55, method: "GET", path: "/_session", cookie: "AuthSession=garbage", status: 400, want: tBadCookie},
-		{n: 56, method: "GET", path: "/_session", cookieOf: 8, mutate: tamper, status: 200, want: tSessAnon},
-		{n: 57, method: "GET", path: "/_session", cookieOf: 8, mutate: flipLastBit, status: 200, want: tSessAdminCk},
+		{n: 56, method: "GET", path: "/_session", cookieOf: 8, mutate: testseeds.Tamper, status: 200, want: tSessAnon},
+		{n: 57, method: "GET", path: "/_session", cookieOf: 8, mutate: testseeds.FlipLastBit, status: 200, want: tSessAdminCk},
 		{n: 58, method: "GET", path: "/_session", cookie: "AuthSession=garbage", auth: tAdmin, status: 400, want: tBadCookie},
 		{n: 59, method: "GET", path: "/_session", cookieOf: 8, auth: tWrong, status: 200, want: tSessAdminCk},
 		{n: 60, method: "GET", path: "/_session", cookieOf: 8, auth: tAlice, status: 200, want: tSessAdminCk},
@@ -163,7 +166,7 @@ var couchTranscript = []transcriptRun{
 		{n: 66, method: "HEAD", path: "/_session", status: 200, want: ""},
 		{n: 67, method: "PUT", path: "/_session", status: 405, want: `{"error":"method_not_allowed","reason":"Only GET,HEAD,POST,DELETE allowed"}`, allow: "GET,HEAD,POST,DELETE"},
 	}},
-	{"run 2: require_valid_user, lockout off", Options{MaxFailedLogins: -1, RequireValidUser: true}, []transcriptCase{
+	{"run 2: require_valid_user, lockout off", fakeserver.Options{MaxFailedLogins: -1, RequireValidUser: true}, []transcriptCase{
 		{n: 68, method: "GET", path: "/", status: 401, want: tAuthRequired, wwwAuth: true},
 		{n: 69, method: "GET", path: "/", accept: "application/json", status: 401, want: tAuthRequired, wwwAuth: true},
 		{n: 70, method: "GET", path: "/_up", status: 401, want: tAuthRequired, wwwAuth: true},
@@ -184,7 +187,7 @@ var couchTranscript = []transcriptRun{
 		{n: 85, method: "GET", path: "/_session", cookieOf: 80, status: 200, want: tSessAdminCk},
 		{n: 86, method: "DELETE", path: "/_session", status: 401, want: tAuthRequired, wwwAuth: true},
 	}},
-	{"run 3: lockout at its defaults", Options{}, []transcriptCase{
+	{"run 3: lockout at its defaults", fakeserver.Options{}, []transcriptCase{
 		{n: 90, method: "POST", path: "/_session", ctype: tForm, body: "name=admin&password=secret", status: 200, want: tLoginAdmin, setCookie: "value", maxAge: 600},
 		{n: 91, method: "GET", path: "/_session", auth: tWrong, status: 401, want: tBadPassword},
 		{n: 92, method: "GET", path: "/_session", auth: tWrong, status: 401, want: tBadPassword},
@@ -205,7 +208,7 @@ var couchTranscript = []transcriptRun{
 		{n: 107, method: "GET", path: "/_session", auth: tNobX, status: 401, want: tBadPassword},
 		{n: 108, method: "GET", path: "/_session", auth: tNobX, status: 401, want: tBadPassword},
 	}},
-	{"run 4: timeout = 10 s, lockout off", Options{MaxFailedLogins: -1, SessionTTL: 10 * time.Second}, []transcriptCase{
+	{"run 4: timeout = 10 s, lockout off", fakeserver.Options{MaxFailedLogins: -1, SessionTTL: 10 * time.Second}, []transcriptCase{
 		{n: 109, method: "POST", path: "/_session", ctype: tForm, body: "name=admin&password=secret", status: 200, want: tLoginAdmin, setCookie: "value", maxAge: 10},
 		{n: 110, method: "GET", path: "/_session", cookieOf: 109, status: 200, want: tSessAdminCk},
 		{n: 111, advance: 3 * time.Second, method: "GET", path: "/_session", cookieOf: 109, status: 200, want: tSessAdminCk, setCookie: "value", maxAge: 10},
@@ -224,7 +227,7 @@ func TestCouchTranscript(t *testing.T) {
 	for _, run := range couchTranscript {
 		t.Run(run.name, func(t *testing.T) {
 			opts := run.opts
-			opts.Profile = ProfileCouchDB35
+			opts.Profile = fakeserver.ProfileCouchDB35
 			f := newCouchFake(t, opts)
 			cookies := map[int]string{}
 			for _, tc := range run.cases {

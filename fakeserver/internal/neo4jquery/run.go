@@ -1,4 +1,4 @@
-package fakeserver
+package neo4jquery
 
 import (
 	"bytes"
@@ -81,7 +81,7 @@ func bindQueryRequest(body []byte, typedParams bool) (queryRequest, error) {
 // serveQuery is QueryResource after the filter, in JAX-RS order: method
 // (405), Content-Type (415), Accept (406), body (400), then the database
 // (404) and the statement.
-func (n *neo4jQuery) serveQuery(w http.ResponseWriter, r *http.Request, who principal, db string) {
+func (n *Server) serveQuery(w http.ResponseWriter, r *http.Request, who principal, db string) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", "OPTIONS, POST")
 		n.fail(w, mimeJSON, http.StatusMethodNotAllowed, codeInvalid, "Method Not Allowed")
@@ -163,7 +163,7 @@ type queryResult struct {
 	containsSystem bool
 }
 
-func (n *neo4jQuery) execute(st *statement, params map[string]cypherValue, who principal, db string) (queryResult, *statementError) {
+func (n *Server) execute(st *statement, params map[string]cypherValue, who principal, db string) (queryResult, *statementError) {
 	switch st.kind {
 	case stmtPing:
 		return queryResult{fields: st.fields, rows: [][]cypherValue{{boolValue(true)}}}, nil
@@ -179,7 +179,7 @@ func (n *neo4jQuery) execute(st *statement, params map[string]cypherValue, who p
 
 // alterPassword is ALTER CURRENT USER SET PASSWORD FROM old TO new: it
 // really changes the password (messages from Neo4j's own tests).
-func (n *neo4jQuery) alterPassword(st *statement, params map[string]cypherValue, who principal, db string) (queryResult, *statementError) {
+func (n *Server) alterPassword(st *statement, params map[string]cypherValue, who principal, db string) (queryResult, *statementError) {
 	if db != "system" {
 		return queryResult{}, &statementError{code: codeNotSystemDatabase,
 			msg: "This is an administration command and it should be executed against the system database: ALTER CURRENT USER SET PASSWORD"}
@@ -192,7 +192,7 @@ func (n *neo4jQuery) alterPassword(st *statement, params map[string]cypherValue,
 	if !who.native {
 		return queryResult{}, &statementError{code: codeArgumentError, msg: prefix + "the authconform fake changes passwords only for users who logged in with Basic authentication."}
 	}
-	if acct, ok := n.users.lookup(who.name); !ok || !acct.passwordIs(from.s) {
+	if acct, ok := n.users.Lookup(who.name); !ok || !acct.PasswordIs(from.s) {
 		return queryResult{}, &statementError{code: codeInvalidArgs, msg: prefix + "Invalid principal or credentials."}
 	}
 	if to.s == from.s {
@@ -201,7 +201,7 @@ func (n *neo4jQuery) alterPassword(st *statement, params map[string]cypherValue,
 	if len([]rune(to.s)) < minPasswordLength {
 		return queryResult{}, &statementError{code: codeArgumentError, msg: "A password must be at least 8 characters."}
 	}
-	n.users.setPassword(who.name, to.s)
+	n.users.SetPassword(who.name, to.s)
 	n.commits.Add(1)
 	return queryResult{fields: []string{}, rows: [][]cypherValue{}, systemUpdates: 1, containsSystem: true}, nil
 }
@@ -225,7 +225,7 @@ type queryCounters struct {
 }
 
 // writeResult writes the 202: data, counters if asked, bookmarks.
-func (n *neo4jQuery) writeResult(w http.ResponseWriter, ct string, typed, counters bool, db string, res queryResult) {
+func (n *Server) writeResult(w http.ResponseWriter, ct string, typed, counters bool, db string, res queryResult) {
 	buf := []byte(`{"data":{"fields":[`)
 	for i, f := range res.fields {
 		if i > 0 {
@@ -263,7 +263,7 @@ func (n *neo4jQuery) writeResult(w http.ResponseWriter, ct string, typed, counte
 
 // bookmark is "FB:" and base64 of 21 bytes: the database's id and the
 // number of writes so far, so it changes only when something was written.
-func (n *neo4jQuery) bookmark(db string) string {
+func (n *Server) bookmark(db string) string {
 	id := sha256.Sum256([]byte("authconform/" + db))
 	raw := make([]byte, 21)
 	copy(raw, id[:13])

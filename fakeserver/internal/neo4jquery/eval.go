@@ -1,4 +1,4 @@
-package fakeserver
+package neo4jquery
 
 // The neo4j-query flavor's statement evaluator. It is deliberately tiny: it
 // runs only

@@ -1,4 +1,4 @@
-package fakeserver
+package neo4jquery
 
 import (
 	"io"
@@ -9,11 +9,36 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/authconform/authconform/fakeserver/internal/core"
 )
 
-func init() { flavorBuilders[Neo4jQuery] = newNeo4jQuery }
+// Config is what the Neo4j 5 Query API flavor takes from fakeserver.Options.
+type Config struct {
+	// Release follows Neo4j 5 where it differs from the document (profile
+	// neo4j-5).
+	Release bool
+	// Users replace DefaultUser when non-empty; Tokens replace the default
+	// token (DefaultToken for the first user).
+	Users        []core.User
+	Tokens       []Token
+	AuthDisabled bool
+	// MaxFailedLogins (zero: 3; negative: no limit) and LockDuration
+	// (zero: 5 s) are the failed-login limit.
+	MaxFailedLogins int
+	LockDuration    time.Duration
+	Clock           *core.Clock
+}
 
-// neo4jQuery is the Neo4j 5 Query API v2: the Bearer-era
+// Token is a bearer token and the user it logs in.
+type Token struct {
+	Token string
+	User  string
+	// Expires is when the token stops working; zero means never.
+	Expires time.Time
+}
+
+// Server is the Neo4j 5 Query API v2: the Bearer-era
 // AuthorizationEnabledFilter (reference §4) in front of
 // POST /db/{database}/query/v2 (reference §5), plus the discovery document
 // at GET /.
@@ -27,13 +52,13 @@ func init() { flavorBuilders[Neo4jQuery] = newNeo4jQuery }
 //	Bearer credential      base64(token), see bearerToken   the raw token
 //	Basic base64           RFC 7617, padded                 java.util.Base64: padding optional
 //	filter Content-Type    application/json                 application/json; charset=UTF-8
-type neo4jQuery struct {
-	env     *env
-	users   *userStore
-	limiter *loginLimiter
+type Server struct {
+	cfg     Config
+	users   *core.Users
+	limiter *core.Limiter
 	tokens  []Token
 	authOff bool
-	base    User // the user states are built around
+	base    core.User // the user states are built around
 	// defaultUsers is set when Options.Users was empty.
 	defaultUsers bool
 	// commits counts the writes (password changes) behind the bookmarks.
@@ -42,8 +67,8 @@ type neo4jQuery struct {
 
 // The fake's defaults: the document's own example user and token.
 var (
-	neo4jQueryDefaultUser  = User{Name: "neo4j", Password: "verysecret"}
-	neo4jQueryDefaultToken = "xbhkjnlvianztghqwawxqfe"
+	DefaultUser  = core.User{Name: "neo4j", Password: "verysecret"}
+	DefaultToken = "xbhkjnlvianztghqwawxqfe"
 )
 
 // neo4jQueryDatabases are the databases of a fresh Neo4j 5 Community.
@@ -66,47 +91,49 @@ const (
 	minPasswordLength = 8
 )
 
-func newNeo4jQuery(e *env) (flavor, error) {
-	users := e.opts.Users
-	n := &neo4jQuery{env: e, authOff: e.opts.AuthDisabled}
+// New builds a Query API server for cfg.
+func New(cfg Config) (*Server, error) {
+	users := cfg.Users
+	n := &Server{cfg: cfg, authOff: cfg.AuthDisabled}
 	if len(users) == 0 {
-		users = []User{neo4jQueryDefaultUser}
+		users = []core.User{DefaultUser}
 		n.defaultUsers = true
 	}
-	n.tokens = e.opts.Tokens
+	n.tokens = cfg.Tokens
 	if len(n.tokens) == 0 {
-		n.tokens = []Token{{Token: neo4jQueryDefaultToken, User: users[0].Name}}
+		n.tokens = []Token{{Token: DefaultToken, User: users[0].Name}}
 	}
-	n.users, n.limiter, n.base = newUserStore(users), newNeo4jLimiter(e.opts), users[0]
+	n.users, n.limiter, n.base = core.NewUsers(users), newLimiter(cfg.MaxFailedLogins, cfg.LockDuration), users[0]
 	return n, nil
 }
 
-func (n *neo4jQuery) states() []string {
+// States implements core.Flavor.
+func (n *Server) States() []string {
 	return []string{"password-changed", "auth-disabled", "default-password"}
 }
 
-// enterState builds the state around the first user. Every state returns
+// EnterState builds the state around the first user. Every state returns
 // User, Password, Token (raw, not base64) and Database.
-func (n *neo4jQuery) enterState(name string) (map[string]string, error) {
+func (n *Server) EnterState(name string) (map[string]string, error) {
 	u := n.base
 	switch name {
 	case "password-changed":
-		u.PasswordChangeRequired = false
+		u.ChangeRequired = false
 	case "auth-disabled":
 		n.authOff = true
 	case "default-password":
-		u.PasswordChangeRequired = true
+		u.ChangeRequired = true
 		if n.defaultUsers {
 			u.Password = "neo4j" // a fresh install's initial password
 		}
 	default:
-		return nil, unknownState(name, n.states())
+		return nil, core.UnknownState(name, n.States())
 	}
-	n.users = newUserStore([]User{u})
+	n.users = core.NewUsers([]core.User{u})
 	vars := map[string]string{"User": u.Name, "Password": u.Password, "Database": "neo4j", "Token": n.tokenFor(u.Name)}
 	if name == "password-changed" {
 		// A token that lapses an hour from now, for fixtures that move the clock.
-		expiring := Token{Token: "authconform-expiring-token", User: u.Name, Expires: n.env.now().Add(time.Hour)}
+		expiring := Token{Token: "authconform-expiring-token", User: u.Name, Expires: n.cfg.Clock.Now().Add(time.Hour)}
 		n.tokens = append(slices.Clone(n.tokens), expiring)
 		vars["ExpiringToken"] = expiring.Token
 	}
@@ -114,7 +141,7 @@ func (n *neo4jQuery) enterState(name string) (map[string]string, error) {
 }
 
 // tokenFor is the first token of user, else the first token.
-func (n *neo4jQuery) tokenFor(user string) string {
+func (n *Server) tokenFor(user string) string {
 	for _, t := range n.tokens {
 		if t.User == user {
 			return t.Token
@@ -123,31 +150,32 @@ func (n *neo4jQuery) tokenFor(user string) string {
 	return n.tokens[0].Token
 }
 
-func (n *neo4jQuery) release() bool { return n.env.opts.Profile == ProfileNeo4j5 }
+func (n *Server) release() bool { return n.cfg.Release }
 
 // filterContentType is what the authentication filter's errors carry: the
 // release's filter sets "application/json; charset=UTF-8", the document
 // shows "application/json".
-func (n *neo4jQuery) filterContentType() string {
+func (n *Server) filterContentType() string {
 	if n.release() {
 		return neo4jJSON
 	}
 	return mimeJSON
 }
 
-func (n *neo4jQuery) writeProblem(w http.ResponseWriter, _ *http.Request, p problem) {
-	writeNeo4jJSON(w, p.status, mimeJSON, false, neo4jErrorBody(p.code, p.msg, nil))
+// WriteProblem implements core.Flavor.
+func (n *Server) WriteProblem(w http.ResponseWriter, _ *http.Request, p core.Problem) {
+	n.fail(w, mimeJSON, p.Status(), codeInvalid, problemMessage(p))
 }
 
 // fail writes a compact Neo4j error with the given Content-Type.
-func (n *neo4jQuery) fail(w http.ResponseWriter, contentType string, status int, code, msg string) {
+func (n *Server) fail(w http.ResponseWriter, contentType string, status int, code, msg string) {
 	writeNeo4jJSON(w, status, contentType, false, neo4jErrorBody(code, msg, nil))
 }
 
-// neo4jQueryExempt is the default dbms.security.http_auth_allowlist.
-var neo4jQueryExempt = regexp.MustCompile(`^(/|/browser.*)$`)
+// exempt is the default dbms.security.http_auth_allowlist.
+var exempt = regexp.MustCompile(`^(/|/browser.*)$`)
 
-func (n *neo4jQuery) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (n *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	switch {
 	case r.Method == http.MethodOptions:
@@ -157,7 +185,7 @@ func (n *neo4jQuery) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("Allow", allow)
 		w.WriteHeader(http.StatusNoContent)
-	case neo4jQueryExempt.MatchString(p):
+	case exempt.MatchString(p):
 		n.serveUnauthenticated(w, r)
 	case p == "/db" || strings.HasPrefix(p, "/db/"):
 		// Under /db/ the filter answers first, even for unknown paths.
@@ -193,7 +221,7 @@ func queryDatabase(p string) (string, bool) {
 	return db, true
 }
 
-func (n *neo4jQuery) serveUnauthenticated(w http.ResponseWriter, r *http.Request) {
+func (n *Server) serveUnauthenticated(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != "/" {
 		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
 		_, _ = io.WriteString(w, "<!doctype html><title>Neo4j Browser (authconform fake)</title>\n")
@@ -204,7 +232,7 @@ func (n *neo4jQuery) serveUnauthenticated(w http.ResponseWriter, r *http.Request
 		n.fail(w, mimeJSON, http.StatusMethodNotAllowed, codeInvalid, "Method Not Allowed")
 		return
 	}
-	base := neo4jBaseURL(r)
+	base := core.BaseURL(r)
 	host := strings.TrimPrefix(strings.TrimPrefix(base, "https://"), "http://")
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h

@@ -1,4 +1,4 @@
-package fakeserver
+package neo4jquery
 
 import (
 	"math"

@@ -1,4 +1,4 @@
-package fakeserver
+package neo4jquery
 
 // Values of the neo4j-query flavor and their two JSON encodings (plain and
 // typed), the request's parameters in both encodings, and media-type

@@ -1,29 +1,15 @@
-package fakeserver
+package neo4j33
 
 import (
 	"encoding/base64"
 	"strings"
 )
 
-// parseBasicStrict reads "Basic <base64(user:password)>" as RFC 7617 has it:
-// the scheme in any case, standard padded base64, UTF-8, a colon required.
-func parseBasicStrict(header string) (user, password string, ok bool) {
-	scheme, payload, found := strings.Cut(strings.TrimSpace(header), " ")
-	if !found || !strings.EqualFold(scheme, "Basic") {
-		return "", "", false
-	}
-	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(payload))
-	if err != nil || len(raw) == 0 {
-		return "", "", false
-	}
-	return strings.Cut(string(raw), ":")
-}
-
-// parseBasicNeo4j3 is Neo4j 3.3.9's AuthorizationHeaders.decode: the scheme
+// parseBasic339 is Neo4j 3.3.9's AuthorizationHeaders.decode: the scheme
 // is ignored, the last space-separated token is decoded by a lenient decoder
 // that skips characters outside the alphabet, and bytes become Latin-1
 // characters (reference §1 "Header parsing").
-func parseBasicNeo4j3(header string) (user, password string, ok bool) {
+func parseBasic339(header string) (user, password string, ok bool) {
 	parts := strings.Split(strings.TrimSpace(header), " ")
 	token := parts[len(parts)-1]
 	if strings.TrimSpace(token) == "" {

@@ -1,4 +1,4 @@
-package fakeserver
+package neo4jquery
 
 import (
 	"crypto/subtle"
@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/authconform/authconform/fakeserver/internal/core"
 )
 
 // principal is who a request runs as.
@@ -17,7 +19,7 @@ type principal struct {
 }
 
 // authenticate is the filter; on failure it has written the answer.
-func (n *neo4jQuery) authenticate(w http.ResponseWriter, r *http.Request) (principal, bool) {
+func (n *Server) authenticate(w http.ResponseWriter, r *http.Request) (principal, bool) {
 	if n.authOff {
 		return principal{name: "neo4j"}, true // AuthorizationDisabledFilter's principal
 	}
@@ -31,7 +33,7 @@ func (n *neo4jQuery) authenticate(w http.ResponseWriter, r *http.Request) (princ
 		n.badHeader(w, r)
 		return principal{}, false
 	}
-	now := n.env.now()
+	now := n.cfg.Clock.Now()
 	if cred.bearer {
 		user, ok := n.checkToken(cred.token, now)
 		if !ok {
@@ -40,25 +42,19 @@ func (n *neo4jQuery) authenticate(w http.ResponseWriter, r *http.Request) (princ
 		}
 		return principal{name: user}, true
 	}
-	_, exists := n.users.lookup(cred.user)
-	defer n.limiter.serialize.lock(cred.user).Unlock()
-	if exists && n.limiter.locked(cred.user, now) {
+	acct, outcome := n.limiter.Attempt(n.users, cred.user, cred.user, cred.password, now)
+	switch outcome {
+	case core.LockedOut:
 		n.fail(w, n.filterContentType(), http.StatusTooManyRequests, codeRateLimit, msgRateLimited)
 		return principal{}, false
-	}
-	acct, _, good := n.users.check(cred.user, cred.password)
-	if !good {
-		if exists {
-			n.limiter.failed(cred.user, now)
-		}
+	case core.BadLogin:
 		n.unauthorized(w, r, n.badCredentialMsg())
 		return principal{}, false
 	}
-	n.limiter.succeeded(cred.user)
-	return principal{name: acct.name, native: true, changeReqd: acct.changeReqd}, true
+	return principal{name: acct.Name, native: true, changeReqd: acct.ChangeRequired}, true
 }
 
-func (n *neo4jQuery) badCredentialMsg() string {
+func (n *Server) badCredentialMsg() string {
 	if n.release() {
 		return msgBadCredential5
 	}
@@ -68,14 +64,14 @@ func (n *neo4jQuery) badCredentialMsg() string {
 // unauthorized is a 401 from the filter, with the Bearer-era challenge in
 // both profiles: the document shows no WWW-Authenticate, but a 401 without
 // a challenge breaks HTTP (RFC 9110 §15.5.2) and the release sends it.
-func (n *neo4jQuery) unauthorized(w http.ResponseWriter, r *http.Request, msg string) {
+func (n *Server) unauthorized(w http.ResponseWriter, r *http.Request, msg string) {
 	w.Header().Set("WWW-Authenticate", authenticateHeader(r, wwwAuthenticate5))
 	n.fail(w, n.filterContentType(), http.StatusUnauthorized, codeUnauthorized, msg)
 }
 
 // badHeader answers a malformed Authorization header: the document says 401
 // (an erratum, reference §8.1), the release 400 without a challenge.
-func (n *neo4jQuery) badHeader(w http.ResponseWriter, r *http.Request) {
+func (n *Server) badHeader(w http.ResponseWriter, r *http.Request) {
 	if n.release() {
 		n.fail(w, n.filterContentType(), http.StatusBadRequest, codeInvalidFormat, msgBadHeader)
 		return
@@ -93,12 +89,12 @@ type credential struct {
 
 // parseAuthorization is the Bearer-era AuthorizationHeaders.decode: trim,
 // split on single spaces, the scheme (any case) must be Basic or Bearer.
-func (n *neo4jQuery) parseAuthorization(header string) (credential, bool) {
+func (n *Server) parseAuthorization(header string) (credential, bool) {
 	parts := strings.Split(strings.TrimSpace(header), " ")
 	switch strings.ToUpper(parts[0]) {
 	case "BASIC":
 		if !n.release() {
-			user, password, ok := parseBasicStrict(header)
+			user, password, ok := core.ParseBasic(header)
 			return credential{user: user, password: password}, ok
 		}
 		// The release decodes the last token with java.util.Base64 (padding
@@ -143,7 +139,7 @@ func (n *neo4jQuery) parseAuthorization(header string) (credential, bool) {
 // plus a newline (an erratum, reported by the fixtures), and the documented
 // profile must accept the document's own example as the document says it
 // works. A token never contains a newline, so nothing else is admitted.
-func (n *neo4jQuery) bearerToken(cred string) (string, bool) {
+func (n *Server) bearerToken(cred string) (string, bool) {
 	if n.release() {
 		return cred, true
 	}
@@ -173,7 +169,7 @@ func decodeJavaBase64(s string) ([]byte, bool) {
 
 // checkToken finds token among the configured tokens, comparing each in
 // constant time; an expired token (now at or after Expires) is invalid.
-func (n *neo4jQuery) checkToken(token string, now time.Time) (string, bool) {
+func (n *Server) checkToken(token string, now time.Time) (string, bool) {
 	user, found := "", false
 	for _, t := range n.tokens {
 		if subtle.ConstantTimeCompare([]byte(t.Token), []byte(token)) == 1 && !found {

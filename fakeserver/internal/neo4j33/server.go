@@ -1,4 +1,4 @@
-package fakeserver
+package neo4j33
 
 import (
 	"encoding/json"
@@ -9,87 +9,108 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
+
+	"github.com/authconform/authconform/fakeserver/internal/core"
 )
 
-func init() { flavorBuilders[Neo4j33] = newNeo4j33 }
+// Config is what the Neo4j 3.3 flavor takes from fakeserver.Options.
+type Config struct {
+	// Release follows Neo4j 3.3.9 where it differs from the document
+	// (profile neo4j-3.3.9).
+	Release bool
+	// Users replace DefaultUser when non-empty.
+	Users        []core.User
+	AuthDisabled bool
+	// MaxFailedLogins (zero: 3; negative: no limit) and LockDuration
+	// (zero: 5 s) are the failed-login limit.
+	MaxFailedLogins int
+	LockDuration    time.Duration
+	Clock           *core.Clock
+}
 
-// neo4j33 is the Neo4j 3.3 HTTP API: the AuthorizationEnabledFilter in
-// front of the service root and the /user resource.
-type neo4j33 struct {
-	env     *env
-	users   *userStore
-	limiter *loginLimiter
+// Server is the Neo4j 3.3 HTTP API: the AuthorizationEnabledFilter in front
+// of the service root and the /user resource.
+type Server struct {
+	cfg     Config
+	users   *core.Users
+	limiter *core.Limiter
 	authOff bool
-	base    User // the user states are built around
+	base    core.User // the user states are built around
 	roots   bodyCache
 }
 
-var neo4jDefaultUser = User{Name: "neo4j", Password: "neo4j", PasswordChangeRequired: true}
+// DefaultUser is a fresh install's account: neo4j/neo4j, change required.
+var DefaultUser = core.User{Name: "neo4j", Password: "neo4j", ChangeRequired: true}
 
-func newNeo4j33(e *env) (flavor, error) {
-	users := e.opts.Users
+// New builds a Neo4j 3.3 server for cfg.
+func New(cfg Config) (*Server, error) {
+	users := cfg.Users
 	if len(users) == 0 {
-		users = []User{neo4jDefaultUser}
+		users = []core.User{DefaultUser}
 	}
-	return &neo4j33{
-		env: e, users: newUserStore(users), limiter: newNeo4jLimiter(e.opts),
-		authOff: e.opts.AuthDisabled, base: users[0],
+	return &Server{
+		cfg: cfg, users: core.NewUsers(users), limiter: newLimiter(cfg.MaxFailedLogins, cfg.LockDuration),
+		authOff: cfg.AuthDisabled, base: users[0],
 	}, nil
 }
 
-func (n *neo4j33) states() []string {
+// States implements core.Flavor.
+func (n *Server) States() []string {
 	return []string{"default-password", "password-changed", "auth-disabled"}
 }
 
-func (n *neo4j33) enterState(name string) (map[string]string, error) {
+// EnterState implements core.Flavor.
+func (n *Server) EnterState(name string) (map[string]string, error) {
 	u := n.base
 	switch name {
 	case "default-password":
-		u.PasswordChangeRequired = true
+		u.ChangeRequired = true
 	case "password-changed":
-		u.PasswordChangeRequired = false
-		if u.Password == neo4jDefaultUser.Password {
+		u.ChangeRequired = false
+		if u.Password == DefaultUser.Password {
 			u.Password = "secret" // the document's changed password
 		}
 	case "auth-disabled":
 		n.authOff = true
 	default:
-		return nil, unknownState(name, n.states())
+		return nil, core.UnknownState(name, n.States())
 	}
-	n.users = newUserStore([]User{u})
+	n.users = core.NewUsers([]core.User{u})
 	return map[string]string{"User": u.Name, "Password": u.Password}, nil
 }
 
-func (n *neo4j33) pretty() bool { return true }
+func (n *Server) pretty() bool { return true }
 
 // contentType is what the profile puts on the wire: the code sets
 // "application/json; charset=UTF-8", which 3.3.9's Jetty rewrites
 // (reference §1 "Content-Type of every filter error").
-func (n *neo4j33) contentType() string {
-	if n.env.opts.Profile == ProfileNeo4j339 {
+func (n *Server) contentType() string {
+	if n.cfg.Release {
 		return "application/json;charset=utf-8"
 	}
 	return neo4jJSON
 }
 
-func (n *neo4j33) writeProblem(w http.ResponseWriter, _ *http.Request, p problem) {
-	writeNeo4jJSON(w, p.status, n.contentType(), n.pretty(), neo4jErrorBody(p.code, p.msg, nil))
+// WriteProblem implements core.Flavor.
+func (n *Server) WriteProblem(w http.ResponseWriter, _ *http.Request, p core.Problem) {
+	n.fail(w, p.Status(), codeInvalid, problemMessage(p))
 }
 
-func (n *neo4j33) fail(w http.ResponseWriter, status int, code, msg string) {
-	n.writeProblem(w, nil, problem{status: status, code: code, msg: msg})
+func (n *Server) fail(w http.ResponseWriter, status int, code, msg string) {
+	writeNeo4jJSON(w, status, n.contentType(), n.pretty(), neo4jErrorBody(code, msg, nil))
 }
 
 // exempt paths skip authentication (DEFAULT_URI_WHITELIST).
-var neo4j33Exempt = regexp.MustCompile(`^(/|/browser.*)$`)
+var exempt = regexp.MustCompile(`^(/|/browser.*)$`)
 
-func (n *neo4j33) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (n *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodOptions {
 		w.Header().Set("Allow", "OPTIONS, GET, HEAD, POST, PUT, DELETE")
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	if neo4j33Exempt.MatchString(r.URL.Path) {
+	if exempt.MatchString(r.URL.Path) {
 		n.serveUnauthenticated(w, r)
 		return
 	}
@@ -101,7 +122,7 @@ func (n *neo4j33) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // authenticate is the filter; on failure it has written the answer.
-func (n *neo4j33) authenticate(w http.ResponseWriter, r *http.Request) (string, bool) {
+func (n *Server) authenticate(w http.ResponseWriter, r *http.Request) (string, bool) {
 	if n.authOff {
 		return "neo4j", true // AuthorizationDisabledFilter's principal
 	}
@@ -111,47 +132,41 @@ func (n *neo4j33) authenticate(w http.ResponseWriter, r *http.Request) (string, 
 		n.fail(w, http.StatusUnauthorized, codeUnauthorized, msgNoHeader)
 		return "", false
 	}
-	parse := parseBasicStrict
-	if n.env.opts.Profile == ProfileNeo4j339 {
-		parse = parseBasicNeo4j3
+	parse := core.ParseBasic
+	if n.cfg.Release {
+		parse = parseBasic339
 	}
 	name, password, ok := parse(values[0])
 	if !ok || len(values) > 1 {
 		n.fail(w, http.StatusBadRequest, codeInvalidFormat, msgBadHeader)
 		return "", false
 	}
-	now := n.env.now()
-	acct, exists := n.users.lookup(name)
-	defer n.limiter.serialize.lock(name).Unlock()
-	if exists && n.limiter.locked(name, now) {
+	acct, outcome := n.limiter.Attempt(n.users, name, name, password, n.cfg.Clock.Now())
+	switch outcome {
+	case core.LockedOut:
 		n.fail(w, http.StatusTooManyRequests, codeRateLimit, msgRateLimited)
 		return "", false
-	}
-	if _, _, good := n.users.check(name, password); !good {
-		if exists {
-			n.limiter.failed(name, now)
-		}
+	case core.BadLogin:
 		w.Header().Set("WWW-Authenticate", authenticateHeader(r, `Basic realm="Neo4j"`))
 		n.fail(w, http.StatusUnauthorized, codeUnauthorized, msgBadCredential)
 		return "", false
 	}
-	n.limiter.succeeded(name)
-	if acct.changeReqd && !strings.HasPrefix(r.URL.Path, "/user/") {
+	if acct.ChangeRequired && !strings.HasPrefix(r.URL.Path, "/user/") {
 		writeNeo4jJSON(w, http.StatusForbidden, n.contentType(), n.pretty(), neo4jErrorBody(codeForbidden,
 			"User is required to change their password.",
-			map[string]any{"password_change": neo4jBaseURL(r) + "/user/" + name + "/password"}))
+			map[string]any{"password_change": core.BaseURL(r) + "/user/" + name + "/password"}))
 		return "", false
 	}
 	return name, true
 }
 
-func (n *neo4j33) serveUnauthenticated(w http.ResponseWriter, r *http.Request) {
+func (n *Server) serveUnauthenticated(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != "/" {
 		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
 		_, _ = io.WriteString(w, "<!doctype html><title>Neo4j Browser (authconform fake)</title>\n")
 		return
 	}
-	base := neo4jBaseURL(r)
+	base := core.BaseURL(r)
 	host := r.Host
 	if i := strings.LastIndex(host, ":"); i > 0 && !strings.HasSuffix(host, "]") {
 		host = host[:i]
@@ -163,7 +178,7 @@ func (n *neo4j33) serveUnauthenticated(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (n *neo4j33) route(w http.ResponseWriter, r *http.Request, user string) {
+func (n *Server) route(w http.ResponseWriter, r *http.Request, user string) {
 	p := r.URL.Path
 	switch {
 	case p == "/db/data/" || p == "/db/data":
@@ -179,8 +194,8 @@ func (n *neo4j33) route(w http.ResponseWriter, r *http.Request, user string) {
 	}
 }
 
-func (n *neo4j33) serviceRoot(w http.ResponseWriter, r *http.Request) {
-	body := n.roots.get(neo4jBaseURL(r), func(base string) []byte {
+func (n *Server) serviceRoot(w http.ResponseWriter, r *http.Request) {
+	body := n.roots.get(core.BaseURL(r), func(base string) []byte {
 		d := base + "/db/data/"
 		b, _ := json.MarshalIndent(map[string]any{
 			"extensions":         map[string]any{},
@@ -229,7 +244,7 @@ func (c *bodyCache) get(key string, render func(string) []byte) []byte {
 }
 
 // serveUser is UserService: GET /user/{name}, POST /user/{name}/password.
-func (n *neo4j33) serveUser(w http.ResponseWriter, r *http.Request, principal, rest string) {
+func (n *Server) serveUser(w http.ResponseWriter, r *http.Request, principal, rest string) {
 	name, sub, _ := strings.Cut(rest, "/")
 	if name != principal { // another user: 404 with an empty body, no lookup
 		w.WriteHeader(http.StatusNotFound)
@@ -237,14 +252,14 @@ func (n *neo4j33) serveUser(w http.ResponseWriter, r *http.Request, principal, r
 	}
 	switch {
 	case sub == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
-		acct, ok := n.users.lookup(name)
+		acct, ok := n.users.Lookup(name)
 		if !ok && !n.authOff {
 			w.WriteHeader(http.StatusNotFound)
 			return
 		}
 		writeNeo4jJSON(w, http.StatusOK, n.contentType(), n.pretty(), map[string]any{
-			"password_change_required": acct.changeReqd,
-			"password_change":          neo4jBaseURL(r) + "/user/" + name + "/password",
+			"password_change_required": acct.ChangeRequired,
+			"password_change":          core.BaseURL(r) + "/user/" + name + "/password",
 			"username":                 name,
 		})
 	case sub == "password" && r.Method == http.MethodPost:
@@ -257,7 +272,7 @@ func (n *neo4j33) serveUser(w http.ResponseWriter, r *http.Request, principal, r
 }
 
 // changePassword follows UserService's validation order (reference §2).
-func (n *neo4j33) changePassword(w http.ResponseWriter, r *http.Request, name string) {
+func (n *Server) changePassword(w http.ResponseWriter, r *http.Request, name string) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != "application/json" && mt != "application/x-www-form-urlencoded") {
 			n.fail(w, http.StatusUnsupportedMediaType, codeInvalid, "Unsupported Media Type: send the new password as application/json.")
@@ -290,7 +305,7 @@ func (n *neo4j33) changePassword(w http.ResponseWriter, r *http.Request, name st
 		n.fail(w, http.StatusUnprocessableEntity, codeInvalidFormat, "Expected 'password' to be a string.")
 		return
 	}
-	acct, exists := n.users.lookup(name)
+	acct, exists := n.users.Lookup(name)
 	if !exists {
 		n.fail(w, http.StatusUnprocessableEntity, codeInvalidArgs, "User '"+name+"' does not exist.")
 		return
@@ -299,10 +314,10 @@ func (n *neo4j33) changePassword(w http.ResponseWriter, r *http.Request, name st
 		n.fail(w, http.StatusUnprocessableEntity, codeInvalidArgs, "A password cannot be empty.")
 		return
 	}
-	if acct.passwordIs(password) {
+	if acct.PasswordIs(password) {
 		n.fail(w, http.StatusUnprocessableEntity, codeInvalidArgs, "Old password and new password cannot be the same.")
 		return
 	}
-	n.users.setPassword(name, password)
+	n.users.SetPassword(name, password)
 	w.WriteHeader(http.StatusOK)
 }

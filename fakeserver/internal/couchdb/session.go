@@ -1,4 +1,4 @@
-package fakeserver
+package couchdb
 
 import (
 	"crypto/hmac"
@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/authconform/authconform/fakeserver/internal/core"
 )
 
 // The AuthSession cookie is CouchDB's: unpadded base64url of
@@ -21,17 +23,17 @@ import (
 // per session: the cookie is valid while its time plus the lifetime has not
 // passed, and (documented profile) until it is logged out.
 
-func (c *couchdb) cookieMAC(acct account, data string) []byte {
-	key := make([]byte, 0, len(c.secret)+len(acct.salt))
-	key = append(append(key, c.secret...), acct.salt...)
+func (c *Server) cookieMAC(acct core.Account, data string) []byte {
+	key := make([]byte, 0, len(c.secret)+len(acct.Salt()))
+	key = append(append(key, c.secret...), acct.Salt()...)
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte(data))
 	return m.Sum(nil)
 }
 
 // mintCookie returns a fresh AuthSession value for acct issued at now.
-func (c *couchdb) mintCookie(acct account, now time.Time) string {
-	data := acct.name + ":" + strings.ToUpper(strconv.FormatInt(now.Unix(), 16))
+func (c *Server) mintCookie(acct core.Account, now time.Time) string {
+	data := acct.Name + ":" + strings.ToUpper(strconv.FormatInt(now.Unix(), 16))
 	raw := append([]byte(data+":"), c.cookieMAC(acct, data)...)
 	if c.revoked != nil {
 		// A cookie names only the user and the second it was issued, so a
@@ -55,7 +57,7 @@ func decodeCouchBase64URL(s string) ([]byte, error) {
 // 58); an unknown user, a bad time, an expired or bad-HMAC cookie and (in
 // the documented profile) a logged-out one yield the anonymous context
 // (cases 56, 112).
-func (c *couchdb) verifyCookie(value string, now time.Time) (ctx couchUserCtx, malformed bool) {
+func (c *Server) verifyCookie(value string, now time.Time) (ctx couchUserCtx, malformed bool) {
 	anon := couchUserCtx{roles: []string{}}
 	raw, err := decodeCouchBase64URL(value)
 	if err != nil {
@@ -66,7 +68,7 @@ func (c *couchdb) verifyCookie(value string, now time.Time) (ctx couchUserCtx, m
 		return anon, true
 	}
 	name, hexTime, mac := parts[0], parts[1], parts[2]
-	acct, ok := c.users.lookup(name)
+	acct, ok := c.users.Lookup(name)
 	if !ok {
 		return anon, false
 	}
@@ -83,7 +85,7 @@ func (c *couchdb) verifyCookie(value string, now time.Time) (ctx couchUserCtx, m
 	}
 	timeLeft := issued + c.ttl - now.Unix()
 	return couchUserCtx{
-		name: name, roles: nonNil(acct.roles), handler: "cookie", acct: acct,
+		name: name, roles: nonNil(acct.Roles), handler: "cookie", acct: acct,
 		refresh: 10*timeLeft < 9*c.ttl, // more than 10% of the lifetime used (case 111)
 		cookie:  string(raw), expiry: expiry,
 	}, false
@@ -107,10 +109,10 @@ const (
 //
 // Secure is added on TLS requests. net/http's Cookie.String cannot write
 // either shape (it has no Version and orders attributes differently).
-func (c *couchdb) sessionSetCookie(r *http.Request, value string, now time.Time) string {
+func (c *Server) sessionSetCookie(r *http.Request, value string, now time.Time) string {
 	expires := now.Add(time.Duration(c.ttl) * time.Second).UTC()
 	maxAge := strconv.FormatInt(c.ttl, 10)
-	if c.profile == ProfileCouchDB35 {
+	if c.cfg.Release {
 		return "AuthSession=" + value + "; Version=1; Expires=" + expires.Format(couchCookieDate) +
 			"; Max-Age=" + maxAge + secureAttr(r) + "; Path=/; HttpOnly"
 	}
@@ -122,8 +124,8 @@ func (c *couchdb) sessionSetCookie(r *http.Request, value string, now time.Time)
 // 3.5 sends an empty value that still carries the full lifetime (cases 15,
 // 61, 64); the document sets it to "" with an Expires in 1970 and
 // Max-Age=0.
-func (c *couchdb) clearSetCookie(r *http.Request, now time.Time) string {
-	if c.profile == ProfileCouchDB35 {
+func (c *Server) clearSetCookie(r *http.Request, now time.Time) string {
+	if c.cfg.Release {
 		return c.sessionSetCookie(r, "", now)
 	}
 	return `AuthSession=""; Expires=Fri, 02 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; HttpOnly` + secureAttr(r) + "; Version=1"
@@ -188,7 +190,7 @@ func (v *couchRevocations) size() int {
 }
 
 // serveSession is /_session (transcript case 67 for other methods).
-func (c *couchdb) serveSession(w http.ResponseWriter, r *http.Request, parts []string, ctx couchUserCtx) {
+func (c *Server) serveSession(w http.ResponseWriter, r *http.Request, parts []string, ctx couchUserCtx) {
 	if len(parts) > 1 {
 		c.fail(w, r, http.StatusNotFound, "not_found", "missing")
 		return
@@ -224,7 +226,7 @@ type couchSession struct {
 
 // sessionInfo is GET /_session (cases 9, 11, 12, 14). The documented
 // profile lists the document's handlers and authentication_db.
-func (c *couchdb) sessionInfo(w http.ResponseWriter, r *http.Request, ctx couchUserCtx) {
+func (c *Server) sessionInfo(w http.ResponseWriter, r *http.Request, ctx couchUserCtx) {
 	if ctx.anonymous() && r.URL.Query().Get("basic") == "true" {
 		c.fail(w, r, http.StatusUnauthorized, "unauthorized", couchMsgPleaseLogin)
 		return
@@ -235,7 +237,7 @@ func (c *couchdb) sessionInfo(w http.ResponseWriter, r *http.Request, ctx couchU
 		body.UserCtx.Name = &name
 	}
 	body.Info.Authenticated = ctx.handler
-	if c.profile == ProfileCouchDB35 {
+	if c.cfg.Release {
 		body.Info.AuthenticationHandlers = []string{"cookie", "default"}
 	} else {
 		body.Info.AuthenticationDB = "_users"
@@ -252,7 +254,7 @@ type couchLoginReply struct {
 
 // login is POST /_session: form or JSON credentials; 200 (302 with
 // ?next=) and a cookie, or 401 and an emptied cookie (cases 8, 15-23).
-func (c *couchdb) login(w http.ResponseWriter, r *http.Request) {
+func (c *Server) login(w http.ResponseWriter, r *http.Request) {
 	ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
 	ct = strings.ToLower(strings.TrimSpace(ct))
 	if ct != "application/x-www-form-urlencoded" && ct != "application/json" {
@@ -305,18 +307,13 @@ func (c *couchdb) login(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, http.StatusBadRequest, "bad_request", "request body must contain a username")
 		return
 	}
-	now := c.env.now()
-	acct, exists := c.users.lookup(name)
-	key := couchLockKey(r, name)
-	defer c.lockout.serialize.lock(key).Unlock()
-	if exists && c.lockout.locked(key, now) { // cases 98, 99
+	now := c.cfg.Clock.Now()
+	acct, outcome := c.limiter.Attempt(c.users, couchLockKey(r, name), name, fields["password"], now)
+	switch outcome {
+	case core.LockedOut: // cases 98, 99
 		c.fail(w, r, http.StatusForbidden, "forbidden", couchMsgLocked)
 		return
-	}
-	if _, _, good := c.users.check(name, fields["password"]); !good {
-		if exists {
-			c.lockout.failed(key, now)
-		}
+	case core.BadLogin:
 		status, ok := c.redirectParam(w, r, "fail", http.StatusUnauthorized)
 		if !ok {
 			return
@@ -331,13 +328,13 @@ func (c *couchdb) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Set-Cookie", c.sessionSetCookie(r, c.mintCookie(acct, now), now))
-	c.writeJSON(w, r, status, couchLoginReply{OK: true, Name: name, Roles: nonNil(acct.roles)})
+	c.writeJSON(w, r, status, couchLoginReply{OK: true, Name: name, Roles: nonNil(acct.Roles)})
 }
 
 // redirectParam handles ?next= or ?fail=: with the parameter the answer is
 // 302 to that path on this server, otherwise status. A path not starting
 // with "/" is refused (no open redirect); ok is false once it has answered.
-func (c *couchdb) redirectParam(w http.ResponseWriter, r *http.Request, param string, status int) (int, bool) {
+func (c *Server) redirectParam(w http.ResponseWriter, r *http.Request, param string, status int) (int, bool) {
 	target := r.URL.Query().Get(param)
 	if target == "" {
 		return status, true
@@ -353,8 +350,8 @@ func (c *couchdb) redirectParam(w http.ResponseWriter, r *http.Request, param st
 // logout is DELETE /_session (cases 61, 64). The documented profile revokes
 // the cookie the request came with; couchdb-3.5 only tells the client to
 // drop it, and the cookie stays valid (cases 62, 63).
-func (c *couchdb) logout(w http.ResponseWriter, r *http.Request, ctx couchUserCtx) {
-	now := c.env.now()
+func (c *Server) logout(w http.ResponseWriter, r *http.Request, ctx couchUserCtx) {
+	now := c.cfg.Clock.Now()
 	status, ok := c.redirectParam(w, r, "next", http.StatusOK)
 	if !ok {
 		return
@@ -370,7 +367,7 @@ func (c *couchdb) logout(w http.ResponseWriter, r *http.Request, ctx couchUserCt
 
 // bodyError answers a body that could not be read: too large (413, the
 // Fake bounds every body) or broken off.
-func (c *couchdb) bodyError(w http.ResponseWriter, r *http.Request, err error) {
+func (c *Server) bodyError(w http.ResponseWriter, r *http.Request, err error) {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		c.fail(w, r, http.StatusRequestEntityTooLarge, "too_large", "the request entity is too large")

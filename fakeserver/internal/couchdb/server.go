@@ -1,4 +1,4 @@
-package fakeserver
+package couchdb
 
 import (
 	"bytes"
@@ -12,11 +12,43 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/authconform/authconform/fakeserver/internal/core"
 )
 
-func init() { flavorBuilders[CouchDB] = newCouchDB }
+// Config is what the CouchDB flavor takes from fakeserver.Options.
+type Config struct {
+	// Release follows CouchDB 3.5 where it differs from the document
+	// (profile couchdb-3.5).
+	Release bool
+	// Users and Databases replace the defaults when non-empty.
+	Users     []core.User
+	Databases []Database
+	// SessionTTL is the cookie lifetime; zero is the profile's default.
+	SessionTTL time.Duration
+	// CookieSecret signs cookies; empty means random per Server.
+	CookieSecret     []byte
+	RequireValidUser bool
+	// MaxFailedLogins (zero: 5; negative: no limit) and LockDuration
+	// (zero: 300 s) are the lockout per client IP and user name.
+	MaxFailedLogins int
+	LockDuration    time.Duration
+	Clock           *core.Clock
+}
 
-// couchdb is the CouchDB / Cloudant flavor: the cookie and default (Basic)
+// Database is a database seeded into the server.
+type Database struct {
+	Name string
+	// Public databases are readable by anyone; otherwise only server
+	// admins, Admins and Members (user names or roles) may read.
+	Public  bool
+	Admins  []string
+	Members []string
+	// Docs maps document id to its JSON body.
+	Docs map[string]string
+}
+
+// Server is the CouchDB / Cloudant flavor: the cookie and default (Basic)
 // authentication handlers of chttpd in front of /, /_up, /_session,
 // /_all_dbs and read-only databases.
 //
@@ -33,17 +65,16 @@ func init() { flavorBuilders[CouchDB] = newCouchDB }
 //     Max-Age=86400), 600 s in couchdb-3.5 ([chttpd_auth] timeout).
 //   - Lockout: 5 failures per client IP and user name, for 300 s from the
 //     first failure ([chttpd_auth_lockout] threshold and max_lifetime).
-type couchdb struct {
-	env     *env
-	profile Profile
-	users   *userStore
+type Server struct {
+	cfg   Config
+	users *core.Users
 	// secret signs AuthSession cookies, together with the user's salt.
 	secret []byte
 	// ttl is the session lifetime in whole seconds.
 	ttl int64
 	// requireValidUser is [chttpd] require_valid_user.
 	requireValidUser bool
-	lockout          *couchLockout
+	limiter          *core.Limiter
 	// revoked holds logged-out cookies (documented profile only; nil in
 	// couchdb-3.5, whose logout does not revoke).
 	revoked *couchRevocations
@@ -52,7 +83,7 @@ type couchdb struct {
 	started int64
 
 	// The accounts and database the states are built around.
-	admin, other User
+	admin, other core.User
 	database     string
 	document     string // "db/doc", a document anyone may read
 }
@@ -64,32 +95,36 @@ const (
 	couchGitSHA       = "11f0d36"
 )
 
-var couchDefaultUsers = []User{
+// DefaultUsers are the server admin and a reader of the measured CouchDB
+// 3.5.0 transcript.
+var DefaultUsers = []core.User{
 	{Name: "admin", Password: "secret", Roles: []string{"_admin"}},
 	{Name: "alice", Password: "alicepw", Roles: []string{"reader"}},
 }
 
-func couchDefaultDatabases() []Database {
+// DefaultDatabases are "authtest" (admins only) and a public "db" with the
+// document "document".
+func DefaultDatabases() []Database {
 	return []Database{
 		{Name: "authtest"},
 		{Name: "db", Public: true, Docs: map[string]string{"document": `{"hello":"world"}`}},
 	}
 }
 
-func newCouchDB(e *env) (flavor, error) {
-	o := e.opts
+// New builds a CouchDB server for o.
+func New(o Config) (*Server, error) {
 	users := o.Users
 	if len(users) == 0 {
-		users = couchDefaultUsers
+		users = DefaultUsers
 	}
 	dbs := o.Databases
 	if len(dbs) == 0 {
-		dbs = couchDefaultDatabases()
+		dbs = DefaultDatabases()
 	}
 	ttl := o.SessionTTL
 	if ttl == 0 {
 		ttl = 24 * time.Hour // the document: "remains active for twenty-four hours"
-		if o.Profile == ProfileCouchDB35 {
+		if o.Release {
 			ttl = 600 * time.Second // [chttpd_auth] timeout
 		}
 	}
@@ -101,34 +136,33 @@ func newCouchDB(e *env) (flavor, error) {
 		secret = make([]byte, 32)
 		_, _ = rand.Read(secret)
 	}
-	max, lock := o.MaxFailedLogins, o.LockDuration
-	if max == 0 {
-		max = 5 // [chttpd_auth_lockout] threshold
+	maxFailures, lock := o.MaxFailedLogins, o.LockDuration
+	if maxFailures == 0 {
+		maxFailures = 5 // [chttpd_auth_lockout] threshold
 	}
 	if lock <= 0 {
 		lock = 300 * time.Second // [chttpd_auth_lockout] max_lifetime
 	}
 	uuid := make([]byte, 16)
 	_, _ = rand.Read(uuid)
-	c := &couchdb{
-		env:              e,
-		profile:          o.Profile,
-		users:            newUserStore(users),
+	c := &Server{
+		cfg:              o,
+		users:            core.NewUsers(users),
 		secret:           secret,
-		ttl:              max64(int64(ttl/time.Second), 1),
+		ttl:              max(int64(ttl/time.Second), 1),
 		requireValidUser: o.RequireValidUser,
-		lockout:          newCouchLockout(max, lock),
+		limiter:          core.NewLimiter(newCouchLockout(maxFailures, lock)),
 		uuid:             hex.EncodeToString(uuid),
-		started:          e.now().Unix(),
+		started:          o.Clock.Now().Unix(),
 	}
-	if o.Profile == ProfileDocumented {
+	if !o.Release {
 		c.revoked = newCouchRevocations()
 	}
 	var err error
 	if c.dbs, err = buildCouchDatabases(dbs); err != nil {
 		return nil, err
 	}
-	c.admin, c.other = users[0], User{}
+	c.admin, c.other = users[0], core.User{}
 	for _, u := range users {
 		if slices.Contains(u.Roles, "_admin") {
 			c.admin = u
@@ -160,19 +194,14 @@ func newCouchDB(e *env) (flavor, error) {
 	return c, nil
 }
 
-func max64(a, b int64) int64 {
-	if a > b {
-		return a
-	}
-	return b
-}
-
-func (c *couchdb) states() []string {
+// States implements core.Flavor.
+func (c *Server) States() []string {
 	return []string{"user-exists", "logged-in", "require-valid-user"}
 }
 
-// enterState runs on a freshly built flavor, before it serves requests.
-func (c *couchdb) enterState(name string) (map[string]string, error) {
+// EnterState implements core.Flavor; it runs on a freshly built server,
+// before it serves requests.
+func (c *Server) EnterState(name string) (map[string]string, error) {
 	vars := map[string]string{
 		"User":     c.admin.Name,
 		"Password": c.admin.Password,
@@ -190,17 +219,24 @@ func (c *couchdb) enterState(name string) (map[string]string, error) {
 	switch name {
 	case "user-exists":
 	case "logged-in":
-		acct, ok := c.users.lookup(c.admin.Name)
+		acct, ok := c.users.Lookup(c.admin.Name)
 		if !ok {
 			return nil, fmt.Errorf("fakeserver: state logged-in: user %q is missing", c.admin.Name)
 		}
-		vars["Cookie"] = c.mintCookie(acct, c.env.now())
+		vars["Cookie"] = c.mintCookie(acct, c.cfg.Clock.Now())
 	case "require-valid-user":
 		c.requireValidUser = true
 	default:
-		return nil, unknownState(name, c.states())
+		return nil, core.UnknownState(name, c.States())
 	}
 	return vars, nil
+}
+
+// problem is an error answer before routing.
+type problem struct {
+	status int
+	couch  string // CouchDB's error word, e.g. bad_request
+	msg    string
 }
 
 // couchError is CouchDB's error body, in its key order.
@@ -211,7 +247,7 @@ type couchError struct {
 
 // writeJSON is send_json: compact JSON and a newline, the headers every
 // CouchDB reply carries, and no body for HEAD.
-func (c *couchdb) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+func (c *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -223,7 +259,7 @@ func (c *couchdb) writeJSON(w http.ResponseWriter, r *http.Request, status int, 
 	h.Set("Server", couchServerHeader)
 	// Date comes from the fake's clock, so it agrees with the session
 	// cookie's issue time and Expires even when a test moves time.
-	h.Set("Date", c.env.now().UTC().Format(http.TimeFormat))
+	h.Set("Date", c.cfg.Clock.Now().UTC().Format(http.TimeFormat))
 	w.WriteHeader(status)
 	if r == nil || r.Method != http.MethodHead {
 		_, _ = w.Write(buf.Bytes())
@@ -235,7 +271,7 @@ func (c *couchdb) writeJSON(w http.ResponseWriter, r *http.Request, status int, 
 // (X-CouchDB-WWW-Authenticate) or require_valid_user is on, and otherwise a
 // browser (Accept without application/json but with text/html) is
 // redirected to the login page, keeping the JSON body (transcript case 31).
-func (c *couchdb) writeProblem(w http.ResponseWriter, r *http.Request, p problem) {
+func (c *Server) writeProblem(w http.ResponseWriter, r *http.Request, p problem) {
 	status := p.status
 	couch := p.couch
 	if couch == "" {
@@ -255,17 +291,29 @@ func (c *couchdb) writeProblem(w http.ResponseWriter, r *http.Request, p problem
 	c.writeJSON(w, r, status, couchError{Error: couch, Reason: p.msg})
 }
 
-func (c *couchdb) fail(w http.ResponseWriter, r *http.Request, status int, couch, reason string) {
+func (c *Server) fail(w http.ResponseWriter, r *http.Request, status int, couch, reason string) {
 	c.writeProblem(w, r, problem{status: status, couch: couch, msg: reason})
 }
 
+// WriteProblem implements core.Flavor.
+func (c *Server) WriteProblem(w http.ResponseWriter, r *http.Request, p core.Problem) {
+	switch p {
+	case core.HeaderTooLarge:
+		c.fail(w, r, p.Status(), "bad_request", "Request header fields too large.")
+	case core.BodyTooLarge:
+		c.fail(w, r, p.Status(), "too_large", "the request entity is too large")
+	default:
+		c.fail(w, r, p.Status(), "bad_request", "bad request")
+	}
+}
+
 // methodNotAllowed is send_method_not_allowed.
-func (c *couchdb) methodNotAllowed(w http.ResponseWriter, r *http.Request, allowed string) {
+func (c *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request, allowed string) {
 	w.Header().Set("Allow", allowed)
 	c.fail(w, r, http.StatusMethodNotAllowed, "method_not_allowed", "Only "+allowed+" allowed")
 }
 
-func (c *couchdb) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (c *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	parts, ok := couchPathParts(r)
 	if !ok {
 		c.fail(w, r, http.StatusBadRequest, "bad_request", "invalid_url_encoding")
@@ -280,7 +328,7 @@ func (c *couchdb) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// cookie_auth_header: a fresh cookie once 10% of the lifetime has
 		// passed. Handlers that set their own AuthSession cookie (login,
 		// logout) replace this one with Header().Set.
-		w.Header().Add("Set-Cookie", c.sessionSetCookie(r, c.mintCookie(ctx.acct, c.env.now()), c.env.now()))
+		w.Header().Add("Set-Cookie", c.sessionSetCookie(r, c.mintCookie(ctx.acct, c.cfg.Clock.Now()), c.cfg.Clock.Now()))
 	}
 	c.route(w, r, parts, ctx)
 }
@@ -302,7 +350,7 @@ func couchPathParts(r *http.Request) ([]string, bool) {
 	return parts, true
 }
 
-func (c *couchdb) route(w http.ResponseWriter, r *http.Request, parts []string, ctx couchUserCtx) {
+func (c *Server) route(w http.ResponseWriter, r *http.Request, parts []string, ctx couchUserCtx) {
 	if len(parts) == 0 {
 		c.serveWelcome(w, r)
 		return
@@ -333,7 +381,7 @@ type couchWelcome struct {
 }
 
 // serveWelcome is GET / (transcript case 1).
-func (c *couchdb) serveWelcome(w http.ResponseWriter, r *http.Request) {
+func (c *Server) serveWelcome(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		c.methodNotAllowed(w, r, "GET,HEAD")
 		return
@@ -352,7 +400,7 @@ type couchUp struct {
 
 // readOnlyEndpoint answers, and returns false, when a one-segment GET/HEAD
 // endpoint such as /_up gets a longer path (404) or another method (405).
-func (c *couchdb) readOnlyEndpoint(w http.ResponseWriter, r *http.Request, parts []string) bool {
+func (c *Server) readOnlyEndpoint(w http.ResponseWriter, r *http.Request, parts []string) bool {
 	if len(parts) > 1 {
 		c.fail(w, r, http.StatusNotFound, "not_found", "missing")
 		return false
@@ -365,7 +413,7 @@ func (c *couchdb) readOnlyEndpoint(w http.ResponseWriter, r *http.Request, parts
 }
 
 // serveUp is GET /_up (transcript case 2).
-func (c *couchdb) serveUp(w http.ResponseWriter, r *http.Request, parts []string) {
+func (c *Server) serveUp(w http.ResponseWriter, r *http.Request, parts []string) {
 	if !c.readOnlyEndpoint(w, r, parts) {
 		return
 	}
@@ -375,7 +423,7 @@ func (c *couchdb) serveUp(w http.ResponseWriter, r *http.Request, parts []string
 // couchAbsoluteURL is couch_httpd:absolute_uri: the request's scheme and
 // host (X-Forwarded-Host and X-Forwarded-Proto honoured) plus path.
 func couchAbsoluteURL(r *http.Request, path string) string {
-	return neo4jBaseURL(r) + path // the same rules as Neo4j's base URL
+	return core.BaseURL(r) + path
 }
 
 // couchURLEncode is couch_util:url_encode: letters, digits and "_.-:" kept,
@@ -431,3 +479,22 @@ func acceptsMediaType(accept, mediaType string) bool {
 	}
 	return accepted
 }
+
+// Revocations is how many logged-out cookies are remembered; kept is false
+// in the release profile, which remembers none. For tests of memory bounds.
+func (c *Server) Revocations() (n int, kept bool) {
+	if c.revoked == nil {
+		return 0, false
+	}
+	return c.revoked.size(), true
+}
+
+// LockoutEntries is the size of the failed-login table, for tests of
+// memory bounds.
+func (c *Server) LockoutEntries() int { return c.limiter.Rule().(*couchLockout).size() }
+
+// LockoutLifetime is how long a lockout entry lives.
+func (c *Server) LockoutLifetime() time.Duration { return c.limiter.Rule().(*couchLockout).life }
+
+// SessionLifetime is the cookie lifetime in force.
+func (c *Server) SessionLifetime() time.Duration { return time.Duration(c.ttl) * time.Second }
