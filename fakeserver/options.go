@@ -31,7 +31,7 @@ func Flavors() []Flavor {
 type Profile string
 
 // The profiles. ProfileDocumented does exactly what the documents say; the
-// others emulate the release behaviour measured in shared/reference.
+// others emulate the release behaviour recorded in docs/reference.
 const (
 	ProfileDocumented Profile = "documented"
 	ProfileNeo4j339   Profile = "neo4j-3.3.9"

@@ -14,7 +14,7 @@ import (
 )
 
 // The measured CouchDB 3.5.0 transcript
-// (shared/reference/couchdb-3.5.0-transcript.md) held as data: every
+// (docs/reference/couchdb-3.5.0.md) held as data: every
 // authentication-related request of runs 1-4 with the status, body and
 // headers CouchDB answered. The couchdb-3.5 profile must reproduce them.
 //

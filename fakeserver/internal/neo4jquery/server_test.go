@@ -71,6 +71,8 @@ func nqDo(f http.Handler, q nqReq) *httptest.ResponseRecorder {
 // The wire values the tests expect, copied from the reference
 // (docs/reference/neo4j-auth.md: the Neo4j source and its tests), not from
 // the fake's own constants, so that a changed text in the fake fails here.
+// ParameterMissing and NotSystemDatabaseError are not in the reference:
+// they are Neo4j status codes as listed at https://neo4j.com/docs/status-codes/.
 const (
 	codeUnauthorized       = "Neo.ClientError.Security.Unauthorized"
 	codeInvalidFormat      = "Neo.ClientError.Request.InvalidFormat"
