@@ -14,10 +14,11 @@ run:
 test:
 	$(GO) test -race -count=1 $(PKGS)
 
-## lint: gofmt and go vet
+## lint: gofmt, go vet and staticcheck (a tool of go.mod: `go tool staticcheck`)
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+	$(GO) tool staticcheck $(PKGS)
 
 ## bench: benchmarks of the fake and of the suite (figures in README)
 bench:

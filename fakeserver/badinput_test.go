@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/authconform/authconform/fakeserver/internal/testseeds"
 )
 
 // The bad-input matrix (issue "Hardening"): for every flavor and profile,
@@ -101,9 +103,9 @@ func newBIKit(t *testing.T, fl Flavor, p Profile) *biKit {
 		k.postBody = `{"password":"secret"}`
 	case Neo4jQuery:
 		k.good = basicAuth("neo4j", "verysecret")
-		k.bearer = "Bearer " + base64.StdEncoding.EncodeToString([]byte(neo4jQueryDefaultToken))
+		k.bearer = "Bearer " + base64.StdEncoding.EncodeToString([]byte(docToken))
 		if p == ProfileNeo4j5 {
-			k.bearer = "Bearer " + neo4jQueryDefaultToken
+			k.bearer = "Bearer " + docToken
 		}
 		k.protected, k.post, k.postCT = "/db/neo4j/query/v2", "/db/neo4j/query/v2", "application/json"
 		k.postBody = `{"statement":"RETURN 1 AS n"}`
@@ -380,12 +382,12 @@ func biCases(k *biKit) []biReq {
 		{"quoted empty", `AuthSession=""`},
 		{"document's example", "AuthSession=d2FybWFuYTo1ODI1QkM2NzpZelovo2epvx9cfaDdxJGNLuzBzw"},
 		{"document's header with attributes", "AuthSession=d2FybWFuYTo1ODI1QkM2NzpZelovo2epvx9cfaDdxJGNLuzBzw; Expires=Sat, 12 Nov 2016 12:43:15 GMT; Max-Age=86400; Path=/; HttpOnly; Version=1"},
-		{"tampered", "AuthSession=" + tamper(valid)},
+		{"tampered", "AuthSession=" + testseeds.Tamper(valid)},
 		{"padded", "AuthSession=" + valid + "=="},
 		{"standard alphabet", "AuthSession=" + strings.NewReplacer("-", "+", "_", "/").Replace(valid)},
 		{"duplicated, garbage first", "AuthSession=garbage; AuthSession=" + valid},
 		{"duplicated, valid first", "AuthSession=" + valid + "; AuthSession=garbage"},
-		{"two Cookie headers", "AuthSession=" + tamper(valid)},
+		{"two Cookie headers", "AuthSession=" + testseeds.Tamper(valid)},
 		{"unknown user", "AuthSession=" + base64.RawURLEncoding.EncodeToString([]byte("mallory:5825BC67:xxxx"))},
 		{"time overflow", "AuthSession=" + base64.RawURLEncoding.EncodeToString([]byte("admin:FFFFFFFFFFFFFFFFFFFF:x"))},
 		{"negative time", "AuthSession=" + base64.RawURLEncoding.EncodeToString([]byte("admin:-1:x"))},
