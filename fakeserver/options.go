@@ -7,47 +7,6 @@ import (
 	"time"
 )
 
-// Flavor names the API a Fake implements.
-type Flavor string
-
-// The flavors a Fake can implement.
-const (
-	Neo4j33    Flavor = "neo4j-3.3"   // Neo4j 3.3 HTTP API
-	Neo4jQuery Flavor = "neo4j-query" // Neo4j 5 Query API v2
-	CouchDB    Flavor = "couchdb"     // CouchDB / Cloudant
-)
-
-// Flavors lists every flavor in a stable order.
-func Flavors() []Flavor {
-	out := make([]Flavor, len(builders))
-	for i, b := range builders {
-		out[i] = b.flavor
-	}
-	return out
-}
-
-// Profile selects whose behaviour the fake follows where a real release
-// differs from its document.
-type Profile string
-
-// The profiles. ProfileDocumented does exactly what the documents say; the
-// others emulate the release behaviour recorded in docs/reference.
-const (
-	ProfileDocumented Profile = "documented"
-	ProfileNeo4j339   Profile = "neo4j-3.3.9"
-	ProfileNeo4j5     Profile = "neo4j-5"
-	ProfileCouchDB35  Profile = "couchdb-3.5"
-)
-
-// ProfilesFor lists the profiles that apply to a flavor, documented first;
-// nil for an unknown flavor.
-func ProfilesFor(f Flavor) []Profile {
-	if b, ok := builderFor(f); ok {
-		return append([]Profile{ProfileDocumented}, b.releases...)
-	}
-	return nil
-}
-
 // User is an account of the fake. Its password is stored hashed.
 type User struct {
 	Name     string
