@@ -11,9 +11,11 @@ import (
 type User struct {
 	Name     string
 	Password string
-	// Roles are CouchDB roles; "_admin" makes a server admin.
+	// Roles are CouchDB roles; "_admin" makes a server admin. New refuses
+	// them on the Neo4j flavors.
 	Roles []string
-	// PasswordChangeRequired is Neo4j's first-login flag.
+	// PasswordChangeRequired is Neo4j's first-login flag; New refuses it on
+	// couchdb.
 	PasswordChangeRequired bool
 }
 
@@ -110,8 +112,13 @@ func (o Options) withDefaults() (Options, builder, error) {
 	if !known {
 		return o, b, fmt.Errorf("fakeserver: profile %q does not apply to flavor %s (want one of %v)", o.Profile, o.Flavor, ProfilesFor(o.Flavor))
 	}
-	if field, set := fieldOutside(o, b.fields); set {
+	if field, set := fieldOutside(reflect.ValueOf(o), commonFields, b.fields); set {
 		return o, b, fmt.Errorf("fakeserver: Options.%s does not apply to flavor %s", field, o.Flavor)
+	}
+	for i, u := range o.Users {
+		if field, set := fieldOutside(reflect.ValueOf(u), []string{"Name", "Password"}, b.userFields); set {
+			return o, b, fmt.Errorf("fakeserver: Options.Users[%d].%s does not apply to flavor %s", i, field, o.Flavor)
+		}
 	}
 	if o.Clock == nil {
 		o.Clock = time.Now
@@ -135,13 +142,13 @@ func (o Options) withDefaults() (Options, builder, error) {
 // commonFields apply to every flavor.
 var commonFields = []string{"Flavor", "Profile", "Users", "Clock", "MaxFailedLogins", "LockDuration", "MaxBodyBytes", "ControlPlane"}
 
-// fieldOutside names the first field of o that is set (non-zero, or a
-// non-empty slice) but neither common nor among the flavor's own.
-func fieldOutside(o Options, own []string) (string, bool) {
-	v, t := reflect.ValueOf(o), reflect.TypeOf(o)
+// fieldOutside names the first field of the struct v that is set (non-zero,
+// or a non-empty slice) but neither common nor among the flavor's own.
+func fieldOutside(v reflect.Value, common, own []string) (string, bool) {
+	t := v.Type()
 	for i := range t.NumField() {
 		name := t.Field(i).Name
-		if slices.Contains(commonFields, name) || slices.Contains(own, name) {
+		if slices.Contains(common, name) || slices.Contains(own, name) {
 			continue
 		}
 		f := v.Field(i)
