@@ -29,9 +29,10 @@ cover:
 	$(GO) test -count=1 -coverprofile=cover.out $(PKGS)
 	$(GO) tool cover -func=cover.out | tail -1
 
-## fuzz: every Fuzz target of fakeserver and fixtures for $(FUZZTIME) each, one
+## fuzz: every Fuzz target of fakeserver (and its internal packages) and fixtures for $(FUZZTIME) each, one
 ## after another (go test runs one -fuzz target per package at a time)
-FUZZPKGS := ./fakeserver ./fixtures
+FUZZPKGS := ./fakeserver ./fakeserver/internal/core ./fakeserver/internal/neo4j33 \
+            ./fakeserver/internal/neo4jquery ./fakeserver/internal/couchdb ./fixtures
 fuzz:
 	@set -e; for pkg in $(FUZZPKGS); do \
 		for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
