@@ -47,9 +47,11 @@ cleanup() {
 	for pid in "${pids[@]}"; do
 		wait "$pid" 2>/dev/null || true
 	done
-	if [ "${#containers[@]}" -gt 0 ]; then
-		"${container_tool[@]}" rm -f -t 2 "${containers[@]}" >/dev/null 2>&1 || true
-	fi
+	# One at a time: a bulk rm stops at the first that is already gone.
+	local name
+	for name in "${containers[@]}"; do
+		"${container_tool[@]}" rm -f -t 2 "$name" >/dev/null 2>&1 || true
+	done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT

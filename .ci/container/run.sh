@@ -60,9 +60,11 @@ cleanup() {
 	local pid
 	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
 	for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-	if [ "${#names[@]}" -gt 0 ]; then
-		"${tool[@]}" rm -f -t 2 "${names[@]}" >/dev/null 2>&1 || true
-	fi
+	# One at a time: a bulk rm stops at the first that is already gone.
+	local name
+	for name in "${names[@]}"; do
+		"${tool[@]}" rm -f -t 2 "$name" >/dev/null 2>&1 || true
+	done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
