@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The container image, tested: builds it (make image), then
 #
-#   1. for each flavor, starts the image's `serve --control` with its port
-#      published on loopback and runs the whole suite against it
+#   1. for each flavor, starts the image's default command (serve) with
+#      AUTHCONFORM_FLAVOR=F and AUTHCONFORM_CONTROL=true, its port published
+#      on loopback, and runs the whole suite against it
 #      (`authconform run --target ... --control`, from the host);
 #   2. runs the client libraries (.ci/clients/run.sh) against the image's
 #      serve, one container per check;
@@ -93,14 +94,16 @@ else
 	record "image: version" FAIL "$out"
 fi
 
-# serve_container FLAVOR: the image's serve --control with its port on a
+# serve_container FLAVOR: the image's serve, control plane on, its port on a
 # free loopback port; sets $url.
 serve_container() {
 	local flavor="$1" port=7474 name="authconform-ci-$$-${#names[@]}"
 	[ "$flavor" = couchdb ] && port=5984
 	names+=("$name")
 	url=""
-	"${tool[@]}" run -d --rm --name "$name" -p "127.0.0.1::$port" "$image" serve --flavor "$flavor" --control >/dev/null || return 1
+	# Configured by variables alone, as a CI services: block does it.
+	"${tool[@]}" run -d --rm --name "$name" -p "127.0.0.1::$port" \
+		-e AUTHCONFORM_FLAVOR="$flavor" -e AUTHCONFORM_CONTROL=true "$image" >/dev/null || return 1
 	local i hostport
 	for i in $(seq 1 100); do
 		hostport="$("${tool[@]}" port "$name" "$port" 2>/dev/null | head -n 1)"
