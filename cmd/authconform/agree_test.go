@@ -176,7 +176,7 @@ func TestInterruptedRunsWriteEveryReport(t *testing.T) {
 	for sig, code := range map[syscall.Signal]int{syscall.SIGINT: 130, syscall.SIGTERM: 143} {
 		t.Run(sig.String(), func(t *testing.T) {
 			t.Parallel()
-			fake, err := fakeserver.New(fakeserver.Options{})
+			fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Neo4j33})
 			if err != nil {
 				t.Fatal(err)
 			}
