@@ -149,6 +149,12 @@ func TestEveryRunModeAgreesWithItsReports(t *testing.T) {
 					t.Errorf("all skipped: stderr %q", r.stderr)
 				}
 			}},
+		{mode: "matrix", args: []string{"matrix"}, code: 0,
+			check: func(t *testing.T, s report.Summary, _ result) {
+				if len(s.Targets) < 6 || report.Count(s).Of(report.KnownDeviation) == 0 {
+					t.Errorf("matrix: %d targets, %s", len(s.Targets), report.Count(s).Line())
+				}
+			}},
 		{mode: "all skipped, allowed", args: append([]string{"run", "--flavor", "couchdb", "--target", live, "--label-filter", "lockout", "--allow-empty"}, couchCreds...), allowEmpty: true, code: 0},
 	}
 	for _, c := range cases {
