@@ -88,20 +88,27 @@ func (r *fixtureRun) checkJSON(c *collector, want *fixtures.JSONCheck, body stri
 		c.Errorf("json: %v", err)
 		return
 	}
+	m := matchJSON(normalize(expected), want.Mode == fixtures.ModeSubset)
+	if !want.Advisory {
+		c.expect(body, m)
+		return
+	}
+	for _, d := range jsonDiffs(normalize(expected), want.Mode == fixtures.ModeSubset, body) {
+		r.warn("%s (advisory)", d)
+	}
+}
+
+// jsonDiffs lists how body differs from want, each as "json PATH: ...".
+func jsonDiffs(want any, subset bool, body string) []string {
 	var got any
-	var diffs []string
 	if err := json.Unmarshal([]byte(body), &got); err != nil {
-		diffs = []string{fmt.Sprintf("body is not JSON (%v): %.200q", err, body)}
-	} else {
-		diffs = compareJSON("$", normalize(expected), got, want.Mode == fixtures.ModeSubset)
+		return []string{fmt.Sprintf("json body is not JSON (%v): %.200q", err, body)}
 	}
-	for _, d := range diffs {
-		if want.Advisory {
-			r.warn("json %s (advisory)", d)
-		} else {
-			c.Errorf("json %s", redactSecrets(d, r.secrets()))
-		}
+	diffs := compareJSON("$", want, got, subset)
+	for i, d := range diffs {
+		diffs[i] = "json " + d
 	}
+	return diffs
 }
 
 // normalize turns YAML-decoded numbers into float64, as encoding/json has them.
