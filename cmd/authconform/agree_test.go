@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xeipuuv/gojsonschema"
+
 	"github.com/authconform/authconform/fakeserver"
 	"github.com/authconform/authconform/specs/report"
 )
@@ -37,7 +39,8 @@ type junitTotals struct {
 
 var htmlFooter = regexp.MustCompile(`<footer id="totals">([^<]*)</footer>`)
 
-// checkReportsAgree checks that the exit status is what the JSON report's
+// checkReportsAgree checks that the JSON report is valid against its
+// schema, that the exit status is what the JSON report's
 // summary gives, that the JUnit file has failures or errors exactly when a
 // fixture failed, errored or was interrupted (and never in a run that
 // exits 0), and that the terminal, Markdown and HTML count lines equal the
@@ -51,7 +54,15 @@ func checkReportsAgree(t *testing.T, mode string, r result, dir string, allowEmp
 		}
 		return string(data)
 	}
-	s, err := report.ReadJSON(strings.NewReader(read("r.json")))
+	doc := read("r.json")
+	valid, err := gojsonschema.Validate(gojsonschema.NewStringLoader(report.JSONSchema), gojsonschema.NewStringLoader(doc))
+	if err != nil {
+		t.Fatalf("%s: %v", mode, err)
+	}
+	for _, e := range valid.Errors() {
+		t.Errorf("%s: the JSON report is not valid against report.schema.json: %s", mode, e)
+	}
+	s, err := report.ReadJSON(strings.NewReader(doc))
 	if err != nil {
 		t.Fatalf("%s: %v", mode, err)
 	}
