@@ -30,6 +30,8 @@ func (r *fixtureRun) checkHeaders(c *collector, resp *httpexpect.Response, raw *
 			match = fixtures.MatchMediaType
 		}
 		switch {
+		case !present && match == fixtures.MatchPresent:
+			problem = fmt.Sprintf("header %s: want it present, but it is absent", name)
 		case !present:
 			problem = fmt.Sprintf("header %s: want %q, but it is absent", name, value)
 		case match == "" || match == fixtures.MatchExact:
