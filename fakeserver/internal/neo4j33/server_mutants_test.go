@@ -269,12 +269,13 @@ func TestPasswordChangeOfDeletedCaller(t *testing.T) {
 
 func TestPasswordChangeBodyErrors(t *testing.T) {
 	s := newTestServer(t, false)
-	// Over the body limit the fake sets (core.ServeLimited): 413.
+	// Over the body limit the fake sets (a MaxBytesReader): 413.
 	w := httptest.NewRecorder()
 	r := httptest.NewRequest("POST", "http://localhost:7474/user/neo4j/password", strings.NewReader(`{"password":"`+strings.Repeat("x", 100)+`"}`))
 	r.Header.Set("Authorization", neo4jSecret)
 	r.Header.Set("Content-Type", "application/json")
-	core.ServeLimited(s, 16, w, r)
+	r.Body = http.MaxBytesReader(w, r.Body, 16)
+	s.ServeHTTP(w, r)
 	if code, _, _ := neo4jErrors(t, w); w.Code != http.StatusRequestEntityTooLarge || code != "Neo.ClientError.Request.Invalid" {
 		t.Errorf("too large: %d %s", w.Code, w.Body)
 	}
