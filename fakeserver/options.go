@@ -84,7 +84,7 @@ type Database struct {
 // example Tokens on a CouchDB fake), naming it, rather than ignore it.
 //
 // Fields that apply to every flavor: Flavor, Profile, Users, Clock,
-// MaxFailedLogins, LockDuration, MaxBodyBytes, ControlPlane. The others say
+// MaxFailedLogins, LockDuration, MaxBodyBytes, BodyTimeout, ControlPlane. The others say
 // which flavors they apply to.
 type Options struct {
 	Flavor Flavor
@@ -123,13 +123,26 @@ type Options struct {
 	// (server admins only) and a public "db" holding the document
 	// "document", as the document's Basic example reads.
 	Databases []Database
-	// MaxBodyBytes bounds request bodies; zero means 1 MiB.
+	// MaxBodyBytes bounds request bodies; zero means 1 MiB, and New refuses
+	// more than MaxBodyBytesLimit.
 	MaxBodyBytes int64
+	// BodyTimeout is how long a request may take to send its body once its
+	// header has arrived; zero means 10 s. A body that is not complete by
+	// then gets the flavor's 408, on a connection that then closes.
+	BodyTimeout time.Duration
 	// ControlPlane mounts /_authconform/ (reset, state, clock, healthz).
 	ControlPlane bool
 }
 
-const defaultMaxBody = 1 << 20
+const (
+	defaultMaxBody     = 1 << 20
+	defaultBodyTimeout = 10 * time.Second
+)
+
+// MaxBodyBytesLimit is the largest Options.MaxBodyBytes New accepts: every
+// request's work and memory is a small multiple of its body (see README,
+// Hardening), so the body bound is what bounds the fake.
+const MaxBodyBytesLimit = 16 << 20
 
 // withDefaults checks o against its flavor's builder and fills in the
 // flavor-neutral defaults.
@@ -160,6 +173,15 @@ func (o Options) withDefaults() (Options, builder, error) {
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = defaultMaxBody
 	}
+	if o.MaxBodyBytes > MaxBodyBytesLimit {
+		return o, b, fmt.Errorf("fakeserver: Options.MaxBodyBytes %d is over the limit of %d", o.MaxBodyBytes, int64(MaxBodyBytesLimit))
+	}
+	if o.BodyTimeout < 0 {
+		return o, b, fmt.Errorf("fakeserver: Options.BodyTimeout %v is negative", o.BodyTimeout)
+	}
+	if o.BodyTimeout == 0 {
+		o.BodyTimeout = defaultBodyTimeout
+	}
 	seen := map[string]bool{}
 	for _, u := range o.Users {
 		if u.Name == "" {
@@ -174,7 +196,7 @@ func (o Options) withDefaults() (Options, builder, error) {
 }
 
 // commonFields apply to every flavor.
-var commonFields = []string{"Flavor", "Profile", "Users", "Clock", "MaxFailedLogins", "LockDuration", "MaxBodyBytes", "ControlPlane"}
+var commonFields = []string{"Flavor", "Profile", "Users", "Clock", "MaxFailedLogins", "LockDuration", "MaxBodyBytes", "BodyTimeout", "ControlPlane"}
 
 // fieldOutside names the first field of o that is set (non-zero, or a
 // non-empty slice) but neither common nor among the flavor's own.

@@ -302,6 +302,12 @@ func (c *Server) WriteProblem(w http.ResponseWriter, r *http.Request, p core.Pro
 		c.fail(w, r, p.Status(), "bad_request", "Request header fields too large.")
 	case core.BodyTooLarge:
 		c.fail(w, r, p.Status(), "too_large", "the request entity is too large")
+	case core.BodyTimeout:
+		c.fail(w, r, p.Status(), "request_timeout", "the request body was not received in time")
+	case core.BodyIncomplete:
+		c.fail(w, r, p.Status(), "bad_request", "could not read the request body")
+	case core.TooDeep:
+		c.fail(w, r, p.Status(), "bad_request", fmt.Sprintf("invalid JSON: nested deeper than %d levels", core.MaxJSONDepth))
 	default:
 		c.fail(w, r, p.Status(), "bad_request", "bad request")
 	}

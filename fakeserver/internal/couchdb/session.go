@@ -5,8 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -262,13 +260,17 @@ func (c *Server) login(w http.ResponseWriter, r *http.Request) {
 			"Content-Type must be 'application/x-www-form-urlencoded' or 'application/json'")
 		return
 	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		c.bodyError(w, r, err)
+	body, p, ok := core.ReadBody(r)
+	if !ok {
+		c.WriteProblem(w, r, p)
 		return
 	}
 	fields := map[string]string{}
 	if ct == "application/json" {
+		if core.JSONTooDeep(body) {
+			c.WriteProblem(w, r, core.TooDeep)
+			return
+		}
 		var obj map[string]any
 		if err := json.Unmarshal(body, &obj); err != nil || obj == nil {
 			c.fail(w, r, http.StatusBadRequest, "bad_request", "invalid UTF-8 JSON")
@@ -366,12 +368,7 @@ func (c *Server) logout(w http.ResponseWriter, r *http.Request, ctx couchUserCtx
 }
 
 // bodyError answers a body that could not be read: too large (413, the
-// Fake bounds every body) or broken off.
+// Fake bounds every body), not sent in time (408) or broken off (400).
 func (c *Server) bodyError(w http.ResponseWriter, r *http.Request, err error) {
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		c.fail(w, r, http.StatusRequestEntityTooLarge, "too_large", "the request entity is too large")
-		return
-	}
-	c.fail(w, r, http.StatusBadRequest, "bad_request", "could not read the request body")
+	c.WriteProblem(w, r, core.BodyProblem(err))
 }
