@@ -84,7 +84,8 @@ type Database struct {
 // example Tokens on a CouchDB fake), naming it, rather than ignore it.
 //
 // Fields that apply to every flavor: Flavor, Profile, Users, Clock,
-// MaxFailedLogins, LockDuration, MaxBodyBytes, BodyTimeout, ControlPlane. The others say
+// MaxFailedLogins, LockDuration, MaxBodyBytes, BodyTimeout, ControlPlane,
+// ControlToken. The others say
 // which flavors they apply to.
 type Options struct {
 	Flavor Flavor
@@ -132,6 +133,11 @@ type Options struct {
 	BodyTimeout time.Duration
 	// ControlPlane mounts /_authconform/ (reset, state, clock, healthz).
 	ControlPlane bool
+	// ControlToken, when set, is required of every control-plane request
+	// as "Authorization: Bearer <ControlToken>". Reset returns passwords
+	// and cookies, so set it whenever anyone but you can reach the port
+	// (serve requires it off loopback). It needs ControlPlane.
+	ControlToken string
 }
 
 const (
@@ -179,6 +185,9 @@ func (o Options) withDefaults() (Options, builder, error) {
 	if o.BodyTimeout < 0 {
 		return o, b, fmt.Errorf("fakeserver: Options.BodyTimeout %v is negative", o.BodyTimeout)
 	}
+	if o.ControlToken != "" && !o.ControlPlane {
+		return o, b, fmt.Errorf("fakeserver: Options.ControlToken is set but ControlPlane is not")
+	}
 	if o.BodyTimeout == 0 {
 		o.BodyTimeout = defaultBodyTimeout
 	}
@@ -196,7 +205,7 @@ func (o Options) withDefaults() (Options, builder, error) {
 }
 
 // commonFields apply to every flavor.
-var commonFields = []string{"Flavor", "Profile", "Users", "Clock", "MaxFailedLogins", "LockDuration", "MaxBodyBytes", "BodyTimeout", "ControlPlane"}
+var commonFields = []string{"Flavor", "Profile", "Users", "Clock", "MaxFailedLogins", "LockDuration", "MaxBodyBytes", "BodyTimeout", "ControlPlane", "ControlToken"}
 
 // fieldOutside names the first field of o that is set (non-zero, or a
 // non-empty slice) but neither common nor among the flavor's own.
