@@ -1,13 +1,13 @@
 package fakeserver
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/json"
 	"mime"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/authconform/authconform/fakeserver/internal/core"
 )
 
 // ControlPrefix is the reserved path prefix of the control plane, mounted
@@ -111,7 +111,7 @@ func (f *Fake) refuseControl(r *http.Request) (int, string) {
 	}
 	if f.opts.ControlToken != "" {
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || !sameSecret(token, f.opts.ControlToken) {
+		if !ok || !core.SameSecret([]byte(token), []byte(f.opts.ControlToken)) {
 			return http.StatusUnauthorized, "the control plane needs Authorization: Bearer <control token>"
 		}
 	}
@@ -121,12 +121,4 @@ func (f *Fake) refuseControl(r *http.Request) (int, string) {
 		}
 	}
 	return 0, ""
-}
-
-// sameSecret compares the digests of a and b in constant time: equal
-// lengths, so neither the time nor an early return tells a caller how long
-// the secret is.
-func sameSecret(a, b string) bool {
-	da, db := sha256.Sum256([]byte(a)), sha256.Sum256([]byte(b))
-	return subtle.ConstantTimeCompare(da[:], db[:]) == 1
 }

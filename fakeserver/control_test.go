@@ -95,14 +95,3 @@ func TestControlToken(t *testing.T) {
 		t.Errorf("ControlToken without ControlPlane was accepted")
 	}
 }
-
-func TestSameSecret(t *testing.T) {
-	for _, c := range []struct {
-		a, b string
-		want bool
-	}{{"abc", "abc", true}, {"abc", "abd", false}, {"abc", "abcd", false}, {"", "", true}, {"", "a", false}} {
-		if got := sameSecret(c.a, c.b); got != c.want {
-			t.Errorf("sameSecret(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
-		}
-	}
-}

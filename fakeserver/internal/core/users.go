@@ -54,12 +54,22 @@ func (a *Account) PasswordIs(password string) bool {
 	return subtle.ConstantTimeCompare(a.hash, hashPassword(a.salt, password)) == 1
 }
 
+func (s *Users) passwordIs(a *Account, password string) bool {
+	if s.onHash != nil {
+		s.onHash()
+	}
+	return a.PasswordIs(password)
+}
+
 // Users is the set of accounts of one flavor, safe for concurrent use.
 type Users struct {
 	mu    sync.RWMutex
 	users map[string]*Account
 	// dummy is checked for unknown names so their timing matches known ones.
 	dummy *Account
+	// onHash, when set, is called for every password hash Check computes
+	// (a test counts them).
+	onHash func()
 }
 
 // NewUsers stores users; names are assumed unique (Options checks them).
@@ -82,15 +92,25 @@ func (s *Users) Lookup(name string) (Account, bool) {
 	return *a, true
 }
 
+// LookupOrDummy is Lookup, but for an unknown name it returns a dummy
+// account (with its own random salt) and false, so that the caller can do
+// the same work for unknown names as for known ones.
+func (s *Users) LookupOrDummy(name string) (Account, bool) {
+	if a, ok := s.Lookup(name); ok {
+		return a, true
+	}
+	return *s.dummy, false
+}
+
 // Check reports whether name exists and password is its password; an
 // unknown name costs the same hash as a known one.
 func (s *Users) Check(name, password string) (acct Account, exists, ok bool) {
 	a, exists := s.Lookup(name)
 	if !exists {
-		s.dummy.PasswordIs(password)
+		s.passwordIs(s.dummy, password)
 		return Account{}, false, false
 	}
-	return a, true, a.PasswordIs(password)
+	return a, true, s.passwordIs(&a, password)
 }
 
 // SetPassword replaces a known user's password and clears ChangeRequired.

@@ -78,6 +78,9 @@ type Server struct {
 	// revoked holds logged-out cookies (documented profile only; nil in
 	// couchdb-3.5, whose logout does not revoke).
 	revoked *couchRevocations
+	// onMAC, when set, is called for every cookie HMAC computed (a test
+	// counts them).
+	onMAC func()
 	dbs     map[string]*couchDatabase
 	uuid    string
 	started int64
