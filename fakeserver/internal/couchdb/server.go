@@ -80,7 +80,7 @@ type Server struct {
 	revoked *couchRevocations
 	// onMAC, when set, is called for every cookie HMAC computed (a test
 	// counts them).
-	onMAC func()
+	onMAC   func()
 	dbs     map[string]*couchDatabase
 	uuid    string
 	started int64
