@@ -51,7 +51,7 @@ func TestCheckCachesVerifiedCredentials(t *testing.T) {
 	check("alice", "bobpw", false, 1)
 	check("alice", "", false, 1)
 	check("bob", "alicepw", false, 1)
-	check("alicep", "w", true, 1) // "alicep"+"w" is "alice"+"pw": the name length keeps them apart
+	check("alicep", "w", true, 1)  // "alicep"+"w" is "alice"+"pw": the name length keeps them apart
 	check("alice", "pw", false, 1) // not taken for alicep/w
 	check("nobody", "alicepw", false, 1)
 	check("alice", "alicepw", true, 0) // still cached after the failures
