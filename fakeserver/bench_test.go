@@ -30,7 +30,6 @@ func serviceRootSize(b *testing.B, f *Fake) []byte {
 	return rec.Body.Bytes()
 }
 
-
 // BenchmarkNeo4j33BasicInProcess is Neo4j 3.3 Basic GET /db/data/ without
 // the network: the cost of the fake's own work per request.
 func BenchmarkNeo4j33BasicInProcess(b *testing.B) {
@@ -89,7 +88,6 @@ func inProcess(h http.Handler, method, path, body string, prepare func(*http.Req
 	return rec
 }
 
-
 // BenchmarkNeo4jQueryBearerInProcess is the same request without the
 // network.
 func BenchmarkNeo4jQueryBearerInProcess(b *testing.B) {
@@ -119,7 +117,6 @@ func benchCouchFake(b *testing.B) (*Fake, func(*http.Request)) {
 	cookie := "AuthSession=" + ck.Value
 	return f, func(r *http.Request) { r.Header.Set("Cookie", cookie) }
 }
-
 
 // BenchmarkCouchCookieInProcess is the same request without the network.
 func BenchmarkCouchCookieInProcess(b *testing.B) {
