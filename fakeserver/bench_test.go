@@ -2,33 +2,11 @@ package fakeserver
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 )
-
-// bare is the yardstick: a plain net/http handler that writes a JSON body of
-// the same size as the fake's service root, without any authentication.
-func bare(body []byte) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-		_, _ = w.Write(body)
-	})
-}
-
-func serviceRootSize(b *testing.B, f *Fake) []byte {
-	rec := httptest.NewRecorder()
-	req := httptest.NewRequest(http.MethodGet, "/db/data/", nil)
-	req.SetBasicAuth("neo4j", "secret")
-	f.ServeHTTP(rec, req)
-	var v any
-	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
-		b.Fatal(err)
-	}
-	return rec.Body.Bytes()
-}
 
 // BenchmarkNeo4j33BasicInProcess is Neo4j 3.3 Basic GET /db/data/ without
 // the network: the cost of the fake's own work per request.

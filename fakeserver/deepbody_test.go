@@ -11,13 +11,12 @@ import (
 
 // deepCase is one body that a flavor reads, filled to size bytes.
 type deepCase struct {
-	flavor       Flavor
-	name         string
-	path, auth   string
-	contentType  string
-	pre, fill    string // the body: pre, then fill repeated to the size, then post
-	post         string
-	wantStatuses []int
+	flavor      Flavor
+	name        string
+	path, auth  string
+	contentType string
+	pre, fill   string // the body: pre, then fill repeated to the size, then post
+	post        string
 }
 
 // deepCases are the bodies that used to cost a recursion per byte (the

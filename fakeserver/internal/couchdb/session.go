@@ -371,9 +371,3 @@ func (c *Server) logout(w http.ResponseWriter, r *http.Request, ctx couchUserCtx
 		OK bool `json:"ok"`
 	}{OK: true})
 }
-
-// bodyError answers a body that could not be read: too large (413, the
-// Fake bounds every body), not sent in time (408) or broken off (400).
-func (c *Server) bodyError(w http.ResponseWriter, r *http.Request, err error) {
-	c.WriteProblem(w, r, core.BodyProblem(err))
-}
