@@ -2,9 +2,12 @@ package fakeserver
 
 import (
 	"encoding/json"
+	"mime"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/authconform/authconform/fakeserver/internal/core"
 )
 
 // ControlPrefix is the reserved path prefix of the control plane, mounted
@@ -17,6 +20,13 @@ import (
 //	POST /_authconform/reset   {"state": "password-changed"}  -> {"vars": {...}}
 //	GET  /_authconform/clock                                  -> {"now": "..."}
 //	POST /_authconform/clock   {"advance": "5s"}              -> {"now": "..."}
+//
+// Reset's vars hold the state's credentials (passwords, tokens, cookies),
+// so the control plane admits no browser: a request with an Origin header
+// is refused (403), and so is a POST whose Content-Type is not
+// application/json (415), which no page can send cross-site without a CORS
+// preflight that the fake never answers. With Options.ControlToken set,
+// every request needs "Authorization: Bearer <token>" (401 without).
 const ControlPrefix = "/_authconform/"
 
 // ControlRoute is one route of the control plane.
@@ -47,11 +57,19 @@ func (f *Fake) serveControl(w http.ResponseWriter, r *http.Request) {
 		_ = json.NewEncoder(w).Encode(v)
 	}
 	fail := func(status int, msg string) { reply(status, map[string]string{"error": msg}) }
+	if status, msg := f.refuseControl(r); status != 0 {
+		if status == http.StatusUnauthorized {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="authconform control plane"`)
+		}
+		fail(status, msg)
+		return
+	}
 	var in struct {
 		State   string `json:"state"`
 		Advance string `json:"advance"`
 	}
 	if r.Method == http.MethodPost && r.ContentLength != 0 {
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(f.opts.BodyTimeout))
 		r.Body = http.MaxBytesReader(w, r.Body, 4096)
 		if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
 			fail(http.StatusBadRequest, "control body must be JSON: "+err.Error())
@@ -83,4 +101,24 @@ func (f *Fake) serveControl(w http.ResponseWriter, r *http.Request) {
 	default:
 		fail(http.StatusNotFound, "unknown control route "+r.Method+" "+r.URL.Path+"; GET "+ControlPrefix+" lists them")
 	}
+}
+
+// refuseControl is the control plane's guard: the status and message of a
+// refusal, or 0 to serve r.
+func (f *Fake) refuseControl(r *http.Request) (int, string) {
+	if r.Header.Get("Origin") != "" {
+		return http.StatusForbidden, "the control plane refuses requests from browsers (an Origin header)"
+	}
+	if f.opts.ControlToken != "" {
+		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || !core.SameSecret([]byte(token), []byte(f.opts.ControlToken)) {
+			return http.StatusUnauthorized, "the control plane needs Authorization: Bearer <control token>"
+		}
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" || r.Method == http.MethodPost {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+			return http.StatusUnsupportedMediaType, "control requests must be Content-Type: application/json"
+		}
+	}
+	return 0, ""
 }

@@ -103,5 +103,5 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.serveControl(w, r)
 		return
 	}
-	core.ServeLimited(cur, f.opts.MaxBodyBytes, w, r)
+	core.ServeLimited(cur, f.opts.MaxBodyBytes, f.opts.BodyTimeout, w, r)
 }

@@ -26,9 +26,29 @@ import (
 // exactly.
 var fuzzT0 = time.Date(2016, 11, 11, 12, 43, 15, 0, time.UTC)
 
+// fuzzMaxBody is the fuzzed fakes' MaxBodyBytes; amplified bodies reach one
+// byte past it, so the fuzzer meets the 413 as well as large bodies that
+// are read (2 MiB of brackets used to overflow the statement parser's
+// stack).
+const fuzzMaxBody = 2 << 20
+
+// amplify makes large inputs out of small ones, so the fuzzer can reach
+// what only size triggers (deep nesting, long strings): a body
+// "pre\x01mid\x01post" becomes pre, mid repeated times, post, up to
+// fuzzMaxBody bytes. A body without two \x01 is sent as is.
+func amplify(body string, times uint16) string {
+	parts := strings.SplitN(body, "\x01", 3)
+	if len(parts) != 3 || parts[1] == "" {
+		return body
+	}
+	n := min(int(times), (fuzzMaxBody+1-len(parts[0])-len(parts[2]))/len(parts[1]))
+	return parts[0] + strings.Repeat(parts[1], max(n, 0)) + parts[2]
+}
+
 // fuzzServe sends one fuzzed request to a fresh Fake of each profile of fl
 // and checks the reply: no panic, no 5xx, 4xx in the flavor's shape.
-func fuzzServe(t *testing.T, fl Flavor, method, target, auth, cookie, contentType, accept, body string) {
+func fuzzServe(t *testing.T, fl Flavor, method, target, auth, cookie, contentType, accept, body string, times uint16) {
+	body = amplify(body, times)
 	if method == "" || strings.ContainsAny(method, " \t\r\n()<>@,;:\\\"/[]?={}") {
 		return // net/http never delivers such a method
 	}
@@ -40,7 +60,7 @@ func fuzzServe(t *testing.T, fl Flavor, method, target, auth, cookie, contentTyp
 		return // net/http answers an unparsable request line itself
 	}
 	for _, p := range ProfilesFor(fl) {
-		f, err := New(Options{Flavor: fl, Profile: p, Clock: func() time.Time { return fuzzT0 }, MaxBodyBytes: 4096})
+		f, err := New(Options{Flavor: fl, Profile: p, Clock: func() time.Time { return fuzzT0 }, MaxBodyBytes: fuzzMaxBody})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,8 +84,16 @@ func fuzzServe(t *testing.T, fl Flavor, method, target, auth, cookie, contentTyp
 		w := httptest.NewRecorder()
 		f.ServeHTTP(w, r)
 		if err := checkReply(fl, r, w.Code, w.Header(), w.Body.Bytes()); err != nil {
-			t.Fatalf("%s %s: %s %q auth %q cookie %q type %q accept %q body %q: %v", fl, p, method, target, auth, cookie, contentType, accept, body, err)
+			t.Fatalf("%s %s: %s %q auth %q cookie %q type %q accept %q body (%d bytes) %.300q: %v", fl, p, method, target, auth, cookie, contentType, accept, len(body), body, err)
 		}
+	}
+}
+
+// addLargeSeeds adds, for each body, the request with that body amplified
+// to the most the fuzzer can ask for.
+func addLargeSeeds(f *testing.F, method, target, auth, contentType string, bodies ...string) {
+	for _, b := range bodies {
+		f.Add(method, target, auth, "", contentType, "", b, uint16(65535))
 	}
 }
 
@@ -74,10 +102,10 @@ func fuzzServe(t *testing.T, fl Flavor, method, target, auth, cookie, contentTyp
 func addServeSeeds(f *testing.F, requests [][6]string) {
 	for i, r := range requests {
 		accept := []string{"", "application/json", "text/html", "application/vnd.neo4j.query, */*;q=0.5", "text/html;q=abc"}[i%5]
-		f.Add(r[0], r[1], r[2], r[3], r[4], accept, r[5])
+		f.Add(r[0], r[1], r[2], r[3], r[4], accept, r[5], uint16(1))
 	}
 	for _, a := range testseeds.AuthHeaders {
-		f.Add("GET", requests[0][1], a, "", "", "", "")
+		f.Add("GET", requests[0][1], a, "", "", "", "", uint16(0))
 	}
 }
 
@@ -94,8 +122,10 @@ func FuzzServeNeo4j33(f *testing.F) {
 		{"OPTIONS", "/db/data/", "", "", "", ""},
 		{"GET", "/user/other", "Basic bmVvNGo6bmVvNGo=", "", "", ""},
 	})
-	f.Fuzz(func(t *testing.T, method, target, auth, cookie, contentType, accept, body string) {
-		fuzzServe(t, Neo4j33, method, target, auth, cookie, contentType, accept, body)
+	addLargeSeeds(f, "POST", "/user/neo4j/password", "Basic bmVvNGo6bmVvNGo=", "application/json",
+		"\x01[\x01", "\x01{\"a\":\x01", `{"password":"`+"\x01x\x01"+`"}`, "\x01[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\x01")
+	f.Fuzz(func(t *testing.T, method, target, auth, cookie, contentType, accept, body string, times uint16) {
+		fuzzServe(t, Neo4j33, method, target, auth, cookie, contentType, accept, body, times)
 	})
 }
 
@@ -111,8 +141,13 @@ func FuzzServeNeo4jQuery(f *testing.F) {
 		{"GET", "/db/neo4j/query/v2", "Basic bmVvNGo6dmVyeXNlY3JldA==", "", "", ""},
 		{"POST", "/db/nope/query/v2", "Basic bmVvNGo6dmVyeXNlY3JldA==", "", "application/json", `{"statement":"RETURN 1 AS n"}`},
 	})
-	f.Fuzz(func(t *testing.T, method, target, auth, cookie, contentType, accept, body string) {
-		fuzzServe(t, Neo4jQuery, method, target, auth, cookie, contentType, accept, body)
+	addLargeSeeds(f, "POST", "/db/neo4j/query/v2", "Basic bmVvNGo6dmVyeXNlY3JldA==", "application/json",
+		"\x01[\x01", `{"statement":"RETURN `+"\x01[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\x01"+`1"}`, `{"statement":"RETURN `+"\x01[\x01\x01"+`"}`,
+		`{"statement":"RETURN 1 AS n","parameters":{"p":`+"\x01[\x01"+`}}`, `{"statement":"RETURN '`+"\x01\\\\\x01"+`' AS s"}`)
+	addLargeSeeds(f, "POST", "/db/neo4j/query/v2", "Basic bmVvNGo6dmVyeXNlY3JldA==", "application/vnd.neo4j.query",
+		`{"statement":"RETURN $p AS p","parameters":{"p":`+"\x01{\"$type\":\"List\",\"_value\":[\x01"+`}}`)
+	f.Fuzz(func(t *testing.T, method, target, auth, cookie, contentType, accept, body string, times uint16) {
+		fuzzServe(t, Neo4jQuery, method, target, auth, cookie, contentType, accept, body, times)
 	})
 }
 
@@ -132,10 +167,12 @@ func FuzzServeCouchDB(f *testing.F) {
 		{"GET", "/db/_design/x", "", "", "", ""},
 		{"GET", "/%5Fsession", "", "", "", ""},
 	})
+	addLargeSeeds(f, "POST", "/_session", "", "application/json", "\x01[\x01", `{"name":`+"\x01{\"a\":\x01")
+	addLargeSeeds(f, "POST", "/_session", "", "application/x-www-form-urlencoded", "name=admin&password=\x01%\x01", "\x01name=a&\x01")
 	for _, c := range testseeds.Cookies {
-		f.Add("GET", "/_session", "", "AuthSession="+c, "", "text/html", "")
+		f.Add("GET", "/_session", "", "AuthSession="+c, "", "text/html", "", uint16(0))
 	}
-	f.Fuzz(func(t *testing.T, method, target, auth, cookie, contentType, accept, body string) {
-		fuzzServe(t, CouchDB, method, target, auth, cookie, contentType, accept, body)
+	f.Fuzz(func(t *testing.T, method, target, auth, cookie, contentType, accept, body string, times uint16) {
+		fuzzServe(t, CouchDB, method, target, auth, cookie, contentType, accept, body, times)
 	})
 }

@@ -45,7 +45,8 @@ type Database struct {
 // example Tokens on a CouchDB fake), naming it, rather than ignore it.
 //
 // Fields that apply to every flavor: Flavor, Profile, Users, Clock,
-// MaxFailedLogins, LockDuration, MaxBodyBytes, ControlPlane. The others say
+// MaxFailedLogins, LockDuration, MaxBodyBytes, BodyTimeout, ControlPlane,
+// ControlToken. The others say
 // which flavors they apply to.
 type Options struct {
 	Flavor Flavor
@@ -84,13 +85,31 @@ type Options struct {
 	// (server admins only) and a public "db" holding the document
 	// "document", as the document's Basic example reads.
 	Databases []Database
-	// MaxBodyBytes bounds request bodies; zero means 1 MiB.
+	// MaxBodyBytes bounds request bodies; zero means 1 MiB, and New refuses
+	// more than MaxBodyBytesLimit.
 	MaxBodyBytes int64
+	// BodyTimeout is how long a request may take to send its body once its
+	// header has arrived; zero means 10 s. A body that is not complete by
+	// then gets the flavor's 408, on a connection that then closes.
+	BodyTimeout time.Duration
 	// ControlPlane mounts /_authconform/ (reset, state, clock, healthz).
 	ControlPlane bool
+	// ControlToken, when set, is required of every control-plane request
+	// as "Authorization: Bearer <ControlToken>". Reset returns passwords
+	// and cookies, so set it whenever anyone but you can reach the port
+	// (serve requires it off loopback). It needs ControlPlane.
+	ControlToken string
 }
 
-const defaultMaxBody = 1 << 20
+const (
+	defaultMaxBody     = 1 << 20
+	defaultBodyTimeout = 10 * time.Second
+)
+
+// MaxBodyBytesLimit is the largest Options.MaxBodyBytes New accepts: every
+// request's work and memory is a small multiple of its body (see README,
+// Hardening), so the body bound is what bounds the fake.
+const MaxBodyBytesLimit = 16 << 20
 
 // withDefaults checks o against its flavor's builder and fills in the
 // flavor-neutral defaults.
@@ -126,6 +145,18 @@ func (o Options) withDefaults() (Options, builder, error) {
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = defaultMaxBody
 	}
+	if o.MaxBodyBytes > MaxBodyBytesLimit {
+		return o, b, fmt.Errorf("fakeserver: Options.MaxBodyBytes %d is over the limit of %d", o.MaxBodyBytes, int64(MaxBodyBytesLimit))
+	}
+	if o.BodyTimeout < 0 {
+		return o, b, fmt.Errorf("fakeserver: Options.BodyTimeout %v is negative", o.BodyTimeout)
+	}
+	if o.ControlToken != "" && !o.ControlPlane {
+		return o, b, fmt.Errorf("fakeserver: Options.ControlToken is set but ControlPlane is not")
+	}
+	if o.BodyTimeout == 0 {
+		o.BodyTimeout = defaultBodyTimeout
+	}
 	seen := map[string]bool{}
 	for _, u := range o.Users {
 		if u.Name == "" {
@@ -140,7 +171,7 @@ func (o Options) withDefaults() (Options, builder, error) {
 }
 
 // commonFields apply to every flavor.
-var commonFields = []string{"Flavor", "Profile", "Users", "Clock", "MaxFailedLogins", "LockDuration", "MaxBodyBytes", "ControlPlane"}
+var commonFields = []string{"Flavor", "Profile", "Users", "Clock", "MaxFailedLogins", "LockDuration", "MaxBodyBytes", "BodyTimeout", "ControlPlane", "ControlToken"}
 
 // fieldOutside names the first field of the struct v that is set (non-zero,
 // or a non-empty slice) but neither common nor among the flavor's own.

@@ -41,10 +41,17 @@ Neo4j, 127.0.0.1:5984 for CouchDB. Where AUTHCONFORM_CONTAINER=1 is set, as
 the container image does, it defaults to 0.0.0.0 on that port instead, so
 that a published port reaches it; it says so when it starts.
 
---control mounts the control plane for test harnesses (unauthenticated):
+--control mounts the control plane for test harnesses. It refuses browsers
+(any Origin header, any POST that is not application/json); --control-token
+(or AUTHCONFORM_CONTROL_TOKEN) makes it require "Authorization: Bearer
+TOKEN", and is required when serve listens beyond loopback, since reset
+returns passwords and cookies:
 ` + controlHelp(),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if f.o.ControlToken == "" {
+				f.o.ControlToken = os.Getenv("AUTHCONFORM_CONTROL_TOKEN")
+			}
 			o, err := f.options(time.Now())
 			if err != nil {
 				return err
@@ -56,6 +63,9 @@ that a published port reaches it; it says so when it starts.
 			inContainer := os.Getenv("AUTHCONFORM_CONTAINER") == "1"
 			if addr == "" {
 				addr = defaultAddr(o.Flavor, inContainer)
+			}
+			if o.ControlPlane && o.ControlToken == "" && !loopbackOnly(addr) {
+				return usagef("--control on %s, beyond loopback: set --control-token (or AUTHCONFORM_CONTROL_TOKEN)", addr)
 			}
 			l, err := net.Listen("tcp", addr)
 			if err != nil {
@@ -101,8 +111,10 @@ that a published port reaches it; it says so when it starts.
 	_ = fl.MarkDeprecated("session-ttl", "use --session-timeout, as run does")
 	fl.IntVar(&f.o.MaxFailedLogins, "max-failed-logins", 0, "failed logins before an account locks (0: flavor default, -1: never)")
 	fl.DurationVar(&f.o.LockDuration, "lock-duration", 0, "how long a locked account stays locked (0: flavor default)")
-	fl.Int64Var(&f.o.MaxBodyBytes, "max-body-bytes", 0, "largest request body accepted (0: 1 MiB)")
+	fl.Int64Var(&f.o.MaxBodyBytes, "max-body-bytes", 0, "largest request body accepted (0: 1 MiB; at most 16 MiB)")
+	fl.DurationVar(&f.o.BodyTimeout, "body-timeout", 0, "how long a request may take to send its body, then 408 (0: 10s)")
 	fl.BoolVar(&f.o.ControlPlane, "control", false, "mount the control plane under /_authconform/")
+	fl.StringVar(&f.o.ControlToken, "control-token", "", "bearer token the control plane requires (default $AUTHCONFORM_CONTROL_TOKEN; required off loopback)")
 	return cmd
 }
 
@@ -126,6 +138,20 @@ func shownAddr(a net.Addr) string {
 		return net.JoinHostPort("0.0.0.0", strconv.Itoa(tcp.Port))
 	}
 	return a.String()
+}
+
+// loopbackOnly reports whether addr's host is a loopback address or
+// localhost; an empty host listens on every interface.
+func loopbackOnly(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil || host == "" {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // controlHelp lists the control plane's routes for serve --help.

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -42,6 +44,29 @@ func TestServeFlagsBecomeOptions(t *testing.T) {
 	} {
 		if _, err := bad.options(start); err == nil {
 			t.Errorf("%+v: no error", bad)
+		}
+	}
+}
+
+// TestServeControlBeyondLoopbackNeedsAToken: serve refuses, before it
+// listens, to mount the control plane beyond loopback without a token.
+func TestServeControlBeyondLoopbackNeedsAToken(t *testing.T) {
+	t.Setenv("AUTHCONFORM_CONTROL_TOKEN", "")
+	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0", "192.0.2.1:0"} {
+		cmd := newServeCmd()
+		cmd.SetArgs([]string{"--control", "--addr", addr})
+		cmd.SetOut(io.Discard)
+		cmd.SetErr(io.Discard)
+		err := cmd.Execute()
+		var usage usageError
+		if !errors.As(err, &usage) || !strings.Contains(err.Error(), "--control-token") {
+			t.Errorf("--control --addr %s: err %v, want a usage error naming --control-token", addr, err)
+		}
+	}
+	for addr, want := range map[string]bool{"127.0.0.1:7474": true, "[::1]:7474": true, "localhost:7474": true, "127.0.0.2:1": true,
+		"0.0.0.0:7474": false, ":7474": false, "192.0.2.1:7474": false, "example.com:7474": false, "nonsense": false} {
+		if got := loopbackOnly(addr); got != want {
+			t.Errorf("loopbackOnly(%q) = %v, want %v", addr, got, want)
 		}
 	}
 }

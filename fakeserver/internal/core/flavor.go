@@ -3,6 +3,7 @@ package core
 import (
 	"fmt"
 	"net/http"
+	"time"
 )
 
 // Flavor is one API implementation, built fresh for every reset.
@@ -26,6 +27,9 @@ type Problem int
 const (
 	HeaderTooLarge Problem = iota + 1 // the header block is over MaxHeaderBytes: 431
 	BodyTooLarge                      // the declared or read body is over the limit: 413
+	BodyTimeout                       // the body did not arrive within the body deadline: 408
+	BodyIncomplete                    // the body was cut off or badly framed: 400
+	TooDeep                           // a JSON body or statement nests deeper than MaxJSONDepth: 400
 )
 
 // Status is the HTTP status of the problem.
@@ -35,6 +39,8 @@ func (p Problem) Status() int {
 		return http.StatusRequestHeaderFieldsTooLarge
 	case BodyTooLarge:
 		return http.StatusRequestEntityTooLarge
+	case BodyTimeout:
+		return http.StatusRequestTimeout
 	}
 	return http.StatusBadRequest
 }
@@ -45,8 +51,9 @@ func (p Problem) Status() int {
 const MaxHeaderBytes = 64 << 10
 
 // ServeLimited refuses an oversized header block or declared body with
-// fl's own problem, caps the body at maxBody, and lets fl answer.
-func ServeLimited(fl Flavor, maxBody int64, w http.ResponseWriter, r *http.Request) {
+// fl's own problem, caps the body at maxBody, gives its reading bodyTimeout,
+// and lets fl answer.
+func ServeLimited(fl Flavor, maxBody int64, bodyTimeout time.Duration, w http.ResponseWriter, r *http.Request) {
 	if headerSize(r) > MaxHeaderBytes {
 		fl.WriteProblem(w, r, HeaderTooLarge)
 		return
@@ -57,6 +64,14 @@ func ServeLimited(fl Flavor, maxBody int64, w http.ResponseWriter, r *http.Reque
 		// declared more than it sends.
 		fl.WriteProblem(w, r, BodyTooLarge)
 		return
+	}
+	if r.Body != nil && r.Body != http.NoBody {
+		// The body's own deadline, shorter than the listener's ReadTimeout:
+		// a body that stops half-way (or never follows "Expect:
+		// 100-continue") fails its read with os.ErrDeadlineExceeded while
+		// the connection can still carry the flavor's 408. Writers without
+		// deadlines (httptest.ResponseRecorder) refuse it, harmlessly.
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(bodyTimeout))
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	fl.ServeHTTP(w, r)

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/binary"
+	"hash/maphash"
 	"slices"
 	"sync"
 )
@@ -25,7 +27,13 @@ type Account struct {
 	Roles          []string
 	ChangeRequired bool
 	salt, hash     []byte
+	// changes counts password changes, so that a Check that raced with
+	// one does not cache the old password.
+	changes uint64
 }
+
+// fingerprint identifies a verified name and password in the cache.
+type fingerprint [2]uint64
 
 func hashPassword(salt []byte, password string) []byte {
 	m := hmac.New(sha256.New, salt)
@@ -54,17 +62,44 @@ func (a *Account) PasswordIs(password string) bool {
 	return subtle.ConstantTimeCompare(a.hash, hashPassword(a.salt, password)) == 1
 }
 
+func (s *Users) passwordIs(a *Account, password string) bool {
+	if s.onHash != nil {
+		s.onHash()
+	}
+	return a.PasswordIs(password)
+}
+
 // Users is the set of accounts of one flavor, safe for concurrent use.
+//
+// Check caches verified credentials, as CouchDB does: once a name and
+// password have passed the hash, the same pair is accepted from a
+// fingerprint without hashing again. The fingerprint is 128 bits of two
+// randomly seeded hashes of name and password, and it is stored only after
+// a successful hash, so a wrong password is never taken for a right one
+// (it misses the cache and is hashed). Every method that changes or removes
+// an account's password must drop its entry (forget), under the same lock
+// as the change: SetPassword does, and so must any added later, such as
+// CouchDB's _users updates.
 type Users struct {
 	mu    sync.RWMutex
 	users map[string]*Account
+	// verified holds the fingerprint of each name's last verified password.
+	verified map[string]fingerprint
+	seeds    [2]maphash.Seed
 	// dummy is checked for unknown names so their timing matches known ones.
 	dummy *Account
+	// onHash, when set, is called for every password hash Check computes
+	// (a test counts them).
+	onHash func()
 }
 
 // NewUsers stores users; names are assumed unique (Options checks them).
 func NewUsers(users []User) *Users {
-	s := &Users{users: map[string]*Account{}, dummy: newAccount(User{Name: "\x00", Password: "\x00"})}
+	s := &Users{
+		users: map[string]*Account{}, verified: map[string]fingerprint{},
+		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
+		dummy: newAccount(User{Name: "\x00", Password: "\x00"}),
+	}
 	for _, u := range users {
 		s.users[u.Name] = newAccount(u)
 	}
@@ -82,16 +117,66 @@ func (s *Users) Lookup(name string) (Account, bool) {
 	return *a, true
 }
 
-// Check reports whether name exists and password is its password; an
-// unknown name costs the same hash as a known one.
+// LookupOrDummy is Lookup, but for an unknown name it returns a dummy
+// account (with its own random salt) and false, so that the caller can do
+// the same work for unknown names as for known ones.
+func (s *Users) LookupOrDummy(name string) (Account, bool) {
+	if a, ok := s.Lookup(name); ok {
+		return a, true
+	}
+	return *s.dummy, false
+}
+
+// Check reports whether name exists and password is its password. A pair
+// verified before is accepted from the cache; anything else is hashed, and
+// an unknown name costs the same hash as a known one, so a refusal takes
+// the same work whether or not the name exists.
 func (s *Users) Check(name, password string) (acct Account, exists, ok bool) {
-	a, exists := s.Lookup(name)
+	fp := s.fingerprint(name, password)
+	s.mu.RLock()
+	a, exists := s.users[name]
+	if exists {
+		acct = *a
+	}
+	cached, hit := s.verified[name]
+	s.mu.RUnlock()
 	if !exists {
-		s.dummy.PasswordIs(password)
+		s.passwordIs(s.dummy, password)
 		return Account{}, false, false
 	}
-	return a, true, a.PasswordIs(password)
+	if hit && cached == fp {
+		return acct, true, true
+	}
+	if !s.passwordIs(&acct, password) {
+		return acct, true, false
+	}
+	s.mu.Lock()
+	if cur, ok := s.users[name]; ok && cur.changes == acct.changes {
+		s.verified[name] = fp
+	}
+	s.mu.Unlock()
+	return acct, true, true
 }
+
+// fingerprint hashes the name's length, the name and the password, so that
+// no two pairs write the same bytes; it allocates nothing.
+func (s *Users) fingerprint(name, password string) fingerprint {
+	var fp fingerprint
+	var size [8]byte
+	binary.LittleEndian.PutUint64(size[:], uint64(len(name)))
+	for i, seed := range s.seeds {
+		var h maphash.Hash
+		h.SetSeed(seed)
+		_, _ = h.Write(size[:])
+		_, _ = h.WriteString(name)
+		_, _ = h.WriteString(password)
+		fp[i] = h.Sum64()
+	}
+	return fp
+}
+
+// forget drops name's cached credential; the caller holds s.mu for writing.
+func (s *Users) forget(name string) { delete(s.verified, name) }
 
 // SetPassword replaces a known user's password and clears ChangeRequired.
 func (s *Users) SetPassword(name, password string) {
@@ -100,5 +185,7 @@ func (s *Users) SetPassword(name, password string) {
 	if a, ok := s.users[name]; ok {
 		a.hash = hashPassword(a.salt, password)
 		a.ChangeRequired = false
+		a.changes++
+		s.forget(name)
 	}
 }

@@ -78,6 +78,9 @@ type Server struct {
 	// revoked holds logged-out cookies (documented profile only; nil in
 	// couchdb-3.5, whose logout does not revoke).
 	revoked *couchRevocations
+	// onMAC, when set, is called for every cookie HMAC computed (a test
+	// counts them).
+	onMAC   func()
 	dbs     map[string]*couchDatabase
 	uuid    string
 	started int64
@@ -302,6 +305,12 @@ func (c *Server) WriteProblem(w http.ResponseWriter, r *http.Request, p core.Pro
 		c.fail(w, r, p.Status(), "bad_request", "Request header fields too large.")
 	case core.BodyTooLarge:
 		c.fail(w, r, p.Status(), "too_large", "the request entity is too large")
+	case core.BodyTimeout:
+		c.fail(w, r, p.Status(), "request_timeout", "the request body was not received in time")
+	case core.BodyIncomplete:
+		c.fail(w, r, p.Status(), "bad_request", "could not read the request body")
+	case core.TooDeep:
+		c.fail(w, r, p.Status(), "bad_request", fmt.Sprintf("invalid JSON: nested deeper than %d levels", core.MaxJSONDepth))
 	default:
 		c.fail(w, r, p.Status(), "bad_request", "bad request")
 	}

@@ -2,7 +2,6 @@ package neo4j33
 
 import (
 	"encoding/json"
-	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -295,13 +294,13 @@ func (n *Server) changePassword(w http.ResponseWriter, r *http.Request, name str
 			return
 		}
 	}
-	body, err := io.ReadAll(r.Body)
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		n.fail(w, http.StatusRequestEntityTooLarge, codeInvalid, "Request body too large.")
+	body, p, ok := core.ReadBody(r)
+	if !ok {
+		n.WriteProblem(w, r, p)
 		return
-	} else if err != nil {
-		n.fail(w, http.StatusBadRequest, codeInvalidFormat, "Could not read the request body.")
+	}
+	if core.JSONTooDeep(body) {
+		n.fail(w, core.TooDeep.Status(), codeInvalidFormat, problemMessage(core.TooDeep))
 		return
 	}
 	fields := map[string]any{}

@@ -2,6 +2,7 @@ package neo4j33
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -86,6 +87,12 @@ func problemMessage(p core.Problem) string {
 		return "Request header fields too large."
 	case core.BodyTooLarge:
 		return "Request body too large."
+	case core.BodyTimeout:
+		return "Request body not received in time."
+	case core.BodyIncomplete:
+		return "Request body incomplete."
+	case core.TooDeep:
+		return fmt.Sprintf("Request body nests deeper than %d levels.", core.MaxJSONDepth)
 	}
 	return "Bad request."
 }

@@ -1,7 +1,6 @@
 package neo4jquery
 
 import (
-	"crypto/subtle"
 	"encoding/base64"
 	"net/http"
 	"strings"
@@ -167,12 +166,14 @@ func decodeJavaBase64(s string) ([]byte, bool) {
 	return raw, err == nil
 }
 
-// checkToken finds token among the configured tokens, comparing each in
-// constant time; an expired token (now at or after Expires) is invalid.
+// checkToken finds token among the configured tokens. It compares with
+// every one, by digest (core.SameSecret), whatever the token and whether it
+// matched, so that neither a match nor the token's length changes the work.
+// An expired token (now at or after Expires) is invalid.
 func (n *Server) checkToken(token string, now time.Time) (string, bool) {
 	user, found := "", false
 	for _, t := range n.tokens {
-		if subtle.ConstantTimeCompare([]byte(t.Token), []byte(token)) == 1 && !found {
+		if n.sameToken([]byte(t.Token), []byte(token)) && !found {
 			if t.Expires.IsZero() || now.Before(t.Expires) {
 				user, found = t.User, true
 			}

@@ -21,6 +21,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/authconform/authconform/fakeserver/internal/core"
 )
 
 // Status codes of statement errors.
@@ -47,6 +49,14 @@ func (e *statementError) Error() string { return e.code + ": " + e.msg }
 
 func unsupported() *statementError {
 	return &statementError{code: codeArgumentError, msg: msgUnsupportedStatement}
+}
+
+// tooDeep answers a list literal nested deeper than the fake parses: a
+// recursive parser must bound its depth, or one request of brackets would
+// exhaust the stack.
+func tooDeep() *statementError {
+	return &statementError{code: codeSyntaxError, msg: fmt.Sprintf(
+		"The authconform fake parses list literals nested at most %d deep.", core.MaxJSONDepth)}
 }
 
 type statementKind int
@@ -142,8 +152,9 @@ func (st *statement) missingParams(params map[string]cypherValue) []string {
 }
 
 type stmtParser struct {
-	src string
-	pos int
+	src   string
+	pos   int
+	depth int // lists open at pos, bounded by core.MaxJSONDepth
 }
 
 func (p *stmtParser) eof() bool { return p.pos >= len(p.src) }
@@ -322,6 +333,10 @@ func (p *stmtParser) expr() (expr, *statementError) {
 		}
 		return expr{param: name}, nil
 	case c == '[':
+		if p.depth++; p.depth > core.MaxJSONDepth {
+			return expr{}, tooDeep()
+		}
+		defer func() { p.depth-- }()
 		p.pos++
 		e := expr{isLst: true}
 		p.ws()
@@ -367,10 +382,29 @@ func (p *stmtParser) expr() (expr, *statementError) {
 	return expr{}, unsupported()
 }
 
-// stringLiteral reads a quoted Cypher string with its escapes.
+// stringLiteral reads a quoted Cypher string with its escapes. A literal
+// without escapes is a slice of the statement, and one with escapes is
+// built in a buffer of its final size: a megabyte literal costs at most one
+// megabyte more.
 func (p *stmtParser) stringLiteral() (string, bool) {
 	quote := p.src[p.pos]
+	size, escaped := 0, false // the literal's length in the source
+	for i := p.pos + 1; i < len(p.src) && p.src[i] != quote; i++ {
+		if p.src[i] == '\\' {
+			i, escaped = i+1, true
+		}
+		size = i + 1 - (p.pos + 1)
+	}
+	if !escaped {
+		if p.pos+1+size >= len(p.src) {
+			return "", false // unterminated
+		}
+		s := p.src[p.pos+1 : p.pos+1+size]
+		p.pos += size + 2
+		return s, true
+	}
 	var b strings.Builder
+	b.Grow(size) // escapes only shrink the text
 	for i := p.pos + 1; i < len(p.src); i++ {
 		c := p.src[i]
 		switch {

@@ -50,6 +50,12 @@ func TestNeo4jQueryStatements(t *testing.T) {
 		{stmt: "call db.ping ( ) ;", fields: `["success"]`, plain: `[[true]]`},
 		{stmt: "// a comment\nRETURN 1 AS n /* another */", fields: `["n"]`, plain: `[[1]]`},
 		{stmt: "RETURN 1 AS a, 2 AS a", code: codeSyntaxError},
+		// Lists nest at most 64 deep (core.MaxJSONDepth): at the limit they
+		// run, one more is a syntax error rather than unbounded recursion.
+		{stmt: "RETURN " + strings.Repeat("[", 64) + "1" + strings.Repeat("]", 64) + " AS l", fields: `["l"]`,
+			plain: "[[" + strings.Repeat("[", 64) + "1" + strings.Repeat("]", 64) + "]]"},
+		{stmt: "RETURN " + strings.Repeat("[", 65) + "1" + strings.Repeat("]", 65) + " AS l", code: codeSyntaxError},
+		{stmt: "RETURN [" + strings.Repeat("[],", 1000) + "[]] AS l", fields: `["l"]`, plain: "[[[" + strings.Repeat("[],", 1000) + "[]]]]"},
 		{stmt: "CALL db.labels()", code: codeArgumentError},
 		{stmt: "CALL db.ping() YIELD success", code: codeArgumentError},
 		{stmt: "RETURN 1 + 1 AS n", code: codeArgumentError},

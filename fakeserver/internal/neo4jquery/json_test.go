@@ -1,7 +1,10 @@
 package neo4jquery
 
 import (
+	"bytes"
+	"encoding/json"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -112,4 +115,35 @@ func TestQueryContentType(t *testing.T) {
 			t.Errorf("queryContentType(%q) = %v %v, want %v %v", c.ct, typed, ok, c.typed, c.ok)
 		}
 	}
+}
+
+// encoderString is what encoding/json writes for s with SetEscapeHTML(false).
+func encoderString(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+func TestAppendJSONStringIsTheEncoders(t *testing.T) {
+	var every strings.Builder
+	for c := range 256 {
+		every.WriteByte(byte(c))
+	}
+	for _, s := range []string{"", "plain", `"quoted" \ back`, "<&>", "\b\f\n\r\t\x00\x1f\x7f", "é ☃ 😀", "\u2028\u2029",
+		"\xff\xfe bad", "\xe2\x82", "a\xe2\x82\xacb", every.String(), strings.Repeat("x\n", 1000)} {
+		if got, want := string(appendJSONString([]byte("pre"), s)), "pre"+encoderString(s); got != want {
+			t.Errorf("appendJSONString(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func FuzzAppendJSONString(f *testing.F) {
+	f.Add("\xff<\u2028\x01")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(appendJSONString(nil, s)), encoderString(s); got != want {
+			t.Fatalf("appendJSONString(%q) = %q, want %q", s, got, want)
+		}
+	})
 }

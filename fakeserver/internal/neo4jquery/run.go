@@ -7,9 +7,10 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strings"
+
+	"github.com/authconform/authconform/fakeserver/internal/core"
 )
 
 // queryRequest is a bound Query API request body.
@@ -98,13 +99,13 @@ func (n *Server) serveQuery(w http.ResponseWriter, r *http.Request, who principa
 		return
 	}
 	// From here on errors come in the negotiated media type (reference §5 Q3).
-	body, err := io.ReadAll(r.Body)
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		n.fail(w, ct, http.StatusRequestEntityTooLarge, codeInvalid, "Request body too large.")
+	body, p, ok := core.ReadBody(r)
+	if !ok {
+		n.fail(w, ct, p.Status(), codeInvalid, problemMessage(p))
 		return
-	} else if err != nil {
-		n.fail(w, ct, http.StatusBadRequest, codeInvalid, "Bad Request")
+	}
+	if core.JSONTooDeep(body) {
+		n.fail(w, ct, core.TooDeep.Status(), codeInvalid, problemMessage(core.TooDeep))
 		return
 	}
 	req, err := bindQueryRequest(body, typedIn)

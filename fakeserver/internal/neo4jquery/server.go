@@ -63,6 +63,9 @@ type Server struct {
 	defaultUsers bool
 	// commits counts the writes (password changes) behind the bookmarks.
 	commits atomic.Uint64
+	// sameToken compares a presented token with a configured one
+	// (core.SameSecret; a test counts its calls).
+	sameToken func(a, b []byte) bool
 }
 
 // The fake's defaults: the document's own example user and token.
@@ -94,7 +97,7 @@ const (
 // New builds a Query API server for cfg.
 func New(cfg Config) (*Server, error) {
 	users := cfg.Users
-	n := &Server{cfg: cfg, authOff: cfg.AuthDisabled}
+	n := &Server{cfg: cfg, authOff: cfg.AuthDisabled, sameToken: core.SameSecret}
 	if len(users) == 0 {
 		users = []core.User{DefaultUser}
 		n.defaultUsers = true

@@ -2,6 +2,7 @@ package neo4jquery
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -85,6 +86,12 @@ func problemMessage(p core.Problem) string {
 		return "Request header fields too large."
 	case core.BodyTooLarge:
 		return "Request body too large."
+	case core.BodyTimeout:
+		return "Request body not received in time."
+	case core.BodyIncomplete:
+		return "Request body incomplete."
+	case core.TooDeep:
+		return fmt.Sprintf("Request body nests deeper than %d levels.", core.MaxJSONDepth)
 	}
 	return "Bad request."
 }

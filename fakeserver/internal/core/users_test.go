@@ -1,0 +1,77 @@
+package core
+
+import "testing"
+
+// TestCheckHashesOnceForEveryName: a known name with the right or a wrong
+// password and an unknown name each cost one password hash, so the time to
+// refuse does not tell which names exist. (Counted, not timed.)
+func TestCheckHashesOnceForEveryName(t *testing.T) {
+	users := NewUsers([]User{{Name: "alice", Password: "alicepw"}})
+	hashes := 0
+	users.onHash = func() { hashes++ }
+	for _, c := range []struct {
+		name, password string
+		exists, ok     bool
+	}{
+		{"alice", "alicepw", true, true},
+		{"alice", "wrong", true, false},
+		{"alice", "", true, false},
+		{"bob", "alicepw", false, false},
+		{"", "", false, false},
+	} {
+		hashes = 0
+		_, exists, ok := users.Check(c.name, c.password)
+		if exists != c.exists || ok != c.ok {
+			t.Errorf("Check(%q, %q) = exists %v ok %v, want %v %v", c.name, c.password, exists, ok, c.exists, c.ok)
+		}
+		if hashes != 1 {
+			t.Errorf("Check(%q, %q): %d hashes, want 1", c.name, c.password, hashes)
+		}
+	}
+}
+
+// TestCheckCachesVerifiedCredentials: a verified pair is accepted again
+// without a hash; a wrong password, another user's password and an
+// unknown name are still hashed and refused; a password change drops the
+// entry, so the old password fails and the new one is hashed once.
+func TestCheckCachesVerifiedCredentials(t *testing.T) {
+	users := NewUsers([]User{{Name: "alice", Password: "alicepw"}, {Name: "bob", Password: "bobpw"}, {Name: "alicep", Password: "w"}})
+	hashes := 0
+	users.onHash = func() { hashes++ }
+	check := func(name, password string, wantOK bool, wantHashes int) {
+		t.Helper()
+		hashes = 0
+		if _, _, ok := users.Check(name, password); ok != wantOK || hashes != wantHashes {
+			t.Errorf("Check(%q, %q) = %v with %d hashes, want %v with %d", name, password, ok, hashes, wantOK, wantHashes)
+		}
+	}
+	check("alice", "alicepw", true, 1)
+	check("alice", "alicepw", true, 0) // cached
+	check("alice", "alicepw ", false, 1)
+	check("alice", "bobpw", false, 1)
+	check("alice", "", false, 1)
+	check("bob", "alicepw", false, 1)
+	check("alicep", "w", true, 1)  // "alicep"+"w" is "alice"+"pw": the name length keeps them apart
+	check("alice", "pw", false, 1) // not taken for alicep/w
+	check("nobody", "alicepw", false, 1)
+	check("alice", "alicepw", true, 0) // still cached after the failures
+
+	users.SetPassword("alice", "newpw")
+	check("alice", "alicepw", false, 1)
+	check("alice", "newpw", true, 1)
+	check("alice", "newpw", true, 0)
+}
+
+// TestCheckNeverCachesAPasswordChangedMeanwhile: a Check that verified the
+// old password while SetPassword ran must not leave it cached.
+func TestCheckNeverCachesAPasswordChangedMeanwhile(t *testing.T) {
+	users := NewUsers([]User{{Name: "alice", Password: "old"}})
+	users.onHash = func() { users.SetPassword("alice", "new") } // the change lands between hash and cache
+	if _, _, ok := users.Check("alice", "old"); !ok {
+		t.Fatal("the old password was refused before the change took effect")
+	}
+	users.onHash = nil
+	if _, _, ok := users.Check("alice", "old"); ok {
+		t.Fatal("the old password was cached across the change")
+	}
+}
