@@ -2,6 +2,8 @@ package core
 
 import (
 	"crypto/tls"
+	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -177,5 +179,67 @@ func TestLockBoundary(t *testing.T) {
 	}
 	if off.Locked("k", t0) {
 		t.Fatal("a disabled rule locks")
+	}
+}
+
+// recordingFlavor records what ServeLimited lets through or refuses.
+type recordingFlavor struct {
+	problem Problem
+	served  bool
+	read    int
+	readErr error
+}
+
+func (f *recordingFlavor) ServeHTTP(_ http.ResponseWriter, r *http.Request) {
+	f.served = true
+	b, err := io.ReadAll(r.Body)
+	f.read, f.readErr = len(b), err
+}
+func (f *recordingFlavor) EnterState(string) (map[string]string, error) { return nil, nil }
+func (f *recordingFlavor) States() []string                             { return nil }
+func (f *recordingFlavor) WriteProblem(_ http.ResponseWriter, _ *http.Request, p Problem) {
+	f.problem = p
+}
+
+func serveLimited(r *http.Request, maxBody int64) *recordingFlavor {
+	fl := &recordingFlavor{}
+	ServeLimited(fl, maxBody, time.Second, httptest.NewRecorder(), r)
+	return fl
+}
+
+// TestServeLimitedEdges: a header block of exactly MaxHeaderBytes and a
+// declared body of exactly the limit are served; one byte more is the
+// flavor's problem, before the body is read. A body longer than it
+// declares is cut at the limit.
+func TestServeLimitedEdges(t *testing.T) {
+	header := func(size int) *http.Request {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header = http.Header{"X": {strings.Repeat("v", size-len("/")-len("X")-4)}}
+		return r
+	}
+	if fl := serveLimited(header(MaxHeaderBytes), 10); !fl.served || fl.problem != 0 {
+		t.Errorf("a header block of MaxHeaderBytes: %+v", fl)
+	}
+	if fl := serveLimited(header(MaxHeaderBytes+1), 10); fl.served || fl.problem != HeaderTooLarge {
+		t.Errorf("a header block over MaxHeaderBytes: %+v", fl)
+	}
+	body := func(n int) *http.Request {
+		return httptest.NewRequest("POST", "/", strings.NewReader(strings.Repeat("b", n)))
+	}
+	if fl := serveLimited(body(10), 10); !fl.served || fl.read != 10 || fl.readErr != nil {
+		t.Errorf("a body of the limit: %+v", fl)
+	}
+	if fl := serveLimited(body(11), 10); fl.served || fl.problem != BodyTooLarge {
+		t.Errorf("a declared body over the limit: %+v", fl)
+	}
+	r := body(11)
+	r.ContentLength = -1 // chunked: the size is known only by reading
+	fl := serveLimited(r, 10)
+	var tooBig *http.MaxBytesError
+	if !fl.served || fl.read != 10 || !errors.As(fl.readErr, &tooBig) {
+		t.Errorf("an undeclared body over the limit: %+v", fl)
+	}
+	if fl := serveLimited(httptest.NewRequest("GET", "/", nil), 10); !fl.served || fl.read != 0 || fl.readErr != nil {
+		t.Errorf("no body: %+v", fl)
 	}
 }
