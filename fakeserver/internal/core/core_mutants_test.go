@@ -243,3 +243,40 @@ func TestServeLimitedEdges(t *testing.T) {
 		t.Errorf("no body: %+v", fl)
 	}
 }
+
+// deadlineRecorder is a ResponseWriter that takes read deadlines, as a
+// server connection's does.
+type deadlineRecorder struct {
+	*httptest.ResponseRecorder
+	deadlines []time.Time
+}
+
+func (d *deadlineRecorder) SetReadDeadline(t time.Time) error {
+	d.deadlines = append(d.deadlines, t)
+	return nil
+}
+
+// TestServeLimitedBodyDeadline: a request with a body gets the body's own
+// read deadline (so a body that stops half-way is a 408, not a hang until
+// the listener's ReadTimeout); one without a body gets none.
+func TestServeLimitedBodyDeadline(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		body io.Reader
+		want int
+	}{
+		{"a body", strings.NewReader("x"), 1},
+		{"no body", nil, 0},
+	} {
+		w := &deadlineRecorder{ResponseRecorder: httptest.NewRecorder()}
+		before := time.Now()
+		ServeLimited(&recordingFlavor{}, 10, time.Minute, w, httptest.NewRequest("POST", "/", tc.body))
+		if len(w.deadlines) != tc.want {
+			t.Errorf("%s: %d read deadlines, want %d", tc.name, len(w.deadlines), tc.want)
+			continue
+		}
+		if tc.want == 1 && (w.deadlines[0].Before(before.Add(time.Minute)) || w.deadlines[0].After(time.Now().Add(time.Minute))) {
+			t.Errorf("%s: deadline %v, want a minute from %v", tc.name, w.deadlines[0], before)
+		}
+	}
+}
