@@ -102,3 +102,29 @@ func (s *Users) SetPassword(name, password string) {
 		a.ChangeRequired = false
 	}
 }
+
+// Put creates name's account or replaces it, password and all, with a
+// fresh salt: whatever was keyed by the old salt (CouchDB's session
+// cookies) stops working, as on a real password change.
+func (s *Users) Put(u User) {
+	a := newAccount(u)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.users[u.Name] = a
+}
+
+// SetRoles replaces a known user's roles, keeping password and salt.
+func (s *Users) SetRoles(name string, roles []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a, ok := s.users[name]; ok {
+		a.Roles = slices.Clone(roles)
+	}
+}
+
+// Delete removes name's account; unknown names are ignored.
+func (s *Users) Delete(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.users, name)
+}
