@@ -304,7 +304,7 @@ func biCases(k *biKit) []biReq {
 		biReq{name: "user path, deep", path: "/user/neo4j/password/extra/x", auth: true},
 		// Methods.
 		biReq{name: "PUT", method: "PUT", path: k.protected, auth: true, body: "{}"},
-		biReq{name: "DELETE", method: "DELETE", path: k.protected, auth: true},
+		biReq{name: "DELETE", method: "DELETE", path: k.deletable(), auth: true},
 		biReq{name: "PATCH on the POST endpoint", method: "PATCH", path: k.post, auth: true, body: k.postBody, headers: []string{"Content-Type", k.postCT}},
 		biReq{name: "GET on the POST endpoint", path: k.post, auth: true},
 		biReq{name: "HEAD", method: "HEAD", path: k.protected, auth: true},
@@ -454,6 +454,15 @@ func manyHeaders(n int) []string {
 		h = append(h, fmt.Sprintf("X-H-%d", i), "v")
 	}
 	return h
+}
+
+// deletable is a path for the DELETE case: the protected path, except on
+// CouchDB, where an admin's DELETE of the database is a real deletion.
+func (k *biKit) deletable() string {
+	if k.flavor == CouchDB {
+		return k.protected + "/no-such-doc"
+	}
+	return k.protected
 }
 
 // biCount counts the cases the matrix tried, for the summary line.

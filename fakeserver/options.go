@@ -76,6 +76,11 @@ type Database struct {
 	Members []string
 	// Docs maps document id to its JSON body.
 	Docs map[string]string
+	// Security is the database's _security object as JSON, e.g.
+	// {"admins":{"names":["bob"]},"members":{"roles":["staff"]}}; it
+	// replaces Public, Admins and Members. Without any of them a database
+	// is for server admins only, as CouchDB 3 creates one.
+	Security string
 }
 
 // Options configures a Fake. Flavor is required: New refuses an empty one

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/authconform/authconform/fakeserver/internal/core"
@@ -40,17 +41,23 @@ type Config struct {
 type Database struct {
 	Name string
 	// Public databases are readable by anyone; otherwise only server
-	// admins, Admins and Members (user names or roles) may read.
+	// admins, Admins and Members (each entry a user name or a role) may
+	// read.
 	Public  bool
 	Admins  []string
 	Members []string
 	// Docs maps document id to its JSON body.
 	Docs map[string]string
+	// Security is the database's _security object as JSON; it replaces
+	// Public, Admins and Members.
+	Security string
 }
 
 // Server is the CouchDB / Cloudant flavor: the cookie and default (Basic)
 // authentication handlers of chttpd in front of /, /_up, /_session,
-// /_all_dbs and read-only databases.
+// /_all_dbs, the _users database (accounts), databases with _security
+// objects, and documents with revisions. Views, _find, replication and
+// attachments are left out: they answer 404 not_found saying so.
 //
 // Defaults, used when Options leave them empty:
 //
@@ -78,9 +85,14 @@ type Server struct {
 	// revoked holds logged-out cookies (documented profile only; nil in
 	// couchdb-3.5, whose logout does not revoke).
 	revoked *couchRevocations
-	dbs     map[string]*couchDatabase
-	uuid    string
-	started int64
+	// mu guards dbs and everything in them.
+	mu  sync.Mutex
+	dbs map[string]*couchDatabase
+	// configAdmins are the seeded server admins: [admins] in a real
+	// node's config, not _users documents.
+	configAdmins map[string]bool
+	uuid         string
+	started      int64
 
 	// The accounts and database the states are built around.
 	admin, other core.User
@@ -162,6 +174,13 @@ func New(o Config) (*Server, error) {
 	if c.dbs, err = buildCouchDatabases(dbs); err != nil {
 		return nil, err
 	}
+	c.configAdmins = map[string]bool{}
+	for _, u := range users {
+		if slices.Contains(u.Roles, "_admin") {
+			c.configAdmins[u.Name] = true
+		}
+	}
+	c.seedUsersDB(users)
 	c.admin, c.other = users[0], core.User{}
 	for _, u := range users {
 		if slices.Contains(u.Roles, "_admin") {
@@ -363,8 +382,22 @@ func (c *Server) route(w http.ResponseWriter, r *http.Request, parts []string, c
 	case "_all_dbs":
 		c.serveAllDBs(w, r, parts, ctx)
 	default:
+		if unimplementedEndpoints[parts[0]] {
+			c.notImplemented(w, r, "/"+parts[0])
+			return
+		}
 		c.serveDatabase(w, r, parts, ctx)
 	}
+}
+
+// unimplementedEndpoints are a real node's top-level endpoints that the
+// fake leaves out (replication, configuration, cluster and node admin).
+var unimplementedEndpoints = map[string]bool{
+	"_replicate": true, "_node": true, "_config": true, "_uuids": true,
+	"_active_tasks": true, "_scheduler": true, "_utils": true, "_membership": true,
+	"_cluster_setup": true, "_db_updates": true, "_dbs_info": true, "_stats": true,
+	"_reshard": true, "_search_analyze": true, "_prometheus": true, "_system": true,
+	"_restart": true, "_explain": true,
 }
 
 type couchVendor struct {

@@ -655,15 +655,21 @@ func TestCouchDatabases(t *testing.T) {
 		{fakeserver.Options{}, "GET", "/authtest/missing", "", 401, "unauthorized", wantNotAuthorized, ""},
 		{fakeserver.Options{}, "GET", "/authtest/missing", admin, 404, "not_found", "missing", ""},
 		{fakeserver.Options{}, "PUT", "/authtest/doc1", "", 401, "unauthorized", wantNotAuthorized, ""}, // case 32
-		{fakeserver.Options{}, "PUT", "/authtest/doc1", admin, 405, "method_not_allowed", "Only GET,HEAD allowed", ""},
-		{fakeserver.Options{}, "GET", "/authtest/a/b/c", admin, 404, "not_found", "missing", ""},
+		{fakeserver.Options{}, "PUT", "/authtest/doc1", admin, 400, "bad_request", "Document must be a JSON object", ""},
+		{fakeserver.Options{}, "GET", "/authtest/a/b/c", admin, 404, "not_found", "authconform's CouchDB fake does not implement attachments", ""},
 		{fakeserver.Options{}, "GET", "/nope", "", 404, "not_found", "Database does not exist.", ""},
 		{fakeserver.Options{}, "GET", "/nope/doc", admin, 404, "not_found", "Database does not exist.", ""},
-		{fakeserver.Options{}, "GET", "/_nope", "", 400, "illegal_database_name", "", ""},
-		{fakeserver.Options{}, "GET", "/Upper", "", 400, "illegal_database_name", "", ""},
+		{fakeserver.Options{}, "GET", "/_nope", "", 401, "unauthorized", wantNotAdmin, ""},               // m181
+		{fakeserver.Options{}, "GET", "/_nope", alice, 401, "unauthorized", wantNotAdmin, ""},            // m189
+		{fakeserver.Options{}, "GET", "/_nope", admin, 404, "not_found", "Database does not exist.", ""}, // m188
+		{fakeserver.Options{}, "GET", "/Upper", "", 404, "not_found", "Database does not exist.", ""},
+		{fakeserver.Options{}, "PUT", "/Upper", admin, 400, "illegal_database_name", "Name: 'Upper'. Only lowercase characters (a-z), digits (0-9), and any of the characters _, $, (, ), +, -, and / are allowed. Must begin with a letter.", ""},
+		{fakeserver.Options{}, "GET", "/_replicate", admin, 404, "not_found", "authconform's CouchDB fake does not implement /_replicate", ""},
+		{fakeserver.Options{}, "GET", "/authtest/_find", admin, 404, "not_found", "authconform's CouchDB fake does not implement /authtest/_find", ""},
+		{fakeserver.Options{}, "GET", "/authtest/_find", alice, 403, "forbidden", wantNotAllowed, ""},
 		{fakeserver.Options{}, "GET", "/_all_dbs", "", 401, "unauthorized", wantNotAdmin, ""}, // case 33
 		{fakeserver.Options{}, "GET", "/_all_dbs", alice, 401, "unauthorized", wantNotAdmin, ""},
-		{fakeserver.Options{}, "GET", "/_all_dbs", admin, 200, "", "", `["authtest","db"]`}, // case 34
+		{fakeserver.Options{}, "GET", "/_all_dbs", admin, 200, "", "", `["_replicator","_users","authtest","db"]`}, // case 34, m95
 		{fakeserver.Options{}, "POST", "/_all_dbs", admin, 405, "method_not_allowed", "", ""},
 		{fakeserver.Options{}, "GET", "/", "", 200, "", "", `"vendor":{"name":"The Apache Software Foundation"}}`},
 		{fakeserver.Options{}, "DELETE", "/", admin, 405, "method_not_allowed", "Only GET,HEAD allowed", ""},

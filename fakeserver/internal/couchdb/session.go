@@ -262,9 +262,8 @@ func (c *Server) login(w http.ResponseWriter, r *http.Request) {
 			"Content-Type must be 'application/x-www-form-urlencoded' or 'application/json'")
 		return
 	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		c.bodyError(w, r, err)
+	body, ok := c.readBody(w, r)
+	if !ok {
 		return
 	}
 	fields := map[string]string{}
@@ -363,6 +362,17 @@ func (c *Server) logout(w http.ResponseWriter, r *http.Request, ctx couchUserCtx
 	c.writeJSON(w, r, status, struct {
 		OK bool `json:"ok"`
 	}{OK: true})
+}
+
+// readBody reads the whole (bounded) body; ok is false once it has
+// answered a body that could not be read.
+func (c *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		c.bodyError(w, r, err)
+		return nil, false
+	}
+	return body, true
 }
 
 // bodyError answers a body that could not be read: too large (413, the
