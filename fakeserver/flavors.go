@@ -35,7 +35,7 @@ var builders = []builder{
 			MaxFailedLogins: o.MaxFailedLogins, LockDuration: o.LockDuration, Clock: c,
 		})
 	}},
-	{CouchDB, []Profile{ProfileCouchDB35}, []string{"SessionTTL", "CookieSecret", "RequireValidUser", "Databases"}, func(o Options, c *core.Clock) (core.Flavor, error) {
+	{CouchDB, []Profile{ProfileCouchDB35}, []string{"SessionTTL", "CookieSecret", "RequireValidUser", "RequireValidUserExceptForUp", "Databases"}, func(o Options, c *core.Clock) (core.Flavor, error) {
 		dbs := make([]couchdb.Database, len(o.Databases))
 		for i, d := range o.Databases {
 			dbs[i] = couchdb.Database(d)
@@ -43,7 +43,8 @@ var builders = []builder{
 		return couchdb.New(couchdb.Config{
 			Release: o.Profile == ProfileCouchDB35, Users: coreUsers(o.Users), Databases: dbs,
 			SessionTTL: o.SessionTTL, CookieSecret: o.CookieSecret, RequireValidUser: o.RequireValidUser,
-			MaxFailedLogins: o.MaxFailedLogins, LockDuration: o.LockDuration, Clock: c,
+			RequireValidUserExceptForUp: o.RequireValidUserExceptForUp,
+			MaxFailedLogins:             o.MaxFailedLogins, LockDuration: o.LockDuration, Clock: c,
 		})
 	}},
 }

@@ -124,6 +124,10 @@ type Options struct {
 	LockDuration time.Duration
 	// RequireValidUser refuses anonymous requests (couchdb).
 	RequireValidUser bool
+	// RequireValidUserExceptForUp refuses anonymous requests except
+	// GET /_up, with no WWW-Authenticate challenge (couchdb; CouchDB's
+	// [chttpd] require_valid_user_except_for_up).
+	RequireValidUserExceptForUp bool
 	// Databases are seeded into a couchdb fake; the default is "authtest"
 	// (server admins only) and a public "db" holding the document
 	// "document", as the document's Basic example reads.

@@ -30,6 +30,10 @@ type Config struct {
 	// CookieSecret signs cookies; empty means random per Server.
 	CookieSecret     []byte
 	RequireValidUser bool
+	// RequireValidUserExceptForUp is [chttpd]
+	// require_valid_user_except_for_up: like RequireValidUser, but /_up
+	// stays open and the 401s carry no WWW-Authenticate.
+	RequireValidUserExceptForUp bool
 	// MaxFailedLogins (zero: 5; negative: no limit) and LockDuration
 	// (zero: 300 s) are the lockout per client IP and user name.
 	MaxFailedLogins int
@@ -81,7 +85,9 @@ type Server struct {
 	ttl int64
 	// requireValidUser is [chttpd] require_valid_user.
 	requireValidUser bool
-	limiter          *core.Limiter
+	// exceptForUp is [chttpd] require_valid_user_except_for_up.
+	exceptForUp bool
+	limiter     *core.Limiter
 	// revoked holds logged-out cookies (documented profile only; nil in
 	// couchdb-3.5, whose logout does not revoke).
 	revoked *couchRevocations
@@ -163,6 +169,7 @@ func New(o Config) (*Server, error) {
 		secret:           secret,
 		ttl:              max(int64(ttl/time.Second), 1),
 		requireValidUser: o.RequireValidUser,
+		exceptForUp:      o.RequireValidUserExceptForUp,
 		limiter:          core.NewLimiter(newCouchLockout(maxFailures, lock)),
 		uuid:             hex.EncodeToString(uuid),
 		started:          o.Clock.Now().Unix(),
@@ -215,7 +222,7 @@ func New(o Config) (*Server, error) {
 
 // States implements core.Flavor.
 func (c *Server) States() []string {
-	return []string{"user-exists", "logged-in", "require-valid-user"}
+	return []string{"user-exists", "logged-in", "require-valid-user", "require-valid-user-except-for-up"}
 }
 
 // EnterState implements core.Flavor; it runs on a freshly built server,
@@ -245,6 +252,8 @@ func (c *Server) EnterState(name string) (map[string]string, error) {
 		vars["Cookie"] = c.mintCookie(acct, c.cfg.Clock.Now())
 	case "require-valid-user":
 		c.requireValidUser = true
+	case "require-valid-user-except-for-up":
+		c.exceptForUp = true
 	default:
 		return nil, core.UnknownState(name, c.States())
 	}
@@ -256,6 +265,8 @@ type problem struct {
 	status int
 	couch  string // CouchDB's error word, e.g. bad_request
 	msg    string
+	// crash, when set, is the release's 500 instead.
+	crash *couchCrash
 }
 
 // couchError is CouchDB's error body, in its key order.
@@ -279,6 +290,9 @@ func (c *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 	// Date comes from the fake's clock, so it agrees with the session
 	// cookie's issue time and Expires even when a test moves time.
 	h.Set("Date", c.cfg.Clock.Now().UTC().Format(http.TimeFormat))
+	if _, bare := w.(sessionWriter); c.cfg.Release && !bare {
+		couchRequestHeaders(h)
+	}
 	w.WriteHeader(status)
 	if r == nil || r.Method != http.MethodHead {
 		_, _ = w.Write(buf.Bytes())
@@ -291,6 +305,13 @@ func (c *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 // browser (Accept without application/json but with text/html) is
 // redirected to the login page, keeping the JSON body (transcript case 31).
 func (c *Server) writeProblem(w http.ResponseWriter, r *http.Request, p problem) {
+	if p.crash != nil {
+		c.writeCrash(w, r, *p.crash)
+		return
+	}
+	// An error thrown inside the /_session handler goes through chttpd's
+	// error path, with its headers.
+	w = unwrapSession(w)
 	status := p.status
 	couch := p.couch
 	if couch == "" {
@@ -318,6 +339,10 @@ func (c *Server) fail(w http.ResponseWriter, r *http.Request, status int, couch,
 func (c *Server) WriteProblem(w http.ResponseWriter, r *http.Request, p core.Problem) {
 	switch p {
 	case core.HeaderTooLarge:
+		if c.cfg.Release {
+			c.mochiBadRequest(w) // MochiWeb refuses long lines before CouchDB sees them
+			return
+		}
 		c.fail(w, r, p.Status(), "bad_request", "Request header fields too large.")
 	case core.BodyTooLarge:
 		c.fail(w, r, p.Status(), "too_large", "the request entity is too large")
@@ -327,12 +352,18 @@ func (c *Server) WriteProblem(w http.ResponseWriter, r *http.Request, p core.Pro
 }
 
 // methodNotAllowed is send_method_not_allowed.
+// Written directly, so that the /_session handler's 405 lacks chttpd's
+// request headers as on 3.5.0 (m184).
 func (c *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request, allowed string) {
 	w.Header().Set("Allow", allowed)
-	c.fail(w, r, http.StatusMethodNotAllowed, "method_not_allowed", "Only "+allowed+" allowed")
+	c.writeJSON(w, r, http.StatusMethodNotAllowed, couchError{Error: "method_not_allowed", Reason: "Only " + allowed + " allowed"})
 }
 
 func (c *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if c.cfg.Release && lineTooLong(r) {
+		c.mochiBadRequest(w)
+		return
+	}
 	parts, ok := couchPathParts(r)
 	if !ok {
 		c.fail(w, r, http.StatusBadRequest, "bad_request", "invalid_url_encoding")

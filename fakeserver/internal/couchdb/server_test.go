@@ -46,12 +46,16 @@ func TestCouchBasicHeader(t *testing.T) {
 		{"truncated (case 47)", "Basic x", 400, wantBadBase64, ""},
 		{"unpadded (case 54)", "Basic YWxpY2U6YWxpY2Vwdw", 400, wantBadBase64, ""},
 		// CouchDB 3.5.0 answers 500 badarg here (cases 35, 38, 41), a bug
-		// fixed upstream; the fake gives the fixed 400.
+		// fixed upstream; the documented profile gives the fixed 400, and
+		// TestCouchReleaseCrashes the release's 500.
 		{"not base64 at all", "Basic not-base64!!!", 400, wantBadBase64, ""},
 	}
 	for _, profile := range couchProfiles {
 		f := newCouchFake(t, fakeserver.Options{Profile: profile})
 		for _, tc := range tests {
+			if profile == fakeserver.ProfileCouchDB35 && tc.name == "not base64 at all" {
+				continue
+			}
 			t.Run(string(profile)+"/"+tc.name, func(t *testing.T) {
 				for _, path := range []string{"/_session", "/"} {
 					w := couchDo(f, "GET", path, "", "Authorization", tc.header)
@@ -128,6 +132,9 @@ func TestCouchLogin(t *testing.T) {
 	}
 	for _, profile := range couchProfiles {
 		for _, tc := range tests {
+			if profile == fakeserver.ProfileCouchDB35 && strings.HasPrefix(tc.name, "JSON ") && tc.name != "JSON wrong password (case 20)" {
+				continue // 500s in the release: TestCouchReleaseCrashes
+			}
 			t.Run(string(profile)+"/"+tc.name, func(t *testing.T) {
 				f := newCouchFake(t, fakeserver.Options{Profile: profile, MaxBodyBytes: 256})
 				path := tc.path
@@ -273,7 +280,7 @@ func TestCouchCookieSession(t *testing.T) {
 				{"cookie beats alice's Basic (case 60)", []string{"Cookie", "AuthSession=" + c1, "Authorization", basicAuth("alice", "alicepw")}, "admin", "cookie", 200, ""},
 				{"tampered HMAC (case 56)", []string{"Cookie", "AuthSession=" + testseeds.Tamper(c1)}, "", "", 200, ""},
 				{"unused bit flipped (case 57)", []string{"Cookie", "AuthSession=" + testseeds.FlipLastBit(c1)}, "admin", "cookie", 200, ""},
-				{"padded", []string{"Cookie", "AuthSession=" + c1 + "="}, "admin", "cookie", 200, ""},
+				{"padded (m147)", []string{"Cookie", "AuthSession=" + c1 + "="}, "", "", 400, wantBadCookie},
 				{"unknown user", []string{"Cookie", "AuthSession=" + forged}, "", "", 200, ""},
 				{"other server's cookie", []string{"Cookie", "AuthSession=" + foreign}, "", "", 200, ""},
 				{"bad HMAC falls back to Basic", []string{"Cookie", "AuthSession=" + testseeds.Tamper(c1), "Authorization", basicAuth("alice", "alicepw")}, "alice", "default", 200, ""},
@@ -731,7 +738,7 @@ func TestCouchStates(t *testing.T) {
 	for _, profile := range couchProfiles {
 		t.Run(string(profile), func(t *testing.T) {
 			f := newCouchFake(t, fakeserver.Options{Profile: profile})
-			if got := strings.Join(f.States(), ","); got != "user-exists,logged-in,require-valid-user" {
+			if got := strings.Join(f.States(), ","); got != "user-exists,logged-in,require-valid-user,require-valid-user-except-for-up" {
 				t.Fatalf("States() = %s", got)
 			}
 			base := map[string]string{"User": "admin", "Password": "secret", "OtherUser": "alice", "OtherPassword": "alicepw", "Database": "authtest"}

@@ -45,7 +45,7 @@ func (c *Server) mintCookie(acct core.Account, now time.Time) string {
 }
 
 // decodeCouchBase64URL is couch_util:decodeBase64Url: "-" and "_" mapped to
-// the standard alphabet, padding optional, unused trailing bits ignored (so
+// the standard alphabet, unused trailing bits ignored (so
 // changing only those still decodes to the same cookie, transcript case 57).
 func decodeCouchBase64URL(s string) ([]byte, error) {
 	s = strings.NewReplacer("-", "+", "_", "/").Replace(strings.TrimRight(s, "="))
@@ -60,7 +60,10 @@ func decodeCouchBase64URL(s string) ([]byte, error) {
 func (c *Server) verifyCookie(value string, now time.Time) (ctx couchUserCtx, malformed bool) {
 	anon := couchUserCtx{roles: []string{}}
 	raw, err := decodeCouchBase64URL(value)
-	if err != nil {
+	// CouchDB writes the cookie unpadded and 3.5.0 refuses a padded one
+	// as malformed (m147, m153, m156, m158, m160); the document shows only
+	// unpadded values, so both profiles do.
+	if err != nil || strings.Contains(value, "=") {
 		return anon, true
 	}
 	parts := strings.SplitN(string(raw), ":", 3)
@@ -192,9 +195,18 @@ func (v *couchRevocations) size() int {
 // serveSession is /_session (transcript case 67 for other methods).
 func (c *Server) serveSession(w http.ResponseWriter, r *http.Request, parts []string, ctx couchUserCtx) {
 	if len(parts) > 1 {
-		c.fail(w, r, http.StatusNotFound, "not_found", "missing")
-		return
+		// 3.5.0 serves /_session/anything to server admins only (m180,
+		// m182, m187).
+		if !c.cfg.Release {
+			c.fail(w, r, http.StatusNotFound, "not_found", "missing")
+			return
+		}
+		if !ctx.isAdmin() {
+			c.fail(w, r, http.StatusUnauthorized, "unauthorized", couchMsgNotAdmin)
+			return
+		}
 	}
+	w = sessionWriter{w}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		c.sessionInfo(w, r, ctx)
@@ -268,6 +280,10 @@ func (c *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	fields := map[string]string{}
 	if ct == "application/json" {
+		if crash, ok := c.loginCrash(body); ok {
+			c.writeCrash(w, r, crash)
+			return
+		}
 		var obj map[string]any
 		if err := json.Unmarshal(body, &obj); err != nil || obj == nil {
 			c.fail(w, r, http.StatusBadRequest, "bad_request", "invalid UTF-8 JSON")
@@ -384,4 +400,31 @@ func (c *Server) bodyError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	c.fail(w, r, http.StatusBadRequest, "bad_request", "could not read the request body")
+}
+
+// loginCrash is the 500 3.5.0 answers to a JSON login body that is not an
+// object or whose name is not a string (m173, m174, m177), if any.
+func (c *Server) loginCrash(body []byte) (couchCrash, bool) {
+	if !c.cfg.Release {
+		return couchCrash{}, false
+	}
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return couchCrash{}, false
+	}
+	switch x := v.(type) {
+	case nil:
+		return crashLoginNull, true
+	case []any:
+		return crashLoginArray, true
+	case map[string]any:
+		for _, k := range []string{"name", "username"} {
+			if n, ok := x[k]; ok {
+				if _, isString := n.(string); !isString {
+					return crashLoginNotText, true
+				}
+			}
+		}
+	}
+	return couchCrash{}, false
 }

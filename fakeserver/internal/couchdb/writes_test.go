@@ -270,12 +270,12 @@ func TestDocuments(t *testing.T) {
 	}
 	want(t, couchDo(f, "POST", "/scratch1", `{"_id":"mine","x":1}`, "Authorization", tAliceB, "Content-Type", jsonCT), 201, `"id":"mine"`) // m122
 
-	wantCouchError(t, couchDo(f, "GET", "/scratch1/mine", "", "Authorization", dave), 403, "forbidden", wantNotAllowed)                       // m124
-	wantCouchError(t, put("/scratch1/doc3", `{}`, dave), 403, "forbidden", wantNotAllowed)                                                    // m125
-	wantCouchError(t, couchDo(f, "GET", "/scratch1/mine", ""), 401, "unauthorized", wantNotAuthorized)                                        // m128
-	wantCouchError(t, put("/scratch1/doc3", `{}`, ""), 401, "unauthorized", wantNotAuthorized)                                                // m129
-	wantCouchError(t, put("/scratch1/_design/d", `{"views":{}}`, tAliceB), 403, "forbidden", "You are not a db or server admin.")             // m132
-	want(t, put("/scratch1/_design/d", `{"views":{}}`, basicAuth("bob", "bobpw")), 201, `"id":"_design/d"`)                                   // m133
+	wantCouchError(t, couchDo(f, "GET", "/scratch1/mine", "", "Authorization", dave), 403, "forbidden", wantNotAllowed)                                                                                                             // m124
+	wantCouchError(t, put("/scratch1/doc3", `{}`, dave), 403, "forbidden", wantNotAllowed)                                                                                                                                          // m125
+	wantCouchError(t, couchDo(f, "GET", "/scratch1/mine", ""), 401, "unauthorized", wantNotAuthorized)                                                                                                                              // m128
+	wantCouchError(t, put("/scratch1/doc3", `{}`, ""), 401, "unauthorized", wantNotAuthorized)                                                                                                                                      // m129
+	wantCouchError(t, put("/scratch1/_design/d", `{"views":{}}`, tAliceB), 403, "forbidden", "You are not a db or server admin.")                                                                                                   // m132
+	want(t, put("/scratch1/_design/d", `{"views":{}}`, basicAuth("bob", "bobpw")), 201, `"id":"_design/d"`)                                                                                                                         // m133
 	wantCouchError(t, couchDo(f, "GET", "/scratch1/_design/d/_view/v", "", "Authorization", tAliceB), 404, "not_found", "authconform's CouchDB fake does not implement /scratch1/_design/d/... (views, shows, lists, attachments)") // m134: left out
 	wantCouchError(t, couchDo(f, "POST", "/scratch1/_find", "{}", "Authorization", tAliceB, "Content-Type", jsonCT), 404, "not_found", "authconform's CouchDB fake does not implement /scratch1/_find")
 	wantCouchError(t, couchDo(f, "POST", "/scratch1/_find", "{}", "Authorization", dave, "Content-Type", jsonCT), 403, "forbidden", wantNotAllowed) // m138
