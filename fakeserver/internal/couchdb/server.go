@@ -290,7 +290,9 @@ func (c *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 	// Date comes from the fake's clock, so it agrees with the session
 	// cookie's issue time and Expires even when a test moves time.
 	h.Set("Date", c.cfg.Clock.Now().UTC().Format(http.TimeFormat))
-	if _, bare := w.(sessionWriter); c.cfg.Release && !bare {
+	// The document shows x-couch-request-id even on /_session replies;
+	// 3.5.0 leaves it off those (sessionWriter).
+	if _, bare := w.(sessionWriter); !c.cfg.Release || !bare {
 		couchRequestHeaders(h)
 	}
 	w.WriteHeader(status)

@@ -196,11 +196,7 @@ func (v *couchRevocations) size() int {
 func (c *Server) serveSession(w http.ResponseWriter, r *http.Request, parts []string, ctx couchUserCtx) {
 	if len(parts) > 1 {
 		// 3.5.0 serves /_session/anything to server admins only (m180,
-		// m182, m187).
-		if !c.cfg.Release {
-			c.fail(w, r, http.StatusNotFound, "not_found", "missing")
-			return
-		}
+		// m182, m187); the document does not say, so both profiles do.
 		if !ctx.isAdmin() {
 			c.fail(w, r, http.StatusUnauthorized, "unauthorized", couchMsgNotAdmin)
 			return
