@@ -1,6 +1,8 @@
 package couchdb_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"net/http/httptest"
 	"regexp"
@@ -283,4 +285,17 @@ func TestDocuments(t *testing.T) {
 	wantCouchError(t, couchDo(f, "GET", "/nosuchdb", ""), 404, "not_found", "Database does not exist.") // m105
 	wantCouchError(t, put("/scratch1/doc5", `[1]`, tAliceB), 400, "bad_request", "Document must be a JSON object")
 	wantCouchError(t, put("/scratch1/doc5", `{"_bogus":1}`, tAliceB), 400, "doc_validation", "Bad special document member: _bogus")
+}
+
+func TestGzipBody(t *testing.T) {
+	f := newCouchFake(t, fakeserver.Options{})
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, _ = zw.Write([]byte(`{"a":1}`))
+	_ = zw.Close()
+	w := couchDo(f, "PUT", "/authtest/z", buf.String(), "Authorization", tAdminB, "Content-Type", jsonCT, "Content-Encoding", "gzip")
+	want(t, w, 201, `"id":"z"`)
+	want(t, couchDo(f, "GET", "/authtest/z", "", "Authorization", tAdminB), 200, `"a":1`)
+	wantCouchError(t, couchDo(f, "PUT", "/authtest/y", "not gzip", "Authorization", tAdminB, "Content-Type", jsonCT, "Content-Encoding", "gzip"),
+		400, "bad_request", "the gzip request body is broken or larger than the fake accepts")
 }
