@@ -12,11 +12,12 @@ import (
 	"github.com/authconform/authconform/fakeserver/internal/testseeds"
 )
 
-// Fuzz targets of the hardening work: every parser of an Authorization
-// header, the CouchDB cookie, and each flavor's handler end to end. Run one
-// with
+// Fuzz targets of the hardening work: each flavor's handler end to end,
+// through the builders table. The parsers' own targets live beside them
+// (internal/core, internal/neo4j33, internal/neo4jquery, internal/couchdb).
+// Run one with
 //
-//	go test -run '^$' -fuzz '^FuzzParseBasicStrict$' -fuzztime 60s ./fakeserver
+//	go test -run '^$' -fuzz '^FuzzServeCouchDB$' -fuzztime 60s ./fakeserver
 //
 // or all of them with `make fuzz`. Findings are kept in testdata/fuzz and
 // replayed by every plain `go test`.

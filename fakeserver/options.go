@@ -7,54 +7,15 @@ import (
 	"time"
 )
 
-// Flavor names the API a Fake implements.
-type Flavor string
-
-// The flavors a Fake can implement.
-const (
-	Neo4j33    Flavor = "neo4j-3.3"   // Neo4j 3.3 HTTP API
-	Neo4jQuery Flavor = "neo4j-query" // Neo4j 5 Query API v2
-	CouchDB    Flavor = "couchdb"     // CouchDB / Cloudant
-)
-
-// Flavors lists every flavor in a stable order.
-func Flavors() []Flavor {
-	out := make([]Flavor, len(builders))
-	for i, b := range builders {
-		out[i] = b.flavor
-	}
-	return out
-}
-
-// Profile selects whose behaviour the fake follows where a real release
-// differs from its document.
-type Profile string
-
-// The profiles. ProfileDocumented does exactly what the documents say; the
-// others emulate the release behaviour recorded in docs/reference.
-const (
-	ProfileDocumented Profile = "documented"
-	ProfileNeo4j339   Profile = "neo4j-3.3.9"
-	ProfileNeo4j5     Profile = "neo4j-5"
-	ProfileCouchDB35  Profile = "couchdb-3.5"
-)
-
-// ProfilesFor lists the profiles that apply to a flavor, documented first;
-// nil for an unknown flavor.
-func ProfilesFor(f Flavor) []Profile {
-	if b, ok := builderFor(f); ok {
-		return append([]Profile{ProfileDocumented}, b.releases...)
-	}
-	return nil
-}
-
 // User is an account of the fake. Its password is stored hashed.
 type User struct {
 	Name     string
 	Password string
-	// Roles are CouchDB roles; "_admin" makes a server admin.
+	// Roles are CouchDB roles; "_admin" makes a server admin. New refuses
+	// them on the Neo4j flavors.
 	Roles []string
-	// PasswordChangeRequired is Neo4j's first-login flag.
+	// PasswordChangeRequired is Neo4j's first-login flag; New refuses it on
+	// couchdb.
 	PasswordChangeRequired bool
 }
 
@@ -160,8 +121,13 @@ func (o Options) withDefaults() (Options, builder, error) {
 	if !known {
 		return o, b, fmt.Errorf("fakeserver: profile %q does not apply to flavor %s (want one of %v)", o.Profile, o.Flavor, ProfilesFor(o.Flavor))
 	}
-	if field, set := fieldOutside(o, b.fields); set {
+	if field, set := fieldOutside(reflect.ValueOf(o), commonFields, b.fields); set {
 		return o, b, fmt.Errorf("fakeserver: Options.%s does not apply to flavor %s", field, o.Flavor)
+	}
+	for i, u := range o.Users {
+		if field, set := fieldOutside(reflect.ValueOf(u), []string{"Name", "Password"}, b.userFields); set {
+			return o, b, fmt.Errorf("fakeserver: Options.Users[%d].%s does not apply to flavor %s", i, field, o.Flavor)
+		}
 	}
 	if o.Clock == nil {
 		o.Clock = time.Now
@@ -185,13 +151,13 @@ func (o Options) withDefaults() (Options, builder, error) {
 // commonFields apply to every flavor.
 var commonFields = []string{"Flavor", "Profile", "Users", "Clock", "MaxFailedLogins", "LockDuration", "MaxBodyBytes", "ControlPlane"}
 
-// fieldOutside names the first field of o that is set (non-zero, or a
-// non-empty slice) but neither common nor among the flavor's own.
-func fieldOutside(o Options, own []string) (string, bool) {
-	v, t := reflect.ValueOf(o), reflect.TypeOf(o)
+// fieldOutside names the first field of the struct v that is set (non-zero,
+// or a non-empty slice) but neither common nor among the flavor's own.
+func fieldOutside(v reflect.Value, common, own []string) (string, bool) {
+	t := v.Type()
 	for i := range t.NumField() {
 		name := t.Field(i).Name
-		if slices.Contains(commonFields, name) || slices.Contains(own, name) {
+		if slices.Contains(common, name) || slices.Contains(own, name) {
 			continue
 		}
 		f := v.Field(i)

@@ -47,6 +47,29 @@ func TestNewRefusesFieldsOfOtherFlavors(t *testing.T) {
 			}
 		}
 	}
+	// User fields of one flavor only.
+	for _, tc := range []struct {
+		flavor Flavor
+		user   User
+		field  string
+	}{
+		{Neo4j33, User{Name: "neo4j", Password: "x", Roles: []string{"_admin"}}, "Options.Users[0].Roles"},
+		{Neo4jQuery, User{Name: "neo4j", Password: "x", Roles: []string{"reader"}}, "Options.Users[0].Roles"},
+		{CouchDB, User{Name: "admin", Password: "x", PasswordChangeRequired: true}, "Options.Users[0].PasswordChangeRequired"},
+	} {
+		if _, err := New(Options{Flavor: tc.flavor, Users: []User{tc.user}}); err == nil || !strings.Contains(err.Error(), tc.field) {
+			t.Errorf("%s with %+v: %v, want an error naming %s", tc.flavor, tc.user, err, tc.field)
+		}
+	}
+	for _, o := range []Options{
+		{Flavor: Neo4j33, Users: []User{{Name: "neo4j", Password: "x", PasswordChangeRequired: true}}},
+		{Flavor: Neo4jQuery, Users: []User{{Name: "neo4j", Password: "x", PasswordChangeRequired: true}}},
+		{Flavor: CouchDB, Users: []User{{Name: "admin", Password: "x", Roles: []string{"_admin"}}}},
+	} {
+		if _, err := New(o); err != nil {
+			t.Errorf("%s: %v", o.Flavor, err)
+		}
+	}
 	// An empty, non-nil slice is as good as none.
 	if _, err := New(Options{Flavor: CouchDB, Tokens: []Token{}}); err != nil {
 		t.Errorf("empty Tokens on couchdb: %v", err)

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/fixtures"
 	"github.com/authconform/authconform/specs"
+	"github.com/authconform/authconform/specs/report"
 )
 
 type fakeOptions = fakeserver.Options
@@ -27,7 +29,7 @@ func brokenName(fl fakeserver.Flavor, b breakage, transport string) string {
 // and over loopback. It returns the check to make on the run's summary:
 // exactly the fixtures the table names fail, every other one passes, and a
 // breakage no fixture notices is an error naming the rule.
-func registerBroken(t *testing.T) func(specs.Summary) {
+func registerBroken(t *testing.T) func(report.Summary) {
 	tables := breakages()
 	for _, fl := range fakeserver.Flavors() {
 		for _, b := range tables[fl] {
@@ -36,8 +38,27 @@ func registerBroken(t *testing.T) func(specs.Summary) {
 			}
 		}
 	}
-	return func(s specs.Summary) {
-		byTarget := map[string][]specs.Result{}
+	all, err := fixtures.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(s report.Summary) {
+		// Every fixture must be the one to notice some breakage, or its
+		// checks are not known to catch anything.
+		for _, fl := range fakeserver.Flavors() {
+			noticed := map[string]bool{}
+			for _, b := range tables[fl] {
+				for _, id := range b.fails {
+					noticed[string(fl)+"/"+id] = true
+				}
+			}
+			for _, fx := range all {
+				if fx.Flavor == string(fl) && !noticed[fx.ID] {
+					t.Errorf("%s: no breakage in the table makes this fixture fail; add one for the rule it checks", fx.ID)
+				}
+			}
+		}
+		byTarget := map[string][]report.Result{}
 		for _, r := range s.Results {
 			byTarget[r.Target] = append(byTarget[r.Target], r)
 		}
@@ -76,7 +97,7 @@ func registerBrokenFake(t *testing.T, fl fakeserver.Flavor, b breakage, transpor
 	specs.Register(target)
 }
 
-func judgeBreakage(t *testing.T, fl fakeserver.Flavor, b breakage, name string, results []specs.Result) {
+func judgeBreakage(t *testing.T, fl fakeserver.Flavor, b breakage, name string, results []report.Result) {
 	t.Helper()
 	if len(results) == 0 {
 		t.Errorf("%s: no fixture ran", name)
@@ -86,9 +107,9 @@ func judgeBreakage(t *testing.T, fl fakeserver.Flavor, b breakage, name string, 
 	for _, r := range results {
 		id := strings.TrimPrefix(r.ID, string(fl)+"/")
 		switch r.Outcome {
-		case specs.Failed:
+		case report.Failed:
 			failed = append(failed, id)
-		case specs.Passed:
+		case report.Passed:
 		default:
 			other = append(other, fmt.Sprintf("%s: %s %s", id, r.Outcome, r.Reason))
 		}
@@ -115,7 +136,7 @@ const liveLiarName = "neo4j-3.3 live, the user status hides a required change"
 // a fake whose user status says no change is pending while the data
 // endpoint still forces one. Live decides the state by behaviour, so the
 // user-status fixture must fail, not be skipped.
-func registerLiveLiar(t *testing.T) func(specs.Summary) {
+func registerLiveLiar(t *testing.T) func(report.Summary) {
 	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Neo4j33})
 	if err != nil {
 		t.Fatal(err)
@@ -126,12 +147,12 @@ func registerLiveLiar(t *testing.T) func(specs.Summary) {
 		Name: liveLiarName, BaseURL: srv.URL, Flavor: string(fakeserver.Neo4j33),
 		States: specs.Live("neo4j-3.3", srv.URL, specs.Credentials{User: "neo4j", Password: "neo4j"}, nil),
 	})
-	want := map[string]specs.Outcome{
-		"neo4j-3.3/user-status-first-access":         specs.Failed,
-		"neo4j-3.3/required-password-change":         specs.Passed,
-		"neo4j-3.3/password-change-url-follows-host": specs.Passed,
+	want := map[string]report.Outcome{
+		"neo4j-3.3/user-status-first-access":         report.Failed,
+		"neo4j-3.3/required-password-change":         report.Passed,
+		"neo4j-3.3/password-change-url-follows-host": report.Passed,
 	}
-	return func(s specs.Summary) {
+	return func(s report.Summary) {
 		seen := 0
 		for _, r := range s.Results {
 			if w, ok := want[r.ID]; ok && r.Target == liveLiarName {

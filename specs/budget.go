@@ -26,12 +26,13 @@ type FailureBudget struct {
 
 // DefaultBudget is one failure below each server's own lock threshold:
 // Neo4j locks after 3 failures (a success resets the count), CouchDB after
-// 5 per user and client address within 5 minutes.
+// 5 per user and client address within 5 minutes. An unknown flavor gets
+// no failed login at all.
 func DefaultBudget(flavor string) FailureBudget {
-	if flavor == "couchdb" {
-		return FailureBudget{Max: 4, Window: 5 * time.Minute}
+	if fl, err := flavorOf(flavor); err == nil {
+		return fl.budget
 	}
-	return FailureBudget{Max: 2, Window: 5 * time.Second, ResetOnSuccess: true}
+	return FailureBudget{Max: 0, Window: time.Hour}
 }
 
 // budgetTracker spends a FailureBudget over one run.

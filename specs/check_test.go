@@ -21,7 +21,7 @@ func TestSessionCookieCheckCatchesTheDocumentsExample(t *testing.T) {
 	}}
 	ck := resp.Cookies()[0]
 	r := &fixtureRun{vars: fixtures.Vars{"User": "USERNAME"}}
-	c := &collector{}
+	c := newCollector()
 	r.checkSessionCookie(c, "AuthSession", strings.Trim(ck.Value, `"`), ck, fixtures.CookieCheck{IssuedTo: "{{.User}}", IssuedNow: true}, resp)
 	got := strings.Join(c.failures, "\n")
 	for _, want := range []string{`issued to "warmana", want "USERNAME"`, "issued at Fri, 11 Nov 2016 12:41:11 UTC, but the answer's Date is Fri, 11 Nov 2016 12:43:15 UTC", "but Expires - Max-Age is Fri, 11 Nov 2016 12:43:15 UTC"} {
@@ -38,7 +38,7 @@ func TestSessionCookieCheckCatchesTheDocumentsExample(t *testing.T) {
 		"Set-Cookie": {"AuthSession=" + value + "; Expires=" + now.Add(600*time.Second).Format(http.TimeFormat) + "; Max-Age=600; Path=/; HttpOnly"},
 	}}
 	ck = resp.Cookies()[0]
-	c = &collector{}
+	c = newCollector()
 	r.vars["User"] = "admin"
 	r.checkSessionCookie(c, "AuthSession", ck.Value, ck, fixtures.CookieCheck{IssuedTo: "{{.User}}", IssuedNow: true}, resp)
 	if len(c.failures) > 0 {

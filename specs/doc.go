@@ -10,11 +10,21 @@
 //	})
 //
 //	func TestConformance(t *testing.T) {
+//		var summary report.Summary
+//		ginkgo.ReportAfterSuite("summary", func(r types.Report) { summary = specs.Summarize(r) })
 //		gomega.RegisterFailHandler(ginkgo.Fail)
 //		ginkgo.RunSpecs(t, "conformance")
+//		if code, why := report.Verdict(summary, false); code != report.ExitOK {
+//			t.Error(why)
+//		}
 //	}
 //
-// Every fixture becomes an Ordered container named by its id, with one spec
-// per step; labels carry the flavor, the kind and the state. Summarize turns
-// Ginkgo's report into one outcome per fixture.
+// Each target is one Ordered, ContinueOnFailure container, with one It per
+// fixture in the order they must run (see Register); labels carry the
+// flavor, the kind, the state and the section (see Labels). Each It runs
+// the fixture's steps, checks every answer with gomega matchers (a step
+// reports all its mismatches at once), restores what it changed through
+// DeferCleanup, and reports one typed report.Result. Summarize collects
+// them into the report.Summary that package report writes as text,
+// Markdown, JSON, JUnit, HTML and a matrix.
 package specs

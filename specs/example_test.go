@@ -3,7 +3,6 @@ package specs_test
 import (
 	"fmt"
 	"os"
-	"strings"
 	"testing"
 
 	"github.com/onsi/ginkgo/v2"
@@ -11,8 +10,8 @@ import (
 	"github.com/onsi/gomega"
 
 	"github.com/authconform/authconform/fakeserver"
-	"github.com/authconform/authconform/fixtures"
 	"github.com/authconform/authconform/specs"
+	"github.com/authconform/authconform/specs/report"
 )
 
 // Run the CouchDB fixtures against a server of your own from go test.
@@ -43,53 +42,14 @@ func ExampleRegister() {
 		Budget: &budget,
 	})
 
-	var summary specs.Summary
+	var summary report.Summary
 	ginkgo.ReportAfterSuite("summary", func(r types.Report) { summary = specs.Summarize(r) })
 	gomega.RegisterFailHandler(ginkgo.Fail)
 	ginkgo.RunSpecs(t, "my CouchDB conforms")
-	summary.Print(os.Stdout) // one line per fixture, the errata, "N passed, M failed, K skipped"
-}
-
-// Expected deviations turn known failures of a server into known
-// deviations; an expectation that no longer happens fails as stale, and an
-// id that names no fixture is an error when the file is read.
-func ExampleSummary_Apply() {
-	exp, err := fixtures.ParseExpectations("my-couchdb.yaml", []byte(`
-profile: my-couchdb
-flavor: couchdb
-expectations:
-  couchdb/python-login-logout:
-    reason: the AuthSession cookie stays valid after DELETE /_session
-    evidence: couchdb-3.5.0-transcript.md cases 61-63
-  couchdb/lockout:
-    reason: no lockout configured
-    evidence: local.ini has no lockout settings
-`))
-	if err != nil {
-		panic(err)
+	_ = report.Text(os.Stdout, summary, false) // one line per fixture, the errata, the counts
+	if code, why := report.Verdict(summary, false); code != report.ExitOK {
+		t.Error(why) // something failed, or nothing passed
 	}
-	summary := specs.Summary{Results: []specs.Result{ // as Summarize makes them
-		{Target: "my CouchDB", ID: "couchdb/python-login-logout", Flavor: "couchdb", Outcome: specs.Failed, Reason: "status: want 401, got 200"},
-		{Target: "my CouchDB", ID: "couchdb/lockout", Flavor: "couchdb", Outcome: specs.Passed},
-		{Target: "my CouchDB", ID: "couchdb/get-session", Flavor: "couchdb", Outcome: specs.Passed},
-	}}
-	summary = summary.Apply(exp, "")
-	for _, r := range summary.Results {
-		fmt.Printf("%s: %s\n", r.ID, r.Outcome)
-		if r.Reason != "" {
-			fmt.Printf("  %s\n", strings.ReplaceAll(r.Reason, "\n", "\n  "))
-		}
-	}
-	fmt.Println("failed:", summary.Failed())
-	// Output:
-	// couchdb/python-login-logout: known-deviation
-	//   known deviation (my-couchdb): the AuthSession cookie stays valid after DELETE /_session
-	//     evidence: couchdb-3.5.0-transcript.md cases 61-63
-	//     observed: status: want 401, got 200
-	// couchdb/lockout: failed
-	//   stale expectation in my-couchdb: "no lockout configured" no longer happens; remove it from the file
-	// couchdb/get-session: passed
-	// failed: true
 }
 
 // A live server's failed-login budget stays below its own lock threshold:

@@ -25,6 +25,7 @@ import (
 
 	"github.com/authconform/authconform/fakeserver"
 	"github.com/authconform/authconform/specs"
+	"github.com/authconform/authconform/specs/report"
 )
 
 func TestMyServerConforms(t *testing.T) {
@@ -41,14 +42,14 @@ func TestMyServerConforms(t *testing.T) {
 		BaseURL: mine.URL, Flavor: "neo4j-3.3", AllowDestructive: true,
 		States: specs.StateFuncs{EnterFunc: fake.EnterState, AdvanceFunc: fake.Advance},
 	})
-	var summary specs.Summary
+	var summary report.Summary
 	ginkgo.ReportAfterSuite("summary", func(r types.Report) { summary = specs.Summarize(r) })
 	gomega.RegisterFailHandler(ginkgo.Fail)
 	ginkgo.RunSpecs(t, "consumer")
-	if summary.Failed() || summary.Count(specs.Passed) == 0 {
-		t.Fatalf("consumer run: %d passed, %d failed", summary.Count(specs.Passed), summary.Count(specs.Failed))
+	if code, why := report.Verdict(summary, false); code != report.ExitOK {
+		t.Fatalf("consumer run: %s", why)
 	}
-	t.Logf("consumer run: %d passed", summary.Count(specs.Passed))
+	t.Logf("consumer run: %d passed", report.Count(summary).Of(report.Passed))
 }
 `
 

@@ -10,6 +10,7 @@ import (
 	"github.com/authconform/authconform/fakeserver"
 	"github.com/authconform/authconform/fixtures"
 	"github.com/authconform/authconform/specs"
+	"github.com/authconform/authconform/specs/report"
 )
 
 // notLockoutSafe is a fake's state provider that says, as a live server's
@@ -50,7 +51,7 @@ var guards = []guard{
 // must hold back, against a fake that counts the requests it gets. It
 // returns the check to make on the run's summary: every such fixture
 // skipped with the guard's reason, and not one request sent.
-func registerGuards(t *testing.T) func(specs.Summary) {
+func registerGuards(t *testing.T) func(report.Summary) {
 	all, err := fixtures.All()
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +92,7 @@ func registerGuards(t *testing.T) func(specs.Summary) {
 	if len(runs) < len(guards) {
 		t.Fatalf("only %d guarded runs: some guard has no fixture to hold back", len(runs))
 	}
-	return func(s specs.Summary) {
+	return func(s report.Summary) {
 		for _, r := range runs {
 			seen := 0
 			for _, res := range s.Results {
@@ -99,7 +100,7 @@ func registerGuards(t *testing.T) func(specs.Summary) {
 					continue
 				}
 				seen++
-				if res.Outcome != specs.Skipped || !strings.Contains(res.Reason, r.g.reason) {
+				if res.Outcome != report.Skipped || !strings.Contains(res.Reason, r.g.reason) {
 					t.Errorf("%s: %s is %s (%s), want skipped naming %q", r.name, res.ID, res.Outcome, res.Reason, r.g.reason)
 				}
 			}

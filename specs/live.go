@@ -2,7 +2,6 @@ package specs
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -83,6 +82,10 @@ func (l *LiveStates) Advance(ctx context.Context, d time.Duration) error {
 // skipped before they start.
 func (l *LiveStates) AdvanceLimit() time.Duration { return l.creds.MaxWait }
 
+// SessionTTL is the server's session lifetime as the credentials give it
+// (zero when unknown).
+func (l *LiveStates) SessionTTL() time.Duration { return l.creds.SessionTTL }
+
 // LockoutSafe is false: accounts on a live server are real.
 func (l *LiveStates) LockoutSafe() bool { return false }
 
@@ -109,26 +112,25 @@ func (l *LiveStates) Enter(ctx context.Context, state string) (fixtures.Vars, er
 	if c.User == "" {
 		return nil, unreachable("needs credentials: pass --user and --password")
 	}
-	switch l.flavor {
-	case "neo4j-3.3":
-		return l.enterNeo4j33(ctx, state, vars)
-	case "neo4j-query":
-		vars["Database"] = "neo4j"
-		if state != "password-changed" {
-			return nil, unreachable("state %s cannot be reached on a live Neo4j 5 server", state)
-		}
-		// A successful login resets Neo4j's failure count before each fixture.
-		if err := l.CheckCredentials(ctx); err != nil {
-			return nil, err
-		}
-		return vars, nil
-	case "couchdb":
-		return l.enterCouchDB(ctx, state, vars)
+	fl, err := flavorOf(l.flavor)
+	if err != nil {
+		return nil, err
 	}
-	if state == "password-changed" || state == "user-exists" {
-		return vars, nil
+	return fl.enter(l, ctx, state, vars)
+}
+
+// enterNeo4jQuery: a live Neo4j 5 server has a working password and no
+// pending change, the only state its fixtures need besides auth-disabled.
+func (l *LiveStates) enterNeo4jQuery(ctx context.Context, state string, vars fixtures.Vars) (fixtures.Vars, error) {
+	vars["Database"] = "neo4j"
+	if state != "password-changed" {
+		return nil, unreachable("state %s cannot be reached on a live Neo4j 5 server", state)
 	}
-	return nil, unreachable("state %s cannot be reached on a live %s server", state, l.flavor)
+	// A successful login resets Neo4j's failure count before each fixture.
+	if err := l.CheckCredentials(ctx); err != nil {
+		return nil, err
+	}
+	return vars, nil
 }
 
 func (l *LiveStates) enterCouchDB(ctx context.Context, state string, vars fixtures.Vars) (fixtures.Vars, error) {
@@ -218,19 +220,11 @@ func (l *LiveStates) CheckCredentials(ctx context.Context) error {
 	if c.AuthDisabled || (c.User == "" && c.Token == "") {
 		return nil
 	}
-	var req *http.Request
-	var err error
-	switch l.flavor {
-	case "neo4j-3.3":
-		req, err = http.NewRequestWithContext(ctx, http.MethodGet, l.base+"/user/"+c.User, nil)
-	case "neo4j-query":
-		req, err = http.NewRequestWithContext(ctx, http.MethodPost, l.base+"/db/neo4j/query/v2", strings.NewReader(`{"statement":"RETURN 1"}`))
-		if req != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-	default:
-		req, err = http.NewRequestWithContext(ctx, http.MethodGet, l.base+"/_session", nil)
+	fl, err := flavorOf(l.flavor)
+	if err != nil {
+		return err
 	}
+	req, err := fl.credentialCheck(ctx, l.base, c.User)
 	if err != nil {
 		return err
 	}
@@ -249,16 +243,10 @@ func (l *LiveStates) CheckCredentials(ctx context.Context) error {
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized:
 		return fmt.Errorf("%w (%s %s answered 401); stopped before any fixture ran, so the account is not locked", ErrBadCredentials, req.Method, req.URL.Path)
-	case resp.StatusCode == http.StatusForbidden && l.flavor == "couchdb",
-		resp.StatusCode == http.StatusTooManyRequests:
+	case resp.StatusCode == http.StatusTooManyRequests:
 		return fmt.Errorf("the account is locked or rate-limited (%s %s answered %d); wait for the lock to lift", req.Method, req.URL.Path, resp.StatusCode)
-	case l.flavor == "couchdb":
-		var s struct {
-			UserCtx struct{ Name *string } `json:"userCtx"`
-		}
-		if json.Unmarshal(body, &s) == nil && (s.UserCtx.Name == nil || *s.UserCtx.Name != c.User) {
-			return fmt.Errorf("%w: GET /_session did not log in as %q", ErrBadCredentials, c.User)
-		}
+	case fl.checkAnswer != nil:
+		return fl.checkAnswer(req, resp.StatusCode, body, c.User)
 	}
 	return nil
 }

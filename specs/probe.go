@@ -11,27 +11,19 @@ import (
 // Probe checks that the server at base answers and looks like the flavor
 // claimed, so a wrong URL gives one line instead of a page of failures.
 func Probe(client *http.Client, base, flavor string) error {
+	fl, err := flavorOf(flavor)
+	if err != nil {
+		return err
+	}
 	resp, err := client.Get(strings.TrimSuffix(base, "/") + "/")
 	if err != nil {
 		return fmt.Errorf("target %s is unreachable: %v", base, err)
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
-	var root map[string]any
-	_ = json.Unmarshal(body, &root)
-	looksRight := false
-	// A Neo4j that protects / still answers in its own error shape.
-	neo4jError := strings.Contains(string(body), `"Neo.ClientError.`)
-	switch flavor {
-	case "neo4j-3.3":
-		looksRight = root["data"] != nil || root["management"] != nil || neo4jError
-	case "neo4j-query":
-		looksRight = root["query"] != nil || root["neo4j_version"] != nil || root["transaction"] != nil || neo4jError
-	case "couchdb":
-		looksRight = root["couchdb"] != nil || (resp.StatusCode == http.StatusUnauthorized && root["error"] != nil) ||
-			couchSessionAnswers(client, base) // CouchDB-compatible servers greet differently
-	}
-	if !looksRight {
+	p := probe{client: client, base: base, status: resp.StatusCode, body: string(body)}
+	_ = json.Unmarshal(body, &p.root)
+	if !fl.looksLike(p) {
 		return fmt.Errorf("target %s does not look like %s: GET / answered %d %.80q", base, flavor, resp.StatusCode, body)
 	}
 	return nil

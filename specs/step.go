@@ -3,6 +3,7 @@ package specs
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -10,51 +11,79 @@ import (
 	"strings"
 
 	"github.com/gavv/httpexpect/v2"
-	g "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega"
+	"github.com/onsi/gomega/types"
 
 	"github.com/authconform/authconform/fixtures"
+	"github.com/authconform/authconform/specs/report"
 )
 
-// step runs one step of the fixture and fails the spec with every mismatch.
-func (r *fixtureRun) step(ctx context.Context, i int, st fixtures.Step) {
-	if d, _ := st.Advance.Resolve(sessionTTL(r.vars)); d > 0 {
-		if err := r.target.States.Advance(ctx, d); err != nil {
-			r.skipOrError("moving the clock", err)
-		}
-	}
-	if failures := r.exchange(ctx, st, false); len(failures) > 0 {
-		g.Fail(strings.Join(failures, "\n"))
-	}
+// collector gathers every mismatch of a step instead of stopping at the
+// first: it is the fail handler of the step's gomega matchers and the
+// AssertionHandler of its httpexpect exchange.
+type collector struct {
+	failures []string
+	gm       gomega.Gomega
 }
 
-// collector is an httpexpect Reporter that gathers failures instead of
-// stopping at the first, so a report shows every mismatch of a step.
-type collector struct{ failures []string }
+func newCollector() *collector {
+	c := &collector{}
+	c.gm = gomega.NewGomega(func(message string, _ ...int) {
+		// A matcher gives one line per mismatch (matchJSON may give several).
+		for _, line := range strings.Split(message, "\n") {
+			if line != "" {
+				c.failures = append(c.failures, line)
+			}
+		}
+	})
+	return c
+}
 
+// expect checks actual with a matcher; a mismatch is recorded, not fatal.
+func (c *collector) expect(actual any, m types.GomegaMatcher) { c.gm.Expect(actual).To(m) }
+
+// Errorf records a mismatch in the check's own words.
 func (c *collector) Errorf(format string, args ...any) {
 	c.failures = append(c.failures, fmt.Sprintf(format, args...))
 }
 
-// exchange sends the step's request and checks the answer; it returns the
-// failures (the hard ones; advisory mismatches become warnings).
-func (r *fixtureRun) exchange(ctx context.Context, st fixtures.Step, quiet bool) []string {
-	c := &collector{}
+// Success is httpexpect's report of an assertion that held.
+func (c *collector) Success(*httpexpect.AssertionContext) {}
+
+// Failure is httpexpect's report of a failed assertion (for an exchange,
+// a request that got no answer), kept as one line.
+func (c *collector) Failure(_ *httpexpect.AssertionContext, f *httpexpect.AssertionFailure) {
+	msgs := make([]string, 0, len(f.Errors))
+	for _, err := range f.Errors {
+		msgs = append(msgs, strings.Join(strings.Fields(err.Error()), " "))
+	}
+	c.failures = append(c.failures, strings.Join(msgs, ": "))
+}
+
+// exchange sends the step's request and checks the answer. The step
+// carries the hard mismatches and the warnings; the error is set when no
+// answer came or the request could not be made.
+func (r *fixtureRun) exchange(ctx context.Context, st fixtures.Step) (report.Step, error) {
 	rq := st.Request
+	step := report.Step{Name: st.Name, Method: rq.Method, Want: wanted(st.Response), Example: example(r.fx, st)}
+	step.Path = rq.Path
+	fail := func(err error) (report.Step, error) {
+		err = errors.New(redactSecrets(RedactText(err.Error()), r.secrets()))
+		step.Exchange.Request = step.Method + " " + step.Path
+		return step, err
+	}
 	target, err := r.url(rq)
 	if err != nil {
-		return []string{err.Error()}
+		return fail(err)
 	}
 	u, err := url.Parse(target)
 	if err != nil {
-		return []string{err.Error()}
+		return fail(err)
 	}
+	step.Path = redactSecrets(RedactText(u.RequestURI()), r.secrets())
+	c := newCollector()
 	base := &url.URL{Scheme: u.Scheme, User: u.User, Host: u.Host}
-	e := httpexpect.WithConfig(httpexpect.Config{
-		BaseURL:   base.String(),
-		Client:    r.client,
-		Reporter:  c,
-		Formatter: &httpexpect.DefaultFormatter{DisableRequests: true, DisableResponses: true, ColorMode: httpexpect.ColorModeNever},
-	})
+	e := httpexpect.WithConfig(httpexpect.Config{BaseURL: base.String(), Client: r.client, AssertionHandler: c})
 	ctx, cancel := context.WithTimeout(ctx, r.timeout())
 	defer cancel()
 	req := e.Request(rq.Method, u.Path).WithContext(ctx)
@@ -65,7 +94,7 @@ func (r *fixtureRun) exchange(ctx context.Context, st fixtures.Step, quiet bool)
 	for k, v := range rq.Headers {
 		val, err := fixtures.Render(v, r.vars)
 		if err != nil {
-			return []string{fmt.Sprintf("header %s: %v", k, err)}
+			return fail(fmt.Errorf("header %s: %w", k, err))
 		}
 		if http.CanonicalHeaderKey(k) == "Host" {
 			req = req.WithHost(val)
@@ -76,7 +105,7 @@ func (r *fixtureRun) exchange(ctx context.Context, st fixtures.Step, quiet bool)
 	}
 	body, err := r.body(rq)
 	if err != nil {
-		return []string{err.Error()}
+		return fail(err)
 	}
 	if body != nil {
 		if rq.JSON != nil && sent.Get("Content-Type") == "" {
@@ -87,46 +116,43 @@ func (r *fixtureRun) exchange(ctx context.Context, st fixtures.Step, quiet bool)
 	}
 	resp := req.Expect()
 	raw := resp.Raw()
+	step.Exchange.Request = r.requestText(rq.Method, target, sent, body)
 	if raw == nil {
-		msg := fmt.Sprintf("error: %s %s: no answer from the target: %s", rq.Method, redactSecrets(RedactText(target), r.secrets()), strings.Join(c.failures, "; "))
-		g.AddReportEntry(entryError, msg, g.ReportEntryVisibilityNever)
-		return []string{msg}
+		return fail(fmt.Errorf("%s %s: no answer from the target: %s", rq.Method, step.Path, strings.Join(c.failures, "; ")))
 	}
 	got := resp.Body().Raw()
-	r.record(rq.Method, target, sent, body, raw, got, quiet)
+	step.Got = raw.StatusCode
+	step.Exchange.Response = r.responseText(raw, got)
 	if st.Mutates && raw.StatusCode/100 == 2 {
 		r.mutated = true
 	}
+	r.warnings = &step.Warnings
+	r.checkResponse(c, raw, got, st)
+	for _, f := range c.failures {
+		step.Mismatches = append(step.Mismatches, redactSecrets(f, r.secrets()))
+	}
+	return step, nil
+}
 
-	want := st.Response
-	wantStatus := fmt.Sprint(want.Status)
+// wanted are a response's accepted statuses.
+func wanted(want fixtures.Response) []int {
 	if len(want.StatusIn) > 0 {
-		wantStatus = fmt.Sprint(want.StatusIn)
+		return slices.Clone(want.StatusIn)
 	}
-	if !quiet {
-		g.AddReportEntry(entryStatus, fmt.Sprintf("%s %s: want %s, got %d", rq.Method, rq.Path, wantStatus, raw.StatusCode), g.ReportEntryVisibilityNever)
-	}
-	r.checkResponse(c, resp, raw, got, st)
-	return c.failures
+	return []int{want.Status}
 }
 
 // checkResponse compares an answer with the step's expectations; hard
 // mismatches go to c, advisory ones to r.warn.
-func (r *fixtureRun) checkResponse(c *collector, resp *httpexpect.Response, raw *http.Response, got string, st fixtures.Step) {
+func (r *fixtureRun) checkResponse(c *collector, raw *http.Response, got string, st fixtures.Step) {
 	want := st.Response
-	if len(want.StatusIn) > 0 {
-		if !slices.Contains(want.StatusIn, raw.StatusCode) {
-			c.Errorf("status: want one of %v, got %d", want.StatusIn, raw.StatusCode)
-		}
-	} else {
-		resp.Status(want.Status)
-	}
-	r.checkHeaders(c, resp, raw, want)
-	if want.EmptyBody && got != "" {
-		c.Errorf("body: want empty, got %d bytes: %.200s", len(got), redactSecrets(got, r.secrets()))
+	c.expect(raw, haveStatus(wanted(want)))
+	r.checkHeaders(c, raw, want)
+	if want.EmptyBody {
+		c.expect(got, beEmptyBody(r.secrets()))
 	}
 	if want.JSON != nil {
-		r.checkJSON(c, want.JSON, raw, got)
+		r.checkJSON(c, want.JSON, got)
 	}
 	r.checkCookies(c, raw, want)
 	r.capture(c, st.Capture, raw, got)
@@ -169,34 +195,34 @@ func (r *fixtureRun) body(rq fixtures.Request) ([]byte, error) {
 // warn records an advisory mismatch: reported, never a failure.
 func (r *fixtureRun) warn(format string, args ...any) {
 	msg := redactSecrets(fmt.Sprintf(format, args...), r.secrets())
-	if r.warnings != nil { // a unit test collects them
+	if r.warnings != nil {
 		*r.warnings = append(*r.warnings, msg)
-		return
 	}
-	g.AddReportEntry(entryWarning, msg, g.ReportEntryVisibilityNever)
 }
 
-// record keeps the redacted exchange in the report (shown on failure).
-func (r *fixtureRun) record(method, target string, sent http.Header, body []byte, resp *http.Response, got string, quiet bool) {
+// requestText is the request as sent, credentials masked.
+func (r *fixtureRun) requestText(method, target string, sent http.Header, body []byte) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "> %s %s\n", method, RedactText(target))
-	writeHeaders(&b, "> ", sent)
+	fmt.Fprintf(&b, "%s %s\n", method, RedactText(target))
+	writeHeaders(&b, sent)
 	if len(body) > 0 {
-		fmt.Fprintf(&b, ">\n> %.2000s\n", RedactText(string(body)))
+		fmt.Fprintf(&b, "\n%.2000s\n", RedactText(string(body)))
 	}
-	fmt.Fprintf(&b, "< %s\n", resp.Status)
-	writeHeaders(&b, "< ", resp.Header)
-	if got != "" {
-		fmt.Fprintf(&b, "<\n< %.2000s\n", got)
-	}
-	vis := g.ReportEntryVisibilityFailureOrVerbose
-	if quiet {
-		vis = g.ReportEntryVisibilityNever
-	}
-	g.AddReportEntry(entryExchange, redactSecrets(b.String(), r.secrets()), vis)
+	return redactSecrets(b.String(), r.secrets())
 }
 
-func writeHeaders(b *strings.Builder, prefix string, h http.Header) {
+// responseText is the answer as received, credentials masked.
+func (r *fixtureRun) responseText(resp *http.Response, body string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s\n", resp.Proto, resp.Status)
+	writeHeaders(&b, resp.Header)
+	if body != "" {
+		fmt.Fprintf(&b, "\n%.2000s\n", body)
+	}
+	return redactSecrets(RedactText(b.String()), r.secrets())
+}
+
+func writeHeaders(b *strings.Builder, h http.Header) {
 	keys := make([]string, 0, len(h))
 	for k := range h {
 		keys = append(keys, k)
@@ -204,7 +230,31 @@ func writeHeaders(b *strings.Builder, prefix string, h http.Header) {
 	slices.Sort(keys)
 	for _, k := range keys {
 		for _, v := range h[k] {
-			fmt.Fprintf(b, "%s%s: %s\n", prefix, k, RedactHeader(k, v))
+			fmt.Fprintf(b, "%s: %s\n", k, RedactHeader(k, v))
 		}
 	}
+}
+
+// example is the document's printed request for a step, rendered with the
+// document's own values, when the fixture keeps its literal headers.
+func example(fx fixtures.Fixture, st fixtures.Step) *report.Exchange {
+	if len(st.Request.DocHeaders) == 0 {
+		return nil
+	}
+	vars := fixtures.Vars{}
+	for k, v := range fx.DocVars {
+		vars[k] = v
+	}
+	path, err := fixtures.Render(st.Request.Path, vars)
+	if err != nil {
+		path = st.Request.Path
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s\n", st.Request.Method, path)
+	h := http.Header{}
+	for k, v := range st.Request.DocHeaders {
+		h.Set(k, v)
+	}
+	writeHeaders(&b, h)
+	return &report.Exchange{Request: RedactText(b.String())}
 }

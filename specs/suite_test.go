@@ -3,6 +3,7 @@ package specs_test
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/authconform/authconform/fakeserver"
 	"github.com/authconform/authconform/fixtures"
 	"github.com/authconform/authconform/specs"
+	"github.com/authconform/authconform/specs/report"
 )
 
 // judgedBelow stands in for testing.T in RunSpecs: fixtures fail on
@@ -87,23 +89,75 @@ func TestSuiteAgainstFakes(t *testing.T) {
 	checkBroken := registerBroken(t)
 	checkGuards := registerGuards(t)
 	checkLiveLiar := registerLiveLiar(t)
-	var summary specs.Summary
-	ReportAfterSuite("summary", func(r types.Report) { summary = specs.Summarize(r) })
+	checkMisuse := registerMisuse(t)
+	var summary report.Summary
+	var ginkgoReport types.Report
+	ReportAfterSuite("summary", func(r types.Report) { summary, ginkgoReport = specs.Summarize(r), r })
 	suiteConfig, reporterConfig := GinkgoConfiguration()
+	// Run order is a contract of Register, not luck: shuffle everything
+	// Ginkgo may shuffle, and check below that each target kept it.
+	suiteConfig.RandomizeAllSpecs = true
 	reporterConfig.Succinct = true // broken fakes fail on purpose; the checks below judge every result
 	RunSpecs(judgedBelow{}, "authconform suite against the fakes, broken fakes and guarded targets", suiteConfig, reporterConfig)
+	if err := report.Validate(summary); err != nil {
+		t.Errorf("the summary breaks the report contract: %v", err)
+	}
+	checkRunOrder(t, all, ginkgoReport)
 	checkBroken(summary)
 	checkGuards(summary)
 	checkLiveLiar(summary)
+	checkMisuse(summary)
 	for _, r := range summary.Results {
 		if !strings.HasPrefix(r.Target, "fake ") {
 			continue
 		}
-		if r.Outcome != specs.Passed {
+		if r.Outcome != report.Passed {
 			t.Errorf("%s on %s: %s (the fake in its documented profile must pass every fixture and reach every state)", r.ID, r.Target, r.Outcome)
 		}
 	}
 	if len(summary.Results) == 0 {
 		t.Error("no fixture ran")
+	}
+}
+
+// checkRunOrder checks that every target ran its fixtures in the order
+// Register promises, whatever Ginkgo's randomisation: those needing the
+// default password first, those that change it next, then the rest, each
+// group in the order of fixtures.All.
+func checkRunOrder(t *testing.T, all []fixtures.Fixture, r types.Report) {
+	t.Helper()
+	group := func(fx fixtures.Fixture) int {
+		switch {
+		case fx.State == "default-password" && !fx.Destructive:
+			return 0
+		case fx.State == "default-password":
+			return 1
+		}
+		return 2
+	}
+	rank := map[string]int{}
+	for i, fx := range all {
+		rank[fx.ID] = group(fx)*len(all) + i
+	}
+	specs := slices.Clone(r.SpecReports)
+	slices.SortStableFunc(specs, func(a, b types.SpecReport) int { return a.StartTime.Compare(b.StartTime) })
+	last := map[string]types.SpecReport{}
+	checked := 0
+	for _, sr := range specs {
+		if _, fixture := rank[sr.LeafNodeText]; !fixture || sr.StartTime.IsZero() || len(sr.ContainerHierarchyTexts) == 0 {
+			continue // not a fixture's spec (a setup error), or one that never started
+		}
+		target := sr.ContainerHierarchyTexts[len(sr.ContainerHierarchyTexts)-1]
+		if prev, ok := last[target]; ok && rank[prev.LeafNodeText] > rank[sr.LeafNodeText] {
+			t.Errorf("%s: %s ran before %s, against the registration order", target, prev.LeafNodeText, sr.LeafNodeText)
+		}
+		last[target] = sr
+		checked++
+	}
+	if checked < len(all) {
+		t.Errorf("run order: only %d specs checked", checked)
+	}
+	if !r.SuiteConfig.RandomizeAllSpecs {
+		t.Error("the suite did not run with randomize-all")
 	}
 }

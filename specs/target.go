@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/fixtures"
+	"github.com/authconform/authconform/specs/report"
 )
 
 // Target is a server to check.
@@ -33,13 +34,34 @@ type Target struct {
 	// Budget, when set, bounds the failed logins the run causes; fixtures
 	// that would exceed it are skipped. Use DefaultBudget for live servers.
 	Budget *FailureBudget
+	// Expectations, when set, are the target's known deviations: a
+	// fixture failing as the file says is a known deviation (and passes in
+	// Ginkgo's report), one that passes although the file expects a
+	// failure fails as stale (see report.Apply).
+	Expectations *fixtures.Expectations
+	// Progress, when set, hears of each real-time wait before it starts,
+	// such as "couchdb/cookie-expired: waiting 630 s for the session to
+	// expire (--max-wait 12m0s)", and how long it will be.
+	Progress func(line string, wait time.Duration)
+	// Profile is the release profile of a fake target (reports show it
+	// instead of the fake's URL).
+	Profile string
 }
 
 func (t Target) name() string {
 	if t.Name != "" {
 		return t.Name
 	}
-	return t.BaseURL
+	return RedactText(t.BaseURL)
+}
+
+// report is the target as reports name it.
+func (t Target) report() report.Target {
+	rt := report.Target{Name: t.name(), Flavor: t.Flavor, Profile: t.Profile}
+	if t.Profile == "" {
+		rt.URL = RedactText(t.BaseURL)
+	}
+	return rt
 }
 
 // StateProvider puts a target into the state a fixture needs.

@@ -9,13 +9,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authconform/authconform/fixtures"
+	"github.com/authconform/authconform/specs"
 )
 
 func newFixturesCmd() *cobra.Command {
 	var flavors []string
 	cmd := &cobra.Command{
 		Use:   "fixtures",
-		Short: "List the fixtures with their kind and document section",
+		Short: "List the fixtures with their kind, state, document section and labels (for --label-filter)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkFlavors(flavors); err != nil {
@@ -26,11 +27,11 @@ func newFixturesCmd() *cobra.Command {
 				return err
 			}
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "ID\tKIND\tSTATE\tSECTION")
+			fmt.Fprintln(w, "ID\tKIND\tSTATE\tSECTION\tLABELS")
 			n := 0
 			for _, fx := range all {
 				if len(flavors) == 0 || slices.Contains(flavors, fx.Flavor) {
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", fx.ID, fx.Kind, fx.State, fx.Source.Section)
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", fx.ID, fx.Kind, fx.State, fx.Source.Section, strings.Join(specs.Labels(fx), ","))
 					n++
 				}
 			}

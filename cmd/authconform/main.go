@@ -8,8 +8,11 @@
 //	authconform fixtures --flavor neo4j-query
 //	authconform version                   # also --version
 //
-// Exit status: 0 when nothing failed, 1 when a fixture failed or errored,
-// 2 on a usage error or an unreachable target.
+// Exit status (see README, "Exit codes"): 0 when nothing failed or errored
+// and at least one fixture passed, 1 when a fixture failed or errored, the
+// target could not be judged (unreachable, another flavor, refused
+// credentials) or nothing passed, 2 on a usage error, 130 and 143 when
+// SIGINT or SIGTERM stopped the run.
 package main
 
 import (
@@ -26,8 +29,15 @@ type usageError struct{ error }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
-// errFailed means the run completed and found failures; exit status 1.
-var errFailed = errors.New("conformance failures")
+// runError is a failure before any fixture could run against the target
+// (unreachable, another flavor, refused credentials): the reports are
+// still written, each with one error entry, and the exit status is 1.
+type runError struct{ error }
+
+// exitCode ends a run whose summary has said why, with this status.
+type exitCode int
+
+func (c exitCode) Error() string { return fmt.Sprintf("exit status %d", int(c)) }
 
 func main() {
 	os.Exit(execute(os.Args[1:]))
@@ -48,11 +58,12 @@ func execute(args []string) int {
 	root.SetArgs(args)
 	err := root.Execute()
 	var ue usageError
+	var code exitCode
 	switch {
 	case err == nil:
 		return 0
-	case errors.Is(err, errFailed):
-		return 1 // the summary has said why
+	case errors.As(err, &code):
+		return int(code) // the summary has said why
 	case errors.As(err, &ue):
 		fmt.Fprintf(os.Stderr, "authconform: %v\n", err)
 		return 2

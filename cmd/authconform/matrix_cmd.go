@@ -7,7 +7,7 @@ import (
 
 	"github.com/authconform/authconform/fakeserver"
 	"github.com/authconform/authconform/fixtures"
-	"github.com/authconform/authconform/specs"
+	"github.com/authconform/authconform/specs/report"
 )
 
 func newMatrixCmd() *cobra.Command {
@@ -19,7 +19,8 @@ func newMatrixCmd() *cobra.Command {
 (documented, and the emulated releases neo4j-3.3.9, neo4j-5, couchdb-3.5),
 and print one table per flavor: a row per fixture, a column per profile.
 Every cell that differs from the document names the reason and evidence from
-the profile's expectation file; an unexplained difference fails the command.`,
+the profile's expectation file; an unexplained difference fails the command,
+with the exit codes of run.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkOutputs(f); err != nil {
@@ -27,31 +28,35 @@ the profile's expectation file; an unexplained difference fails the command.`,
 			}
 			var fakes fakeTargets
 			defer fakes.close()
-			exps := map[string]fixtures.Expectations{}
 			for _, fl := range fakeserver.Flavors() {
 				for _, p := range fakeserver.ProfilesFor(fl) {
-					name := fmt.Sprintf("%s %s", fl, p)
-					if err := fakes.start(fl, p, name, 0); err != nil {
+					if err := fakes.start(fl, p, fmt.Sprintf("%s %s", fl, p), 0); err != nil {
 						return err
 					}
+					t := &fakes.targets[len(fakes.targets)-1]
 					if e, ok, err := fixtures.ProfileExpectations(string(p)); err != nil {
 						return err
 					} else if ok {
-						exps[name] = e
+						t.Expectations = &e
 					}
 				}
 			}
 			summary := runSuite(fakes.targets, f)
-			for name, e := range exps {
-				summary = summary.Apply(e, name)
+			if err := report.Matrix(cmd.OutOrStdout(), summary); err != nil {
+				return err
 			}
-			summary.Matrix(cmd.OutOrStdout())
-			fmt.Fprintf(cmd.OutOrStdout(), "\n%d passed, %d failed, %d skipped\n", summary.Count(specs.Passed)+summary.Count(specs.KnownDeviation), summary.Count(specs.Failed)+summary.Count(specs.Error), summary.Count(specs.Skipped))
-			return finish(summary, f)
+			fmt.Fprintf(cmd.OutOrStdout(), "\n%s\n", report.Count(summary).Line())
+			if err := writeReports(summary, f.reports); err != nil {
+				return err
+			}
+			if code, why := report.Verdict(summary, false); code != report.ExitOK {
+				fmt.Fprintf(cmd.ErrOrStderr(), "authconform: %s\n", why)
+				return exitCode(code)
+			}
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&f.labelFilter, "label-filter", "", "Ginkgo label filter")
-	cmd.Flags().StringVar(&f.markdownReport, "markdown-report", "", "also write the Markdown compliance report of every profile")
-	cmd.Flags().StringVar(&f.jsonReport, "json-report", "", "also write the JSON report")
+	f.reports.flags(cmd.Flags())
 	return cmd
 }

@@ -1,43 +1,91 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 
 	"github.com/onsi/ginkgo/v2/types"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
-	"github.com/authconform/authconform/specs"
+	"github.com/authconform/authconform/specs/report"
 )
 
-// finish writes the report files and turns the outcome into an exit status.
-func finish(summary specs.Summary, f runFlags) error {
-	version := currentVersion()
-	if f.jsonReport != "" {
-		data, _ := json.MarshalIndent(struct {
-			Authconform buildVersion `json:"authconform"`
-			specs.Summary
-		}{version, summary}, "", "  ")
-		if err := os.WriteFile(f.jsonReport, data, 0o644); err != nil {
-			return usagef("writing --json-report: %v", err)
+// reportFiles are the report files a run writes, all from one Summary.
+type reportFiles struct {
+	json, junit, markdown, html string
+}
+
+func (r *reportFiles) flags(fl *pflag.FlagSet) {
+	fl.StringVar(&r.junit, "junit-report", "", "write a JUnit XML report (one testcase per fixture; failures and errors exactly when the exit status is 1) to this file")
+	fl.StringVar(&r.json, "json-report", "", "write the JSON report (schema 1, totals, one result per fixture, credentials masked) to this file")
+	fl.StringVar(&r.markdown, "markdown-report", "", "write a Markdown compliance report (one row per fixture) to this file")
+	fl.StringVar(&r.html, "html-report", "", "write a self-contained HTML report (readable offline) to this file")
+}
+
+// each lists the requested reports: flag, path and writer.
+func (r reportFiles) each() []reportFile {
+	all := []reportFile{
+		{"--json-report", r.json, report.JSON},
+		{"--junit-report", r.junit, report.JUnit},
+		{"--markdown-report", r.markdown, report.Markdown},
+		{"--html-report", r.html, report.HTML},
+	}
+	var out []reportFile
+	for _, f := range all {
+		if f.path != "" {
+			out = append(out, f)
 		}
 	}
-	if f.markdownReport != "" {
-		var b strings.Builder
-		summary.Markdown(&b)
-		fmt.Fprintf(&b, "\nauthconform %s\n", version)
-		if err := os.WriteFile(f.markdownReport, []byte(b.String()), 0o644); err != nil {
-			return usagef("writing --markdown-report: %v", err)
+	return out
+}
+
+type reportFile struct {
+	flag, path string
+	write      func(io.Writer, report.Summary) error
+}
+
+// finish prints the summary, writes every requested report and ends with
+// the status report.Verdict gives. printText is false when the summary is
+// a failure before the run (the error has been printed).
+func finish(cmd *cobra.Command, s report.Summary, f runFlags, printText bool) error {
+	if printText {
+		if err := report.Text(cmd.OutOrStdout(), s, f.verbose); err != nil {
+			return err
 		}
 	}
-	if summary.Ran() == 0 {
-		return usagef("no fixture ran: --label-filter or --fixture selected none")
+	if err := writeReports(s, f.reports); err != nil {
+		return err
 	}
-	if summary.Failed() {
-		return errFailed
+	code, why := report.Verdict(s, f.allowEmpty)
+	if code != report.ExitOK && printText && why != report.Count(s).Line() {
+		fmt.Fprintf(cmd.ErrOrStderr(), "authconform: %s\n", why)
+	}
+	if code != report.ExitOK {
+		return exitCode(code)
+	}
+	return nil
+}
+
+// writeReports writes each requested report; the first error is a usage
+// error naming the flag.
+func writeReports(s report.Summary, files reportFiles) error {
+	for _, rf := range files.each() {
+		out, err := os.Create(rf.path)
+		if err != nil {
+			return usagef("writing %s: %v", rf.flag, err)
+		}
+		err = rf.write(out, s)
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return usagef("writing %s: %v", rf.flag, err)
+		}
 	}
 	return nil
 }
@@ -50,12 +98,9 @@ func checkOutputs(f runFlags) error {
 			return usagef("--label-filter %q: %s", f.labelFilter, oneLine(err.Error()))
 		}
 	}
-	for flag, path := range map[string]string{"--json-report": f.jsonReport, "--junit-report": f.junitReport, "--markdown-report": f.markdownReport} {
-		if path == "" {
-			continue
-		}
-		if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
-			return usagef("%s %s: the folder %s does not exist", flag, path, filepath.Dir(path))
+	for _, rf := range f.reports.each() {
+		if st, err := os.Stat(filepath.Dir(rf.path)); err != nil || !st.IsDir() {
+			return usagef("%s %s: the folder %s does not exist", rf.flag, rf.path, filepath.Dir(rf.path))
 		}
 	}
 	return nil

@@ -1,20 +1,24 @@
 package main
 
 import (
+	"errors"
 	"fmt"
-	"io"
 	"os"
+	"os/signal"
+	"regexp"
+	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	g "github.com/onsi/ginkgo/v2"
-	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/onsi/ginkgo/v2/types"
 	"github.com/onsi/gomega"
 	"github.com/spf13/cobra"
 
 	"github.com/authconform/authconform/fixtures"
 	"github.com/authconform/authconform/specs"
+	"github.com/authconform/authconform/specs/report"
 )
 
 type runFlags struct {
@@ -26,11 +30,12 @@ type runFlags struct {
 	allowDestructive bool
 	timeout          time.Duration
 	labelFilter      string
-	junitReport      string
-	jsonReport       string
+	focus            string
+	skip             string
+	allowEmpty       bool
+	reports          reportFiles
 	verbose          bool
 	expect           string
-	markdownReport   string
 	fixtureIDs       []string
 	caFile           string
 	insecure         bool
@@ -74,19 +79,14 @@ changed; fixtures that lock an account never run against a live server.`,
 	fl.BoolVar(&f.insecure, "insecure", false, "accept any TLS certificate of an https --target (test servers only)")
 	fl.StringVar(&f.labelFilter, "label-filter", "", "Ginkgo label filter, such as 'documented && !destructive'")
 	fl.StringSliceVar(&f.fixtureIDs, "fixture", nil, "run only these fixture ids (repeatable or comma-separated)")
-	fl.StringVar(&f.junitReport, "junit-report", "", "write a JUnit XML report to this file")
-	fl.StringVar(&f.jsonReport, "json-report", "", "write a JSON report (one object per fixture, credentials masked) to this file")
-	fl.StringVar(&f.markdownReport, "markdown-report", "", "write a Markdown compliance report (one row per fixture) to this file")
-	fl.BoolVarP(&f.verbose, "verbose", "v", false, "show every spec and exchange")
+	fl.StringVar(&f.focus, "focus", "", "run only fixtures whose id or document section matches this regular expression")
+	fl.StringVar(&f.skip, "skip", "", "leave out fixtures whose id or document section matches this regular expression")
+	fl.BoolVar(&f.allowEmpty, "allow-empty", false, "exit 0 even when no fixture passed (all skipped), if nothing failed")
+	f.reports.flags(fl)
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "show every spec, step and erratum evidence")
 	fl.StringVar(&f.expect, "expect", "", "expectation file (YAML: fixture id -> reason, evidence) of the target's known deviations; embedded fakes use their profile's file")
 	return cmd
 }
-
-// ginkgoT is the testing.T stand-in of a plain binary; the summary, not
-// Ginkgo's verdict, decides the exit status.
-type ginkgoT struct{}
-
-func (ginkgoT) Fail() {}
 
 func run(cmd *cobra.Command, f runFlags) error {
 	if err := checkOutputs(f); err != nil {
@@ -96,71 +96,89 @@ func run(cmd *cobra.Command, f runFlags) error {
 	if err != nil {
 		return err
 	}
-	include, err := selectFixtures(f.fixtureIDs)
+	include, err := selectFixtures(f)
 	if err != nil {
 		return err
 	}
+	started := time.Now()
 	ts, cleanup, err := targets(f)
 	if err != nil {
-		return err
+		var re runError
+		if !errors.As(err, &re) {
+			return err
+		}
+		// The target could not be judged: every report says so.
+		t := runTarget(f)
+		s := report.Summary{SuiteVersion: currentVersion().String(), Targets: []report.Target{t}, Started: started, Finished: time.Now()}
+		fmt.Fprintf(cmd.ErrOrStderr(), "authconform: %v\n", re.error)
+		return finish(cmd, report.WithRunError(s, t, re.error), f, false)
 	}
 	defer cleanup()
 	for i := range ts {
 		ts[i].Include = include
+		if len(exp) > 0 {
+			ts[i].Expectations = &exp[0]
+		}
+		ts[i].Progress = progress(cmd.ErrOrStderr())
 	}
-	summary := runSuite(ts, f)
-	for _, e := range exp {
-		summary = summary.Apply(e, "")
+	estimate(cmd.ErrOrStderr(), ts)
+	return finish(cmd, runSuite(ts, f), f, true)
+}
+
+// runTarget names the target a run could not judge.
+func runTarget(f runFlags) report.Target {
+	flavor := strings.Join(f.flavors, ",")
+	if f.target == "" {
+		return report.Target{Name: "fakes (" + f.profile + " profile)", Flavor: flavor, Profile: f.profile}
 	}
-	summary.Print(cmd.OutOrStdout())
-	return finish(summary, f)
+	return report.Target{Name: fmt.Sprintf("%s at %s", flavor, specs.RedactText(f.target)), Flavor: flavor, URL: specs.RedactText(f.target)}
 }
 
 // runSuite registers the targets and runs Ginkgo once (it runs once per
-// process), returning the per-fixture summary.
-func runSuite(ts []specs.Target, f runFlags) specs.Summary {
+// process), returning the summary. A SIGINT or SIGTERM stops the run
+// through Ginkgo's own interrupt handling (the fixture in flight restores
+// what it changed); the summary names the signal.
+func runSuite(ts []specs.Target, f runFlags) report.Summary {
 	for _, t := range ts {
 		specs.Register(t)
 	}
-	var summary specs.Summary
+	var summary report.Summary
 	g.ReportAfterSuite("authconform summary", func(r types.Report) { summary = specs.Summarize(r) })
 	gomega.RegisterFailHandler(g.Fail)
-	if !f.verbose {
-		// Ginkgo's own console report repeats, spec by spec, what the
-		// summary says per fixture; keep a one-character progress line.
-		defer func(w io.Writer) { formatter.ColorableStdOut = w }(formatter.ColorableStdOut)
-		formatter.ColorableStdOut = io.Discard
-		progress := os.Stderr
-		g.ReportAfterEach(func(r types.SpecReport) {
-			mark := "."
-			switch {
-			case r.State.Is(types.SpecStateSkipped):
-				mark = "s"
-			case r.State.Is(types.SpecStateFailureStates):
-				mark = "F"
-			}
-			fmt.Fprint(progress, mark)
-		})
-		defer fmt.Fprintln(progress)
-	}
+	caught := make(chan os.Signal, 1)
+	signal.Notify(caught, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(caught)
 	suiteConfig, reporterConfig := g.GinkgoConfiguration()
 	suiteConfig.LabelFilter = f.labelFilter
 	suiteConfig.RandomizeAllSpecs = false
-	reporterConfig.JUnitReport = f.junitReport
 	reporterConfig.Verbose = f.verbose
 	reporterConfig.Succinct = !f.verbose
+	reporterConfig.SilenceSkips = !f.verbose // the summary gives every skip with its reason
 	reporterConfig.NoColor = os.Getenv("NO_COLOR") != "" || os.Getenv("CI") != ""
-	// The suite's name carries the version into the JUnit report.
 	g.RunSpecs(ginkgoT{}, "authconform "+currentVersion().Module, suiteConfig, reporterConfig)
+	summary.SuiteVersion = currentVersion().String()
+	select {
+	case sig := <-caught:
+		summary.Interrupted = report.SIGINT
+		if sig == syscall.SIGTERM {
+			summary.Interrupted = report.SIGTERM
+		}
+	default:
+	}
 	return summary
 }
 
-// selectFixtures turns --fixture ids into a filter; an unknown id is a
-// usage error, never a silently empty run.
-func selectFixtures(ids []string) (func(string) bool, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
+// ginkgoT is the testing.T stand-in of a plain binary; the summary, not
+// Ginkgo's verdict, decides the exit status (they agree: a known deviation
+// passes in Ginkgo too).
+type ginkgoT struct{}
+
+func (ginkgoT) Fail() {}
+
+// selectFixtures turns --fixture, --focus and --skip into a filter on
+// fixture ids; an unknown id, a bad expression or a selection of nothing
+// is a usage error, never a silently empty run.
+func selectFixtures(f runFlags) (func(string) bool, error) {
 	all, err := fixtures.All()
 	if err != nil {
 		return nil, err
@@ -170,13 +188,51 @@ func selectFixtures(ids []string) (func(string) bool, error) {
 		known[fx.ID] = true
 	}
 	want := map[string]bool{}
-	for _, id := range ids {
+	for _, id := range f.fixtureIDs {
 		if !known[id] {
 			return nil, usagef("--fixture %q: no such fixture (see 'authconform fixtures')", id)
 		}
 		want[id] = true
 	}
-	return func(id string) bool { return want[id] }, nil
+	focus, err := compileFlag("--focus", f.focus)
+	if err != nil {
+		return nil, err
+	}
+	skip, err := compileFlag("--skip", f.skip)
+	if err != nil {
+		return nil, err
+	}
+	labels, _ := types.ParseLabelFilter(f.labelFilter) // checked by checkOutputs
+	keep := map[string]bool{}
+	n := 0
+	for _, fx := range all {
+		matches := func(re *regexp.Regexp) bool { return re.MatchString(fx.ID) || re.MatchString(fx.Source.Section) }
+		if (len(want) > 0 && !want[fx.ID]) || (focus != nil && !matches(focus)) || (skip != nil && matches(skip)) {
+			continue
+		}
+		keep[fx.ID] = true
+		if (len(f.flavors) == 0 || slices.Contains(f.flavors, fx.Flavor)) && labels(specs.Labels(fx)) {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil, usagef("no fixture selected: --fixture, --focus, --skip and --label-filter leave none (see 'authconform fixtures')")
+	}
+	if len(want) == 0 && focus == nil && skip == nil {
+		return nil, nil
+	}
+	return func(id string) bool { return keep[id] }, nil
+}
+
+func compileFlag(flag, expr string) (*regexp.Regexp, error) {
+	if expr == "" {
+		return nil, nil
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return nil, usagef("%s %q: %v", flag, expr, err)
+	}
+	return re, nil
 }
 
 // expectations loads --expect, or for embedded fakes the expectations that

@@ -17,7 +17,7 @@ import (
 )
 
 // TestWrongPasswordStopsBeforeAnyLockout: a live run with a wrong password
-// stops after one failed login, with one line and exit status 2, and the
+// stops after one failed login, with one line and exit status 1, and the
 // account still works afterwards.
 func TestWrongPasswordStopsBeforeAnyLockout(t *testing.T) {
 	t.Parallel()
@@ -45,7 +45,7 @@ func TestWrongPasswordStopsBeforeAnyLockout(t *testing.T) {
 			defer counting.Close()
 			user := map[string]string{"neo4j-3.3": "neo4j", "neo4j-query": "neo4j", "couchdb": "admin"}[flavor]
 			r := cli(t, "run", "--flavor", flavor, "--target", counting.URL, "--user", user, "--password", "wrong-on-purpose")
-			if r.code != 2 || !strings.Contains(r.stderr, "refused the credentials") || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+			if r.code != 1 || !strings.Contains(r.stderr, "refused the credentials") || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
 				t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 			}
 			if n := failures.Load(); n != 1 {
@@ -156,7 +156,7 @@ func TestReportsNeverShowCredentials(t *testing.T) {
 }
 
 // TestHTTPSTargets: a target with a certificate the system does not trust
-// is refused with one line, and accepted with --ca-file or --insecure.
+// cannot be judged (exit 1, one line), and accepted with --ca-file or --insecure.
 func TestHTTPSTargets(t *testing.T) {
 	t.Parallel()
 	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Neo4jQuery})
@@ -170,7 +170,7 @@ func TestHTTPSTargets(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := []string{"run", "--flavor", "neo4j-query", "--target", srv.URL, "--user", "neo4j", "--password", "verysecret", "--fixture", "neo4j-query/basic-authentication"}
-	if r := cli(t, base...); r.code != 2 || !strings.Contains(r.stderr, "certificate") {
+	if r := cli(t, base...); r.code != 1 || !strings.Contains(r.stderr, "certificate") {
 		t.Errorf("untrusted certificate: exit %d, %q", r.code, r.stderr)
 	}
 	for _, extra := range [][]string{{"--ca-file", ca}, {"--insecure"}} {

@@ -90,6 +90,7 @@ func (f *fakeTargets) start(flavor fakeserver.Flavor, profile fakeserver.Profile
 	f.servers = append(f.servers, srv)
 	f.targets = append(f.targets, specs.Target{
 		Name:             name,
+		Profile:          string(profile),
 		BaseURL:          srv.URL,
 		Flavor:           string(flavor),
 		States:           specs.StateFuncs{EnterFunc: srv.EnterState, AdvanceFunc: srv.Advance},
@@ -119,7 +120,7 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 	}
 	client := &http.Client{Timeout: f.timeout, Transport: transport}
 	if err := specs.Probe(client, f.target, f.flavors[0]); err != nil {
-		return nil, nil, usageError{err}
+		return nil, nil, runError{err}
 	}
 	if f.creds.MaxWait == 0 && f.creds.SessionTTL > 0 {
 		// Enough for the longest session fixture (1.1 lifetimes).
@@ -130,7 +131,7 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 	if !f.control {
 		live := specs.Live(f.flavors[0], f.target, f.creds, client)
 		if err := live.CheckCredentials(context.Background()); err != nil {
-			return nil, nil, usageError{err}
+			return nil, nil, runError{err}
 		}
 		b := specs.DefaultBudget(f.flavors[0])
 		b.StateFile = budgetFile(f.target, f.creds.User)

@@ -1,0 +1,341 @@
+package specs
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	g "github.com/onsi/ginkgo/v2"
+
+	"github.com/authconform/authconform/fixtures"
+	"github.com/authconform/authconform/specs/report"
+)
+
+// skip is why a fixture cannot run on this target; any other error of a
+// run is an Error outcome.
+type skip string
+
+func (s skip) Error() string { return string(s) }
+
+func skipf(format string, args ...any) error { return skip(fmt.Sprintf(format, args...)) }
+
+// runFixture is the body of a fixture's It: it runs the steps, judges the
+// result (an expectation applied), tells Ginkgo the verdict, and through
+// DeferCleanup restores what the fixture changed and reports the one
+// typed result.
+func runFixture(ctx context.Context, t Target, fx fixtures.Fixture, budget *budgetTracker) {
+	run := &fixtureRun{target: t, fx: fx, budget: budget, started: time.Now()}
+	run.result = report.Result{Target: t.name(), ID: fx.ID, Flavor: fx.Flavor, Section: fx.Source.Section, Kind: string(fx.Kind)}
+	for _, e := range fx.Errata {
+		run.result.Errata = append(run.result.Errata, e.ID)
+	}
+	g.DeferCleanup(run.finish)
+	run.settle(run.execute(ctx))
+	run.judge()
+}
+
+// fixtureRun is the state of one fixture's run: variables, captures,
+// whether anything needs restoring, and the result so far.
+type fixtureRun struct {
+	target   Target
+	fx       fixtures.Fixture
+	vars     fixtures.Vars
+	captured map[string]string
+	mutated  bool
+	client   *http.Client
+	budget   *budgetTracker
+	started  time.Time
+	result   report.Result
+	// warnings collects the advisory mismatches of the step being checked.
+	warnings *[]string
+}
+
+// execute prepares the target and runs the steps until one fails.
+func (r *fixtureRun) execute(ctx context.Context) error {
+	if err := r.prepare(ctx); err != nil {
+		return err
+	}
+	for _, st := range r.fx.Steps {
+		if d, _ := st.Advance.Resolve(sessionTTL(r.vars)); d > 0 {
+			if err := r.advance(ctx, d); err != nil {
+				return err
+			}
+		}
+		step, err := r.exchange(ctx, st)
+		r.result.Steps = append(r.result.Steps, step)
+		r.result.Warnings = append(r.result.Warnings, step.Warnings...)
+		if err != nil {
+			return err
+		}
+		if len(step.Mismatches) > 0 {
+			return nil // later steps build on this one
+		}
+	}
+	return nil
+}
+
+// advance moves the target's clock, saying so when a live server makes
+// the run wait in real time.
+func (r *fixtureRun) advance(ctx context.Context, d time.Duration) error {
+	if l, ok := r.target.States.(realClock); ok && r.target.Progress != nil {
+		r.target.Progress(fmt.Sprintf("%s: waiting %s s for the session to expire (--max-wait %s)", r.fx.ID, seconds(d), l.AdvanceLimit()), d)
+	}
+	if err := r.target.States.Advance(ctx, d); err != nil {
+		return r.stateError("moving the clock", err)
+	}
+	return nil
+}
+
+// seconds is d in seconds, whole from 10 s on: "630", "2.2".
+func seconds(d time.Duration) string {
+	if d >= 10*time.Second {
+		return strconv.Itoa(int(d.Round(time.Second).Seconds()))
+	}
+	return strconv.FormatFloat(d.Seconds(), 'f', 1, 64)
+}
+
+// settle turns how execute ended into the outcome and its reason.
+func (r *fixtureRun) settle(err error) {
+	var s skip
+	switch {
+	case errors.As(err, &s):
+		r.result.Outcome, r.result.Reason = report.Skipped, s.Error()
+	case err != nil:
+		r.result.Outcome, r.result.Reason = report.Error, err.Error()
+	case len(r.result.Mismatches()) > 0:
+		r.result.Outcome, r.result.Reason = report.Failed, r.result.Mismatches()[0]
+	default:
+		r.result.Outcome = report.Passed
+	}
+}
+
+// judge applies the target's expectations and gives Ginkgo the same
+// verdict as the result: a skip is a skip, a failure or error a failure,
+// a pass or known deviation a pass.
+func (r *fixtureRun) judge() {
+	if r.target.Expectations != nil {
+		applied := report.Apply(report.Summary{Results: []report.Result{r.result}}, *r.target.Expectations, "")
+		r.result = applied.Results[0]
+	}
+	switch r.result.Outcome {
+	case report.Skipped:
+		g.Skip(r.result.Reason)
+	case report.Failed, report.Error:
+		g.Fail(r.result.Outcome.String() + ": " + r.result.Reason)
+	}
+}
+
+// finish runs after the It, whatever happened in it (a failure, a skip,
+// an interrupt): it restores what the fixture changed and reports the
+// result.
+func (r *fixtureRun) finish(ctx context.Context) {
+	defer func() {
+		r.result.Duration = time.Since(r.started)
+		g.AddReportEntry(entryResult, r.result, g.ReportEntryVisibilityNever)
+	}()
+	if err := r.restore(ctx); err != nil {
+		r.result.Outcome, r.result.Reason, r.result.Expectation = report.Error, err.Error(), nil
+		g.Fail("error: " + err.Error())
+	}
+}
+
+func (r *fixtureRun) prepare(ctx context.Context) error {
+	t, fx := r.target, r.fx
+	if t.States == nil {
+		return skip("no way to reach states on this target (Target.States is nil)")
+	}
+	if fx.Destructive && !t.AllowDestructive {
+		return skip("changes user state; enable with --allow-destructive (the change is restored afterwards)")
+	}
+	if fx.Lockout && !t.States.LockoutSafe() {
+		return skip("locks an account on purpose; runs only against a fake, never against a live server")
+	}
+	if fx.NeedsClock() {
+		if err := t.States.Advance(ctx, 0); err != nil {
+			return r.stateError("needs to move the target's clock", err)
+		}
+	}
+	vars, err := t.States.Enter(ctx, fx.State)
+	if err != nil {
+		return r.stateError("state "+fx.State, err)
+	}
+	if fx.NeedsClock() {
+		if err := r.checkClockSteps(vars); err != nil {
+			return err
+		}
+	}
+	if r.budget != nil {
+		if err := r.budget.spend(fx.AuthFailures); err != nil {
+			return skip("failed-login budget: " + err.Error())
+		}
+	}
+	r.vars = baseVars(t.BaseURL)
+	for k, v := range vars {
+		r.vars[k] = v
+	}
+	r.captured = map[string]string{}
+	r.vars["Captured"] = r.captured
+	if missing := r.missingVars(); len(missing) > 0 {
+		return skipf("needs %s, which this target does not provide (see the run flags: --database, --document, --token, --other-user)", strings.Join(missing, ", "))
+	}
+	r.client = t.Client
+	if r.client == nil {
+		r.client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	return nil
+}
+
+// checkClockSteps skips the fixture when its clock steps need a session
+// lifetime the target did not give, or add up to more time than the target
+// can pass (a live server is waited for, up to its AdvanceLimit).
+func (r *fixtureRun) checkClockSteps(vars fixtures.Vars) error {
+	d, ok := ClockTime(r.fx, sessionTTL(vars))
+	if !ok {
+		return skip("its clock steps are fractions of the session lifetime: pass --session-timeout with the server's [chttpd_auth] timeout")
+	}
+	if l, ok := r.target.States.(interface{ AdvanceLimit() time.Duration }); ok && d > l.AdvanceLimit() {
+		return skipf("needs %s to pass on the target's clock, more than the %s it may wait (--max-wait)", d, l.AdvanceLimit())
+	}
+	return nil
+}
+
+// ClockTime is how long fx's clock steps make the target's clock move,
+// given the session lifetime ttl; false when a step is a fraction of an
+// unknown lifetime. On a live server that time passes in real time.
+func ClockTime(fx fixtures.Fixture, ttl time.Duration) (time.Duration, bool) {
+	var total time.Duration
+	for _, st := range fx.Steps {
+		d, ok := st.Advance.Resolve(ttl)
+		if !ok {
+			return 0, false
+		}
+		total += d
+	}
+	return total, true
+}
+
+// sessionTTL reads the SessionTTL variable a state may provide.
+func sessionTTL(vars fixtures.Vars) time.Duration {
+	s, _ := vars["SessionTTL"].(string)
+	d, _ := time.ParseDuration(s)
+	return d
+}
+
+// missingVars lists the template variables the fixture uses that this
+// target's state did not provide (or provided empty).
+func (r *fixtureRun) missingVars() []string {
+	var missing []string
+	for _, text := range r.fx.Templates() {
+		names, _ := fixtures.UsedVars(text) // the loader has parsed every template already
+		for _, name := range names {
+			if v, ok := r.vars[name].(string); name != "Captured" && (!ok || v == "") && !slices.Contains(missing, name) {
+				missing = append(missing, name)
+			}
+		}
+	}
+	return missing
+}
+
+// stateError is a skip when the target cannot provide what is needed,
+// else an error.
+func (r *fixtureRun) stateError(what string, err error) error {
+	if errors.Is(err, ErrUnreachable) {
+		return skip(what + ": " + strings.TrimPrefix(err.Error(), ErrUnreachable.Error()+"\n"))
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+func baseVars(baseURL string) fixtures.Vars {
+	host, scheme := baseURL, "http"
+	if u, err := url.Parse(baseURL); err == nil {
+		host, scheme = u.Host, u.Scheme
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return fixtures.Vars{
+		"BaseURL":     strings.TrimSuffix(baseURL, "/"),
+		"Host":        host,
+		"Scheme":      scheme,
+		"NewPassword": "authconform-" + hex.EncodeToString(b),
+	}
+}
+
+// secrets lists the values to mask in anything this run reports.
+func (r *fixtureRun) secrets() []string {
+	var out []string
+	for _, k := range []string{"Password", "NewPassword", "Token", "Cookie", "OtherPassword"} {
+		if v, ok := r.vars[k].(string); ok {
+			out = append(out, v)
+		}
+	}
+	for _, v := range r.captured {
+		out = append(out, v)
+	}
+	return out
+}
+
+// restore undoes what a mutating step changed; an error says the target
+// may be left changed.
+func (r *fixtureRun) restore(ctx context.Context) error {
+	if !r.mutated {
+		return nil
+	}
+	for i, st := range r.fx.Restore {
+		step, err := r.exchange(ctx, st)
+		if err == nil && len(step.Mismatches) > 0 {
+			err = errors.New(strings.Join(step.Mismatches, "; "))
+		}
+		if err != nil {
+			// The temporary password is what the user needs to repair the account.
+			return fmt.Errorf("restore step %d failed, the target may be left changed (the temporary password was %q): %v",
+				i+1, r.vars["NewPassword"], err)
+		}
+	}
+	return nil
+}
+
+func (r *fixtureRun) timeout() time.Duration {
+	if r.target.Timeout > 0 {
+		return r.target.Timeout
+	}
+	return 10 * time.Second
+}
+
+// realClock is a state provider whose clock moves only in real time, such
+// as LiveStates: it waits up to AdvanceLimit for a given session lifetime.
+type realClock interface {
+	AdvanceLimit() time.Duration
+	SessionTTL() time.Duration
+}
+
+// WaitTime is how long t's fixtures will wait in real time for the
+// target's clock (zero for a target whose clock can be moved, such as a
+// fake): the estimated least duration of the run.
+func WaitTime(t Target) time.Duration {
+	clock, ok := t.States.(realClock)
+	if !ok {
+		return 0
+	}
+	fxs, err := t.fixtures()
+	if err != nil {
+		return 0
+	}
+	var total time.Duration
+	for _, fx := range fxs {
+		if !fx.NeedsClock() || (fx.Destructive && !t.AllowDestructive) || (fx.Lockout && !t.States.LockoutSafe()) {
+			continue
+		}
+		if d, ok := ClockTime(fx, clock.SessionTTL()); ok && d <= clock.AdvanceLimit() {
+			total += d
+		}
+	}
+	return total
+}
