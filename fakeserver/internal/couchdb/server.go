@@ -278,6 +278,12 @@ type couchError struct {
 	Reason string `json:"reason"`
 }
 
+var (
+	mustRevalidate = []string{"must-revalidate"}
+	jsonType       = []string{"application/json"}
+	serverHeader   = []string{couchServerHeader}
+)
+
 // writeJSON is send_json: compact JSON and a newline, the headers every
 // CouchDB reply carries, and no body for HEAD.
 func (c *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
@@ -286,10 +292,10 @@ func (c *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v) // only our own types and already-valid JSON are encoded
 	h := w.Header()
-	h.Set("Cache-Control", "must-revalidate")
-	h.Set("Content-Type", "application/json")
+	// The fixed values are shared slices (an Add copies them, since their
+	// capacity is their length), which saves an allocation each.
+	h["Cache-Control"], h["Content-Type"], h["Server"] = mustRevalidate, jsonType, serverHeader
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	h.Set("Server", couchServerHeader)
 	// Date comes from the fake's clock, so it agrees with the session
 	// cookie's issue time and Expires even when a test moves time.
 	h.Set("Date", c.cfg.Clock.Now().UTC().Format(http.TimeFormat))
