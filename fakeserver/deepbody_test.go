@@ -94,7 +94,7 @@ func TestDeepBodiesAtTheLargestLimit(t *testing.T) {
 				}
 				w := &headRecorder{header: http.Header{}, code: http.StatusOK}
 				alloc := allocatedBy(func() { f.ServeHTTP(w, r) })
-				if err := checkReply(c.flavor, r, w.code, w.header, w.body); err != nil {
+				if err := checkReply(c.flavor, p, r, w.code, w.header, w.body); err != nil {
 					t.Errorf("%s: %v", name, err)
 				}
 				if w.code < 400 && !strings.HasPrefix(c.name, "long") {

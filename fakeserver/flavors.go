@@ -77,7 +77,7 @@ var builders = []builder{
 			MaxFailedLogins: o.MaxFailedLogins, LockDuration: o.LockDuration, Clock: c,
 		})
 	}},
-	{CouchDB, []Profile{ProfileCouchDB35}, []string{"SessionTTL", "CookieSecret", "RequireValidUser", "Databases"}, []string{"Roles"}, func(o Options, c *core.Clock) (core.Flavor, error) {
+	{CouchDB, []Profile{ProfileCouchDB35}, []string{"SessionTTL", "CookieSecret", "RequireValidUser", "RequireValidUserExceptForUp", "Databases"}, []string{"Roles"}, func(o Options, c *core.Clock) (core.Flavor, error) {
 		dbs := make([]couchdb.Database, len(o.Databases))
 		for i, d := range o.Databases {
 			dbs[i] = couchdb.Database(d)
@@ -85,7 +85,8 @@ var builders = []builder{
 		return couchdb.New(couchdb.Config{
 			Release: o.Profile == ProfileCouchDB35, Users: coreUsers(o.Users), Databases: dbs,
 			SessionTTL: o.SessionTTL, CookieSecret: o.CookieSecret, RequireValidUser: o.RequireValidUser,
-			MaxFailedLogins: o.MaxFailedLogins, LockDuration: o.LockDuration, Clock: c,
+			RequireValidUserExceptForUp: o.RequireValidUserExceptForUp,
+			MaxFailedLogins:             o.MaxFailedLogins, LockDuration: o.LockDuration, Clock: c,
 		})
 	}},
 }

@@ -83,7 +83,7 @@ func fuzzServe(t *testing.T, fl Flavor, method, target, auth, cookie, contentTyp
 		}
 		w := httptest.NewRecorder()
 		f.ServeHTTP(w, r)
-		if err := checkReply(fl, r, w.Code, w.Header(), w.Body.Bytes()); err != nil {
+		if err := checkReply(fl, p, r, w.Code, w.Header(), w.Body.Bytes()); err != nil {
 			t.Fatalf("%s %s: %s %q auth %q cookie %q type %q accept %q body (%d bytes) %.300q: %v", fl, p, method, target, auth, cookie, contentType, accept, len(body), body, err)
 		}
 	}

@@ -37,6 +37,11 @@ type Database struct {
 	Members []string
 	// Docs maps document id to its JSON body.
 	Docs map[string]string
+	// Security is the database's _security object as JSON, e.g.
+	// {"admins":{"names":["bob"]},"members":{"roles":["staff"]}}; it
+	// replaces Public, Admins and Members. Without any of them a database
+	// is for server admins only, as CouchDB 3 creates one.
+	Security string
 }
 
 // Options configures a Fake. Flavor is required: New refuses an empty one
@@ -81,6 +86,10 @@ type Options struct {
 	LockDuration time.Duration
 	// RequireValidUser refuses anonymous requests (couchdb).
 	RequireValidUser bool
+	// RequireValidUserExceptForUp refuses anonymous requests except
+	// GET /_up, with no WWW-Authenticate challenge (couchdb; CouchDB's
+	// [chttpd] require_valid_user_except_for_up).
+	RequireValidUserExceptForUp bool
 	// Databases are seeded into a couchdb fake; the default is "authtest"
 	// (server admins only) and a public "db" holding the document
 	// "document", as the document's Basic example reads.

@@ -78,7 +78,7 @@ func TestUnfinishedBodies(t *testing.T) {
 				if resp.StatusCode != http.StatusRequestTimeout {
 					t.Errorf("status %d, want 408 (body %s)", resp.StatusCode, body)
 				}
-				if err := checkReply(fl, req, resp.StatusCode, resp.Header, body); err != nil {
+				if err := checkReply(fl, ProfileDocumented, req, resp.StatusCode, resp.Header, body); err != nil {
 					t.Error(err)
 				}
 				var line struct {

@@ -73,7 +73,7 @@ func flavorTable() map[string]flavor {
 		},
 		"couchdb": {
 			name: "couchdb", document: fixtures.Docs["couchdb"],
-			states: []string{"user-exists", "logged-in", "require-valid-user", "auth-disabled"},
+			states: []string{"user-exists", "logged-in", "require-valid-user", "require-valid-user-except-for-up", "auth-disabled"},
 			looksLike: func(p probe) bool {
 				return p.root["couchdb"] != nil || (p.status == http.StatusUnauthorized && p.root["error"] != nil) ||
 					couchSessionAnswers(p.client, p.base) // CouchDB-compatible servers greet differently

@@ -16,7 +16,8 @@
 #     neo4j-3.3    neo4j 2.0.0-RC2 (node-neo4j)          node/neo4j33.test.cjs
 #     neo4j-query  @neo4j-labs/experimental-query-api-wrapper 0.0.1-alpha07
 #                                                         node/neo4j-query.test.mjs
-#     couchdb      nano 11.0.7                            node/couchdb-nano.test.cjs
+#     couchdb      nano 11.0.7 (also: a test creates its own database, user
+#                  and document and logs in as that user) node/couchdb-nano.test.cjs
 #     couchdb      pouchdb-core + pouchdb-adapter-http 9.0.0
 #                                                         node/couchdb-pouchdb.test.cjs
 #   go (go test, module go/):

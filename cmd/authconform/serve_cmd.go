@@ -33,8 +33,12 @@ func newServeCmd() *cobra.Command {
 server admin; "!" after the password (neo4j:neo4j!) marks a Neo4j user who
 must change it. --token takes TOKEN=USER. --db takes NAME[:public]
 [:members=NAME,...][:admins=NAME,...] (members and admins are user names or
-roles; without them a database is for server admins only), and --doc
-DB/ID=JSON seeds a document. --user and --db replace the flavor's defaults.
+roles; without them a database is for server admins only), --security
+DB=JSON gives a --db database its exact _security object instead
+('shop={"admins":{"names":["bob"]},"members":{"roles":["staff"]}}'), and
+--doc DB/ID=JSON seeds a document. --user and --db replace the flavor's
+defaults; CouchDB users without the role _admin are also _users documents,
+and clients can create more users, databases and documents as on CouchDB.
 
 --addr defaults to the flavor's usual port on loopback: 127.0.0.1:7474 for
 Neo4j, 127.0.0.1:5984 for CouchDB. Where AUTHCONFORM_CONTAINER=1 is set, as
@@ -103,9 +107,11 @@ returns passwords and cookies:
 	fl.DurationVar(&f.tokenTTL, "token-ttl", 0, "bearer tokens expire this long after start (0: never)")
 	fl.StringArrayVar(&f.dbs, "db", nil, "a database, NAME[:public][:members=a,b][:admins=c] (repeatable; couchdb)")
 	fl.StringArrayVar(&f.docs, "doc", nil, "a document, DB/ID=JSON (repeatable; couchdb)")
+	fl.StringArrayVar(&f.security, "security", nil, "a database's _security object, DB=JSON (repeatable; couchdb; the DB must be a --db)")
 	fl.StringVar(&f.cookieSecret, "cookie-secret", "", "secret that signs session cookies (couchdb; default: random per start)")
 	fl.BoolVar(&f.o.AuthDisabled, "auth-disabled", false, "answer every request without authentication (Neo4j)")
 	fl.BoolVar(&f.o.RequireValidUser, "require-valid-user", false, "refuse anonymous requests (CouchDB)")
+	fl.BoolVar(&f.o.RequireValidUserExceptForUp, "require-valid-user-except-for-up", false, "refuse anonymous requests except GET /_up, without a challenge (CouchDB)")
 	fl.DurationVar(&f.o.SessionTTL, "session-timeout", 0, "cookie session lifetime, CouchDB's [chttpd_auth] timeout (CouchDB; default per profile)")
 	fl.DurationVar(&f.o.SessionTTL, "session-ttl", 0, "")
 	_ = fl.MarkDeprecated("session-ttl", "use --session-timeout, as run does")
@@ -167,7 +173,7 @@ func controlHelp() string {
 type serveFlags struct {
 	flavor, profile    string
 	users, tokens, dbs []string
-	docs               []string
+	docs, security     []string
 	tokenTTL           time.Duration
 	cookieSecret       string
 	o                  fakeserver.Options
@@ -221,6 +227,22 @@ func (f serveFlags) options(start time.Time) (fakeserver.Options, error) {
 			o.Databases[i].Docs = map[string]string{}
 		}
 		o.Databases[i].Docs[id] = body
+	}
+	for _, s := range f.security {
+		db, obj, ok := strings.Cut(s, "=")
+		var shape map[string]any
+		if !ok || json.Unmarshal([]byte(obj), &shape) != nil || shape == nil {
+			return o, usagef("--security %q must be DB=JSON, the JSON an object", s)
+		}
+		i, known := index[db]
+		if !known {
+			return o, usagef("--security %q: no --db %s", s, db)
+		}
+		d := &o.Databases[i]
+		if d.Public || len(d.Members) > 0 || len(d.Admins) > 0 || d.Security != "" {
+			return o, usagef("--security %q: --db %s already says who may use it (public, members=, admins= or another --security)", s, db)
+		}
+		d.Security = obj
 	}
 	return o, nil
 }

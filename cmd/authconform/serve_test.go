@@ -35,7 +35,15 @@ func TestServeFlagsBecomeOptions(t *testing.T) {
 	if string(o.CookieSecret) != "s3cret" {
 		t.Errorf("cookie secret %q", o.CookieSecret)
 	}
+	sec := serveFlags{flavor: "couchdb", dbs: []string{"shop"}, security: []string{`shop={"members":{"roles":["staff"]}}`}}
+	if o, err := sec.options(start); err != nil || o.Databases[0].Security != `{"members":{"roles":["staff"]}}` {
+		t.Errorf("--security: %+v, %v", o.Databases, err)
+	}
 	for _, bad := range []serveFlags{
+		{dbs: []string{"shop"}, security: []string{"shop"}},
+		{dbs: []string{"shop"}, security: []string{"shop=[1]"}},
+		{dbs: []string{"shop"}, security: []string{`nodb={}`}},
+		{dbs: []string{"shop:public"}, security: []string{`shop={}`}},
 		{users: []string{"nocolon"}},
 		{tokens: []string{"tok"}},
 		{dbs: []string{"x:private"}},

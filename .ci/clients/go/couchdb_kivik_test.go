@@ -184,3 +184,49 @@ func TestKivikURLUserinfo(t *testing.T) {
 		wantStatus(t, "GET /db/document with a wrong password", err, http.StatusUnauthorized, "Name or password is incorrect.")
 	})
 }
+
+// TestKivikTestCreatesItsOwnUser is what an app's test suite does against
+// the fake instead of a real CouchDB: an admin creates a database, a user
+// and its security object, and the new user logs in and writes a document.
+func TestKivikTestCreatesItsOwnUser(t *testing.T) {
+	base := couchURL(t)
+	admin := client(t, base, couchdb.BasicAuth("admin", "secret"))
+	if err := admin.CreateDB(ctx(t), "kivik_shop"); err != nil {
+		t.Fatalf("CreateDB: %v", err)
+	}
+	wantStatus(t, "CreateDB again", admin.CreateDB(ctx(t), "kivik_shop"), http.StatusPreconditionFailed, "")
+	userRev, err := admin.DB("_users").Put(ctx(t), "org.couchdb.user:kivikbob",
+		map[string]any{"name": "kivikbob", "password": "kivikpw", "roles": []string{"staff"}, "type": "user"})
+	if err != nil {
+		t.Fatalf("create user: %v", err)
+	}
+	if err := admin.DB("kivik_shop").SetSecurity(ctx(t), &kivik.Security{Members: kivik.Members{Roles: []string{"staff"}}}); err != nil {
+		t.Fatalf("SetSecurity: %v", err)
+	}
+
+	bob := client(t, base, couchdb.CookieAuth("kivikbob", "kivikpw"))
+	wantSession(t, bob, "kivikbob", "cookie")
+	shop := bob.DB("kivik_shop")
+	rev, err := shop.Put(ctx(t), "order1", map[string]any{"total": 3})
+	if err != nil || !strings.HasPrefix(rev, "1-") {
+		t.Fatalf("Put order1: rev %q, %v", rev, err)
+	}
+	_, err = shop.Put(ctx(t), "order1", map[string]any{"total": 4})
+	wantStatus(t, "Put without _rev", err, http.StatusConflict, "Document update conflict.")
+	if _, err := shop.Put(ctx(t), "order1", map[string]any{"_rev": rev, "total": 4}); err != nil {
+		t.Fatalf("Put with _rev: %v", err)
+	}
+	wantStatus(t, "bob CreateDB", bob.CreateDB(ctx(t), "kivik_other"), http.StatusUnauthorized, "You are not a server admin.")
+
+	alice := client(t, base, couchdb.BasicAuth("alice", "alicepw"))
+	wantStatus(t, "alice reads order1", alice.DB("kivik_shop").Get(ctx(t), "order1").Err(), http.StatusForbidden, "You are not allowed to access this db.")
+
+	if _, err := admin.DB("_users").Delete(ctx(t), "org.couchdb.user:kivikbob", userRev); err != nil {
+		t.Fatalf("delete user: %v", err)
+	}
+	_, err = client(t, base, couchdb.CookieAuth("kivikbob", "kivikpw")).Session(ctx(t))
+	wantStatus(t, "deleted user logs in", err, http.StatusUnauthorized, "Name or password is incorrect.")
+	if err := admin.DestroyDB(ctx(t), "kivik_shop"); err != nil {
+		t.Fatalf("DestroyDB: %v", err)
+	}
+}

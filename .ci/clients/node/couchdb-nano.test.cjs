@@ -95,4 +95,38 @@ test('couchdb with nano 11.0.7', { concurrency: false }, async (t) => {
     await rejectsHTTP(Nano(withUserinfo('alice', 'wrong')).use('db').get('document'),
       401, 'Name or password is incorrect.');
   });
+
+  await t.test('setup by a test: admin creates a database, a user and a document; the new user logs in', async () => {
+    const admin = Nano(withUserinfo('admin', 'secret'));
+    assert.deepEqual(await admin.db.create('nano_shop'), { ok: true });
+    await rejectsHTTP(admin.db.create('nano_shop'), 412);
+    const users = admin.use('_users');
+    const created = await users.insert({ name: 'nanobob', password: 'nanopw', roles: ['staff'], type: 'user' }, 'org.couchdb.user:nanobob');
+    assert.equal(created.ok, true);
+    const stored = await users.get('org.couchdb.user:nanobob');
+    assert.equal(stored.password, undefined);
+    assert.equal(stored.password_scheme, 'pbkdf2');
+    await admin.request({ db: 'nano_shop', method: 'PUT', path: '_security', body: { members: { roles: ['staff'] } } });
+
+    const bob = Nano(URL);
+    const login = await bob.auth('nanobob', 'nanopw');
+    assert.deepEqual(login, { ok: true, name: 'nanobob', roles: ['staff'] });
+    const shop = bob.use('nano_shop');
+    const doc = await shop.insert({ total: 3 }, 'order1');
+    assert.equal(doc.ok, true);
+    assert.match(doc.rev, /^1-/);
+    assert.equal((await shop.get('order1')).total, 3);
+    await rejectsHTTP(shop.insert({ total: 4 }, 'order1'), 409, 'Document update conflict.');
+    const updated = await shop.insert({ _rev: doc.rev, total: 4 }, 'order1');
+    assert.match(updated.rev, /^2-/);
+    await rejectsHTTP(bob.db.create('nano_other'), 401, 'You are not a server admin.');
+
+    const alice = Nano(withUserinfo('alice', 'alicepw'));
+    await rejectsHTTP(alice.use('nano_shop').get('order1'), 403, 'You are not allowed to access this db.');
+    await rejectsHTTP(Nano(URL).use('nano_shop').get('order1'), 401);
+
+    await users.destroy('org.couchdb.user:nanobob', stored._rev);
+    await rejectsHTTP(Nano(URL).auth('nanobob', 'nanopw'), 401, 'Name or password is incorrect.');
+    assert.deepEqual(await admin.db.destroy('nano_shop'), { ok: true });
+  });
 });

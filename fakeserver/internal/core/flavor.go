@@ -65,7 +65,7 @@ func ServeLimited(fl Flavor, maxBody int64, bodyTimeout time.Duration, w http.Re
 		fl.WriteProblem(w, r, BodyTooLarge)
 		return
 	}
-	if r.Body != nil && r.Body != http.NoBody {
+	if r.ContentLength != 0 && r.Body != nil && r.Body != http.NoBody {
 		// The body's own deadline, shorter than the listener's ReadTimeout:
 		// a body that stops half-way (or never follows "Expect:
 		// 100-continue") fails its read with os.ErrDeadlineExceeded while

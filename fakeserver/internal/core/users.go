@@ -151,7 +151,9 @@ func (s *Users) Check(name, password string) (acct Account, exists, ok bool) {
 		return acct, true, false
 	}
 	s.mu.Lock()
-	if cur, ok := s.users[name]; ok && cur.changes == acct.changes {
+	// The same account, unchanged since it was read: not replaced by Put
+	// or deleted, and no password change in between.
+	if cur, ok := s.users[name]; ok && cur == a && cur.changes == acct.changes {
 		s.verified[name] = fp
 	}
 	s.mu.Unlock()
@@ -188,4 +190,32 @@ func (s *Users) SetPassword(name, password string) {
 		a.changes++
 		s.forget(name)
 	}
+}
+
+// Put creates name's account or replaces it, password and all, with a
+// fresh salt: whatever was keyed by the old salt (CouchDB's session
+// cookies) stops working, as on a real password change.
+func (s *Users) Put(u User) {
+	a := newAccount(u)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.users[u.Name] = a
+	s.forget(u.Name)
+}
+
+// SetRoles replaces a known user's roles, keeping password and salt.
+func (s *Users) SetRoles(name string, roles []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a, ok := s.users[name]; ok {
+		a.Roles = slices.Clone(roles)
+	}
+}
+
+// Delete removes name's account; unknown names are ignored.
+func (s *Users) Delete(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.users, name)
+	s.forget(name)
 }

@@ -1,6 +1,9 @@
 package core
 
-import "testing"
+import (
+	"bytes"
+	"testing"
+)
 
 // TestCheckHashesOnceForEveryName: a known name with the right or a wrong
 // password and an unknown name each cost one password hash, so the time to
@@ -73,5 +76,65 @@ func TestCheckNeverCachesAPasswordChangedMeanwhile(t *testing.T) {
 	users.onHash = nil
 	if _, _, ok := users.Check("alice", "old"); ok {
 		t.Fatal("the old password was cached across the change")
+	}
+}
+
+func TestPutReplacesPasswordAndSalt(t *testing.T) {
+	s := NewUsers([]User{{Name: "bob", Password: "old", Roles: []string{"staff"}}})
+	before, _ := s.Lookup("bob")
+	s.Put(User{Name: "bob", Password: "new", Roles: []string{"staff"}})
+	after, _ := s.Lookup("bob")
+	if bytes.Equal(before.Salt(), after.Salt()) {
+		t.Fatal("Put kept the old salt; sessions keyed by it would survive a password change")
+	}
+	if _, _, ok := s.Check("bob", "old"); ok {
+		t.Fatal("old password still accepted after Put")
+	}
+	if _, _, ok := s.Check("bob", "new"); !ok {
+		t.Fatal("new password refused after Put")
+	}
+}
+
+func TestSetRolesKeepsSalt(t *testing.T) {
+	s := NewUsers([]User{{Name: "bob", Password: "pw"}})
+	before, _ := s.Lookup("bob")
+	s.SetRoles("bob", []string{"staff"})
+	after, _ := s.Lookup("bob")
+	if !bytes.Equal(before.Salt(), after.Salt()) || len(after.Roles) != 1 || after.Roles[0] != "staff" {
+		t.Fatalf("SetRoles: salt kept %v, roles %v", bytes.Equal(before.Salt(), after.Salt()), after.Roles)
+	}
+}
+
+func TestDelete(t *testing.T) {
+	s := NewUsers([]User{{Name: "bob", Password: "pw"}})
+	s.Delete("bob")
+	if _, exists, _ := s.Check("bob", "pw"); exists {
+		t.Fatal("deleted user still exists")
+	}
+	s.Delete("nobody") // no panic
+}
+
+// TestPutAndDeleteDropCachedCredentials: an account replaced by Put (a
+// CouchDB _users update) or deleted no longer accepts a password verified
+// before, however the cache was warmed.
+func TestPutAndDeleteDropCachedCredentials(t *testing.T) {
+	users := NewUsers([]User{{Name: "bob", Password: "old"}})
+	if _, _, ok := users.Check("bob", "old"); !ok {
+		t.Fatal("bob/old refused before any change")
+	}
+	users.Put(User{Name: "bob", Password: "new"})
+	if _, _, ok := users.Check("bob", "old"); ok {
+		t.Error("after Put, the old password is still accepted (cached)")
+	}
+	if _, _, ok := users.Check("bob", "new"); !ok {
+		t.Error("after Put, the new password is refused")
+	}
+	users.Delete("bob")
+	if _, exists, ok := users.Check("bob", "new"); exists || ok {
+		t.Errorf("after Delete: exists %v ok %v, want false false", exists, ok)
+	}
+	users.Put(User{Name: "bob", Password: "third"})
+	if _, _, ok := users.Check("bob", "new"); ok {
+		t.Error("a deleted and re-created account accepts its old password")
 	}
 }

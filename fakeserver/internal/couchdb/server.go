@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/authconform/authconform/fakeserver/internal/core"
@@ -29,6 +30,10 @@ type Config struct {
 	// CookieSecret signs cookies; empty means random per Server.
 	CookieSecret     []byte
 	RequireValidUser bool
+	// RequireValidUserExceptForUp is [chttpd]
+	// require_valid_user_except_for_up: like RequireValidUser, but /_up
+	// stays open and the 401s carry no WWW-Authenticate.
+	RequireValidUserExceptForUp bool
 	// MaxFailedLogins (zero: 5; negative: no limit) and LockDuration
 	// (zero: 300 s) are the lockout per client IP and user name.
 	MaxFailedLogins int
@@ -40,17 +45,23 @@ type Config struct {
 type Database struct {
 	Name string
 	// Public databases are readable by anyone; otherwise only server
-	// admins, Admins and Members (user names or roles) may read.
+	// admins, Admins and Members (each entry a user name or a role) may
+	// read.
 	Public  bool
 	Admins  []string
 	Members []string
 	// Docs maps document id to its JSON body.
 	Docs map[string]string
+	// Security is the database's _security object as JSON; it replaces
+	// Public, Admins and Members.
+	Security string
 }
 
 // Server is the CouchDB / Cloudant flavor: the cookie and default (Basic)
 // authentication handlers of chttpd in front of /, /_up, /_session,
-// /_all_dbs and read-only databases.
+// /_all_dbs, the _users database (accounts), databases with _security
+// objects, and documents with revisions. Views, _find, replication and
+// attachments are left out: they answer 404 not_found saying so.
 //
 // Defaults, used when Options leave them empty:
 //
@@ -74,16 +85,23 @@ type Server struct {
 	ttl int64
 	// requireValidUser is [chttpd] require_valid_user.
 	requireValidUser bool
-	limiter          *core.Limiter
+	// exceptForUp is [chttpd] require_valid_user_except_for_up.
+	exceptForUp bool
+	limiter     *core.Limiter
 	// revoked holds logged-out cookies (documented profile only; nil in
 	// couchdb-3.5, whose logout does not revoke).
 	revoked *couchRevocations
 	// onMAC, when set, is called for every cookie HMAC computed (a test
 	// counts them).
-	onMAC   func()
-	dbs     map[string]*couchDatabase
-	uuid    string
-	started int64
+	onMAC func()
+	// mu guards dbs and everything in them.
+	mu  sync.Mutex
+	dbs map[string]*couchDatabase
+	// configAdmins are the seeded server admins: [admins] in a real
+	// node's config, not _users documents.
+	configAdmins map[string]bool
+	uuid         string
+	started      int64
 
 	// The accounts and database the states are built around.
 	admin, other core.User
@@ -154,6 +172,7 @@ func New(o Config) (*Server, error) {
 		secret:           secret,
 		ttl:              max(int64(ttl/time.Second), 1),
 		requireValidUser: o.RequireValidUser,
+		exceptForUp:      o.RequireValidUserExceptForUp,
 		limiter:          core.NewLimiter(newCouchLockout(maxFailures, lock)),
 		uuid:             hex.EncodeToString(uuid),
 		started:          o.Clock.Now().Unix(),
@@ -165,6 +184,13 @@ func New(o Config) (*Server, error) {
 	if c.dbs, err = buildCouchDatabases(dbs); err != nil {
 		return nil, err
 	}
+	c.configAdmins = map[string]bool{}
+	for _, u := range users {
+		if slices.Contains(u.Roles, "_admin") {
+			c.configAdmins[u.Name] = true
+		}
+	}
+	c.seedUsersDB(users)
 	c.admin, c.other = users[0], core.User{}
 	for _, u := range users {
 		if slices.Contains(u.Roles, "_admin") {
@@ -199,7 +225,7 @@ func New(o Config) (*Server, error) {
 
 // States implements core.Flavor.
 func (c *Server) States() []string {
-	return []string{"user-exists", "logged-in", "require-valid-user"}
+	return []string{"user-exists", "logged-in", "require-valid-user", "require-valid-user-except-for-up"}
 }
 
 // EnterState implements core.Flavor; it runs on a freshly built server,
@@ -229,6 +255,8 @@ func (c *Server) EnterState(name string) (map[string]string, error) {
 		vars["Cookie"] = c.mintCookie(acct, c.cfg.Clock.Now())
 	case "require-valid-user":
 		c.requireValidUser = true
+	case "require-valid-user-except-for-up":
+		c.exceptForUp = true
 	default:
 		return nil, core.UnknownState(name, c.States())
 	}
@@ -240,6 +268,8 @@ type problem struct {
 	status int
 	couch  string // CouchDB's error word, e.g. bad_request
 	msg    string
+	// crash, when set, is the release's 500 instead.
+	crash *couchCrash
 }
 
 // couchError is CouchDB's error body, in its key order.
@@ -247,6 +277,12 @@ type couchError struct {
 	Error  string `json:"error"`
 	Reason string `json:"reason"`
 }
+
+var (
+	mustRevalidate = []string{"must-revalidate"}
+	jsonType       = []string{"application/json"}
+	serverHeader   = []string{couchServerHeader}
+)
 
 // writeJSON is send_json: compact JSON and a newline, the headers every
 // CouchDB reply carries, and no body for HEAD.
@@ -256,13 +292,18 @@ func (c *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v) // only our own types and already-valid JSON are encoded
 	h := w.Header()
-	h.Set("Cache-Control", "must-revalidate")
-	h.Set("Content-Type", "application/json")
+	// The fixed values are shared slices (an Add copies them, since their
+	// capacity is their length), which saves an allocation each.
+	h["Cache-Control"], h["Content-Type"], h["Server"] = mustRevalidate, jsonType, serverHeader
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	h.Set("Server", couchServerHeader)
 	// Date comes from the fake's clock, so it agrees with the session
 	// cookie's issue time and Expires even when a test moves time.
 	h.Set("Date", c.cfg.Clock.Now().UTC().Format(http.TimeFormat))
+	// The document shows x-couch-request-id even on /_session replies;
+	// 3.5.0 leaves it off those (sessionWriter).
+	if _, bare := w.(sessionWriter); !c.cfg.Release || !bare {
+		couchRequestHeaders(h)
+	}
 	w.WriteHeader(status)
 	if r == nil || r.Method != http.MethodHead {
 		_, _ = w.Write(buf.Bytes())
@@ -275,6 +316,13 @@ func (c *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 // browser (Accept without application/json but with text/html) is
 // redirected to the login page, keeping the JSON body (transcript case 31).
 func (c *Server) writeProblem(w http.ResponseWriter, r *http.Request, p problem) {
+	if p.crash != nil {
+		c.writeCrash(w, r, *p.crash)
+		return
+	}
+	// An error thrown inside the /_session handler goes through chttpd's
+	// error path, with its headers.
+	w = unwrapSession(w)
 	status := p.status
 	couch := p.couch
 	if couch == "" {
@@ -302,6 +350,10 @@ func (c *Server) fail(w http.ResponseWriter, r *http.Request, status int, couch,
 func (c *Server) WriteProblem(w http.ResponseWriter, r *http.Request, p core.Problem) {
 	switch p {
 	case core.HeaderTooLarge:
+		if c.cfg.Release {
+			c.mochiBadRequest(w) // MochiWeb refuses long lines before CouchDB sees them
+			return
+		}
 		c.fail(w, r, p.Status(), "bad_request", "Request header fields too large.")
 	case core.BodyTooLarge:
 		c.fail(w, r, p.Status(), "too_large", "the request entity is too large")
@@ -317,12 +369,18 @@ func (c *Server) WriteProblem(w http.ResponseWriter, r *http.Request, p core.Pro
 }
 
 // methodNotAllowed is send_method_not_allowed.
+// Written directly, so that the /_session handler's 405 lacks chttpd's
+// request headers as on 3.5.0 (m184).
 func (c *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request, allowed string) {
 	w.Header().Set("Allow", allowed)
-	c.fail(w, r, http.StatusMethodNotAllowed, "method_not_allowed", "Only "+allowed+" allowed")
+	c.writeJSON(w, r, http.StatusMethodNotAllowed, couchError{Error: "method_not_allowed", Reason: "Only " + allowed + " allowed"})
 }
 
 func (c *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if c.cfg.Release && lineTooLong(r) {
+		c.mochiBadRequest(w)
+		return
+	}
 	parts, ok := couchPathParts(r)
 	if !ok {
 		c.fail(w, r, http.StatusBadRequest, "bad_request", "invalid_url_encoding")
@@ -372,8 +430,22 @@ func (c *Server) route(w http.ResponseWriter, r *http.Request, parts []string, c
 	case "_all_dbs":
 		c.serveAllDBs(w, r, parts, ctx)
 	default:
+		if unimplementedEndpoints[parts[0]] {
+			c.notImplemented(w, r, "/"+parts[0])
+			return
+		}
 		c.serveDatabase(w, r, parts, ctx)
 	}
+}
+
+// unimplementedEndpoints are a real node's top-level endpoints that the
+// fake leaves out (replication, configuration, cluster and node admin).
+var unimplementedEndpoints = map[string]bool{
+	"_replicate": true, "_node": true, "_config": true, "_uuids": true,
+	"_active_tasks": true, "_scheduler": true, "_utils": true, "_membership": true,
+	"_cluster_setup": true, "_db_updates": true, "_dbs_info": true, "_stats": true,
+	"_reshard": true, "_search_analyze": true, "_prometheus": true, "_system": true,
+	"_restart": true, "_explain": true,
 }
 
 type couchVendor struct {

@@ -46,12 +46,16 @@ func TestCouchBasicHeader(t *testing.T) {
 		{"truncated (case 47)", "Basic x", 400, wantBadBase64, ""},
 		{"unpadded (case 54)", "Basic YWxpY2U6YWxpY2Vwdw", 400, wantBadBase64, ""},
 		// CouchDB 3.5.0 answers 500 badarg here (cases 35, 38, 41), a bug
-		// fixed upstream; the fake gives the fixed 400.
+		// fixed upstream; the documented profile gives the fixed 400, and
+		// TestCouchReleaseCrashes the release's 500.
 		{"not base64 at all", "Basic not-base64!!!", 400, wantBadBase64, ""},
 	}
 	for _, profile := range couchProfiles {
 		f := newCouchFake(t, fakeserver.Options{Profile: profile})
 		for _, tc := range tests {
+			if profile == fakeserver.ProfileCouchDB35 && tc.name == "not base64 at all" {
+				continue
+			}
 			t.Run(string(profile)+"/"+tc.name, func(t *testing.T) {
 				for _, path := range []string{"/_session", "/"} {
 					w := couchDo(f, "GET", path, "", "Authorization", tc.header)
@@ -128,6 +132,9 @@ func TestCouchLogin(t *testing.T) {
 	}
 	for _, profile := range couchProfiles {
 		for _, tc := range tests {
+			if profile == fakeserver.ProfileCouchDB35 && strings.HasPrefix(tc.name, "JSON ") && tc.name != "JSON wrong password (case 20)" {
+				continue // 500s in the release: TestCouchReleaseCrashes
+			}
 			t.Run(string(profile)+"/"+tc.name, func(t *testing.T) {
 				f := newCouchFake(t, fakeserver.Options{Profile: profile, MaxBodyBytes: 256})
 				path := tc.path
@@ -273,7 +280,7 @@ func TestCouchCookieSession(t *testing.T) {
 				{"cookie beats alice's Basic (case 60)", []string{"Cookie", "AuthSession=" + c1, "Authorization", basicAuth("alice", "alicepw")}, "admin", "cookie", 200, ""},
 				{"tampered HMAC (case 56)", []string{"Cookie", "AuthSession=" + testseeds.Tamper(c1)}, "", "", 200, ""},
 				{"unused bit flipped (case 57)", []string{"Cookie", "AuthSession=" + testseeds.FlipLastBit(c1)}, "admin", "cookie", 200, ""},
-				{"padded", []string{"Cookie", "AuthSession=" + c1 + "="}, "admin", "cookie", 200, ""},
+				{"padded (m147)", []string{"Cookie", "AuthSession=" + c1 + "="}, "", "", 400, wantBadCookie},
 				{"unknown user", []string{"Cookie", "AuthSession=" + forged}, "", "", 200, ""},
 				{"other server's cookie", []string{"Cookie", "AuthSession=" + foreign}, "", "", 200, ""},
 				{"bad HMAC falls back to Basic", []string{"Cookie", "AuthSession=" + testseeds.Tamper(c1), "Authorization", basicAuth("alice", "alicepw")}, "alice", "default", 200, ""},
@@ -655,15 +662,21 @@ func TestCouchDatabases(t *testing.T) {
 		{fakeserver.Options{}, "GET", "/authtest/missing", "", 401, "unauthorized", wantNotAuthorized, ""},
 		{fakeserver.Options{}, "GET", "/authtest/missing", admin, 404, "not_found", "missing", ""},
 		{fakeserver.Options{}, "PUT", "/authtest/doc1", "", 401, "unauthorized", wantNotAuthorized, ""}, // case 32
-		{fakeserver.Options{}, "PUT", "/authtest/doc1", admin, 405, "method_not_allowed", "Only GET,HEAD allowed", ""},
-		{fakeserver.Options{}, "GET", "/authtest/a/b/c", admin, 404, "not_found", "missing", ""},
+		{fakeserver.Options{}, "PUT", "/authtest/doc1", admin, 400, "bad_request", "Document must be a JSON object", ""},
+		{fakeserver.Options{}, "GET", "/authtest/a/b/c", admin, 404, "not_found", "authconform's CouchDB fake does not implement attachments", ""},
 		{fakeserver.Options{}, "GET", "/nope", "", 404, "not_found", "Database does not exist.", ""},
 		{fakeserver.Options{}, "GET", "/nope/doc", admin, 404, "not_found", "Database does not exist.", ""},
-		{fakeserver.Options{}, "GET", "/_nope", "", 400, "illegal_database_name", "", ""},
-		{fakeserver.Options{}, "GET", "/Upper", "", 400, "illegal_database_name", "", ""},
+		{fakeserver.Options{}, "GET", "/_nope", "", 401, "unauthorized", wantNotAdmin, ""},               // m181
+		{fakeserver.Options{}, "GET", "/_nope", alice, 401, "unauthorized", wantNotAdmin, ""},            // m189
+		{fakeserver.Options{}, "GET", "/_nope", admin, 404, "not_found", "Database does not exist.", ""}, // m188
+		{fakeserver.Options{}, "GET", "/Upper", "", 404, "not_found", "Database does not exist.", ""},
+		{fakeserver.Options{}, "PUT", "/Upper", admin, 400, "illegal_database_name", "Name: 'Upper'. Only lowercase characters (a-z), digits (0-9), and any of the characters _, $, (, ), +, -, and / are allowed. Must begin with a letter.", ""},
+		{fakeserver.Options{}, "GET", "/_replicate", admin, 404, "not_found", "authconform's CouchDB fake does not implement /_replicate", ""},
+		{fakeserver.Options{}, "GET", "/authtest/_find", admin, 404, "not_found", "authconform's CouchDB fake does not implement /authtest/_find", ""},
+		{fakeserver.Options{}, "GET", "/authtest/_find", alice, 403, "forbidden", wantNotAllowed, ""},
 		{fakeserver.Options{}, "GET", "/_all_dbs", "", 401, "unauthorized", wantNotAdmin, ""}, // case 33
 		{fakeserver.Options{}, "GET", "/_all_dbs", alice, 401, "unauthorized", wantNotAdmin, ""},
-		{fakeserver.Options{}, "GET", "/_all_dbs", admin, 200, "", "", `["authtest","db"]`}, // case 34
+		{fakeserver.Options{}, "GET", "/_all_dbs", admin, 200, "", "", `["_replicator","_users","authtest","db"]`}, // case 34, m95
 		{fakeserver.Options{}, "POST", "/_all_dbs", admin, 405, "method_not_allowed", "", ""},
 		{fakeserver.Options{}, "GET", "/", "", 200, "", "", `"vendor":{"name":"The Apache Software Foundation"}}`},
 		{fakeserver.Options{}, "DELETE", "/", admin, 405, "method_not_allowed", "Only GET,HEAD allowed", ""},
@@ -725,7 +738,7 @@ func TestCouchStates(t *testing.T) {
 	for _, profile := range couchProfiles {
 		t.Run(string(profile), func(t *testing.T) {
 			f := newCouchFake(t, fakeserver.Options{Profile: profile})
-			if got := strings.Join(f.States(), ","); got != "user-exists,logged-in,require-valid-user" {
+			if got := strings.Join(f.States(), ","); got != "user-exists,logged-in,require-valid-user,require-valid-user-except-for-up" {
 				t.Fatalf("States() = %s", got)
 			}
 			base := map[string]string{"User": "admin", "Password": "secret", "OtherUser": "alice", "OtherPassword": "alicepw", "Database": "authtest"}

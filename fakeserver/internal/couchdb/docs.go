@@ -1,0 +1,339 @@
+package couchdb
+
+import (
+	"bytes"
+	"crypto/md5"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// couchDoc is one document: its current revision and its fields without
+// _id and _rev. A deleted document keeps its revision (a tombstone).
+type couchDoc struct {
+	rev     string
+	fields  []byte // "" or `,"k":v,...`, ready to follow _id and _rev
+	deleted bool
+}
+
+// Bounds on what clients can store, so memory stays bounded.
+const (
+	maxDatabases   = 1000
+	maxStoredBytes = 64 << 20
+)
+
+// couchRevFormat is a revision as CouchDB parses it: generation-hex.
+var couchRevFormat = regexp.MustCompile(`^[0-9]+-[0-9a-fA-F]+$`)
+
+// Reasons of the document endpoints (reference run 5).
+const (
+	couchMsgConflict  = "Document update conflict."
+	couchMsgBadRev    = "Invalid rev format"
+	couchMsgNotObject = "Document must be a JSON object"
+)
+
+func (d *couchDoc) json(id string) json.RawMessage {
+	idJSON, _ := json.Marshal(id)
+	revJSON, _ := json.Marshal(d.rev)
+	return json.RawMessage(`{"_id":` + string(idJSON) + `,"_rev":` + string(revJSON) + string(d.fields) + `}`)
+}
+
+// encodeFields writes fields in the order of first, then the rest sorted,
+// as `,"k":v` pairs.
+func encodeFields(fields map[string]json.RawMessage, first ...string) ([]byte, error) {
+	var buf bytes.Buffer
+	rest := make([]string, 0, len(fields))
+	for k := range fields {
+		if !contains(first, k) {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	for _, k := range append(first, rest...) {
+		v, ok := fields[k]
+		if !ok {
+			continue
+		}
+		kJSON, _ := json.Marshal(k)
+		buf.WriteString("," + string(kJSON) + ":")
+		if err := json.Compact(&buf, v); err != nil {
+			return nil, err
+		}
+	}
+	return buf.Bytes(), nil
+}
+
+func contains(list []string, s string) bool {
+	for _, e := range list {
+		if e == s {
+			return true
+		}
+	}
+	return false
+}
+
+// nextRev is the revision after prev for a body: generation + 1 and an MD5,
+// shaped like CouchDB's.
+func nextRev(prev string, body []byte) string {
+	gen := 0
+	if g, _, ok := strings.Cut(prev, "-"); ok {
+		gen, _ = strconv.Atoi(g)
+	}
+	sum := md5.Sum(append([]byte(prev+"\x00"), body...))
+	return strconv.Itoa(gen+1) + "-" + hex.EncodeToString(sum[:])
+}
+
+// seedCouchDoc checks a seeded body; a missing _rev becomes "1-" plus the
+// MD5 of the body.
+func seedCouchDoc(id, body string) (*couchDoc, error) {
+	if id == "" {
+		return nil, fmt.Errorf("empty document id")
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(body), &fields); err != nil || fields == nil {
+		return nil, fmt.Errorf("body must be a JSON object")
+	}
+	if raw, ok := fields["_id"]; ok {
+		var got string
+		if json.Unmarshal(raw, &got) != nil || got != id {
+			return nil, fmt.Errorf("_id %s does not match the id", raw)
+		}
+	}
+	rev := ""
+	if raw, ok := fields["_rev"]; ok {
+		if json.Unmarshal(raw, &rev) != nil || rev == "" {
+			return nil, fmt.Errorf("_rev must be a non-empty string")
+		}
+	} else {
+		sum := md5.Sum([]byte(body))
+		rev = "1-" + hex.EncodeToString(sum[:])
+	}
+	delete(fields, "_id")
+	delete(fields, "_rev")
+	enc, err := encodeFields(fields)
+	if err != nil {
+		return nil, err
+	}
+	return &couchDoc{rev: rev, fields: enc}, nil
+}
+
+// storedBytes is what the documents of every database take.
+func (c *Server) storedBytes() int {
+	n := 0
+	for _, db := range c.dbs {
+		for id, d := range db.docs {
+			n += len(id) + len(d.rev) + len(d.fields)
+		}
+	}
+	return n
+}
+
+// serveDoc is /{db}/{docid}: GET, PUT and DELETE with revisions (m110-m133).
+// The caller has checked membership and holds c.mu.
+func (c *Server) serveDoc(w http.ResponseWriter, r *http.Request, db *couchDatabase, id string, ctx couchUserCtx) {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		d := db.docs[id]
+		switch {
+		case d == nil:
+			c.fail(w, r, http.StatusNotFound, "not_found", "missing")
+		case d.deleted:
+			c.fail(w, r, http.StatusNotFound, "not_found", "deleted")
+		default:
+			w.Header().Set("ETag", `"`+d.rev+`"`)
+			c.writeJSON(w, r, http.StatusOK, d.json(id))
+		}
+	case http.MethodPut:
+		body, ok := c.readJSON(w, r)
+		if !ok {
+			return
+		}
+		c.putDoc(w, r, db, id, body, ctx, http.StatusCreated)
+	case http.MethodDelete:
+		c.deleteDoc(w, r, db, id, ctx)
+	default:
+		c.methodNotAllowed(w, r, "DELETE,GET,HEAD,POST,PUT,COPY")
+	}
+}
+
+// postDoc is POST /{db}: the body's _id, or 32 random hex digits.
+func (c *Server) postDoc(w http.ResponseWriter, r *http.Request, db *couchDatabase, ctx couchUserCtx) {
+	body, ok := c.readJSON(w, r)
+	if !ok {
+		return
+	}
+	var probe struct {
+		ID *string `json:"_id"`
+	}
+	id := ""
+	if json.Unmarshal(body, &probe) == nil && probe.ID != nil {
+		id = *probe.ID
+	}
+	if id == "" {
+		raw := make([]byte, 16)
+		_, _ = rand.Read(raw)
+		id = hex.EncodeToString(raw)
+	}
+	c.putDoc(w, r, db, id, body, ctx, http.StatusCreated)
+}
+
+// isDesignDoc reports ids that only database admins may write.
+func isDesignDoc(id string) bool { return strings.HasPrefix(id, "_design/") }
+
+// putDoc writes body as id: the revision (?rev= or _rev) must be the
+// current one, or absent for a new or deleted document (409 otherwise).
+func (c *Server) putDoc(w http.ResponseWriter, r *http.Request, db *couchDatabase, id string, body []byte, ctx couchUserCtx, status int) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
+		c.fail(w, r, http.StatusBadRequest, "bad_request", couchMsgNotObject)
+		return
+	}
+	rev := r.URL.Query().Get("rev")
+	if raw, ok := fields["_rev"]; ok {
+		var bodyRev string
+		if json.Unmarshal(raw, &bodyRev) != nil {
+			c.fail(w, r, http.StatusBadRequest, "bad_request", couchMsgBadRev)
+			return
+		}
+		if rev != "" && bodyRev != rev {
+			c.fail(w, r, http.StatusBadRequest, "bad_request", "Document rev from request body and query string have different values")
+			return
+		}
+		rev = bodyRev
+	}
+	if rev != "" && !couchRevFormat.MatchString(rev) {
+		c.fail(w, r, http.StatusBadRequest, "bad_request", couchMsgBadRev) // m115
+		return
+	}
+	deleting := false
+	if raw, ok := fields["_deleted"]; ok {
+		_ = json.Unmarshal(raw, &deleting)
+	}
+	delete(fields, "_id")
+	delete(fields, "_rev")
+	delete(fields, "_deleted")
+	for k := range fields {
+		if strings.HasPrefix(k, "_") {
+			if k == "_attachments" {
+				c.notImplemented(w, r, "attachments")
+			} else {
+				c.fail(w, r, http.StatusBadRequest, "doc_validation", "Bad special document member: "+k)
+			}
+			return
+		}
+	}
+	if isDesignDoc(id) && !db.isAdmin(ctx) {
+		c.fail(w, r, http.StatusForbidden, "forbidden", couchMsgNotDBAdmin) // m132
+		return
+	}
+	old := db.docs[id]
+	current := ""
+	if old != nil && !old.deleted {
+		current = old.rev
+	}
+	if rev != current && (old == nil || rev != old.rev) {
+		c.fail(w, r, http.StatusConflict, "conflict", couchMsgConflict) // m112, m114
+		return
+	}
+	if deleting {
+		if current == "" {
+			c.fail(w, r, http.StatusConflict, "conflict", couchMsgConflict)
+			return
+		}
+		c.removeDoc(w, r, db, id, old)
+		return
+	}
+	first := []string(nil)
+	var apply func()
+	if db.name == "_users" && !isDesignDoc(id) {
+		var p *problem
+		if apply, p = c.userDocUpdate(id, fields, old); p != nil {
+			c.writeProblem(w, r, *p)
+			return
+		}
+		first = userHashFields
+	}
+	enc, err := encodeFields(fields, first...)
+	if err != nil {
+		c.fail(w, r, http.StatusBadRequest, "bad_request", couchMsgNotObject)
+		return
+	}
+	if c.storedBytes()+len(enc) > maxStoredBytes {
+		c.fail(w, r, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("the fake holds at most %d MiB of documents", maxStoredBytes>>20))
+		return
+	}
+	prev := ""
+	if old != nil {
+		prev = old.rev
+	}
+	d := &couchDoc{rev: nextRev(prev, enc), fields: enc}
+	db.docs[id] = d
+	db.seq++
+	if apply != nil {
+		apply()
+	}
+	w.Header().Set("ETag", `"`+d.rev+`"`)
+	w.Header().Set("Location", couchAbsoluteURL(r, "/"+couchURLEncode(db.name)+"/"+docPath(id)))
+	c.writeJSON(w, r, status, couchDocReply{OK: true, ID: id, Rev: d.rev})
+}
+
+// docPath is an id as it appears in a URL: a design or local prefix kept.
+func docPath(id string) string {
+	for _, prefix := range []string{"_design/", "_local/"} {
+		if rest, ok := strings.CutPrefix(id, prefix); ok {
+			return prefix + couchURLEncode(rest)
+		}
+	}
+	return couchURLEncode(id)
+}
+
+type couchDocReply struct {
+	OK  bool   `json:"ok"`
+	ID  string `json:"id"`
+	Rev string `json:"rev"`
+}
+
+// deleteDoc is DELETE /{db}/{docid}?rev=: the current revision is needed
+// (409 without it or with a stale one: m116, m117).
+func (c *Server) deleteDoc(w http.ResponseWriter, r *http.Request, db *couchDatabase, id string, ctx couchUserCtx) {
+	rev := r.URL.Query().Get("rev")
+	if rev == "" {
+		rev = strings.Trim(r.Header.Get("If-Match"), `"`)
+	}
+	if rev != "" && !couchRevFormat.MatchString(rev) {
+		c.fail(w, r, http.StatusBadRequest, "bad_request", couchMsgBadRev)
+		return
+	}
+	old := db.docs[id]
+	if old == nil {
+		c.fail(w, r, http.StatusNotFound, "not_found", "missing")
+		return
+	}
+	if isDesignDoc(id) && !db.isAdmin(ctx) {
+		c.fail(w, r, http.StatusForbidden, "forbidden", couchMsgNotDBAdmin)
+		return
+	}
+	if old.deleted || rev != old.rev {
+		c.fail(w, r, http.StatusConflict, "conflict", couchMsgConflict)
+		return
+	}
+	c.removeDoc(w, r, db, id, old)
+}
+
+// removeDoc leaves a tombstone and, in _users, ends the account.
+func (c *Server) removeDoc(w http.ResponseWriter, r *http.Request, db *couchDatabase, id string, old *couchDoc) {
+	d := &couchDoc{rev: nextRev(old.rev, nil), deleted: true}
+	db.docs[id] = d
+	db.seq++
+	if db.name == "_users" {
+		c.userDocDeleted(id)
+	}
+	w.Header().Set("ETag", `"`+d.rev+`"`)
+	c.writeJSON(w, r, http.StatusOK, couchDocReply{OK: true, ID: id, Rev: d.rev})
+}

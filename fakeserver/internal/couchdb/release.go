@@ -1,0 +1,116 @@
+package couchdb
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// What the couchdb-3.5 profile does like a real CouchDB 3.5.0 where the
+// document says nothing or the release is odd (docs/reference/
+// couchdb-3.5.0.md run 5). The documented profile does none of it.
+
+// MochiWeb's limits on one request line and one header line ("Name:
+// value", without CRLF): longer is a bare 400 (m162-m165).
+const (
+	mochiMaxRequestLine = 8190
+	mochiMaxHeaderLine  = 8189
+	mochiServerHeader   = "MochiWeb/1.0 (Any of you quaids got a smint?)"
+)
+
+// lineTooLong reports a request or header line over MochiWeb's limits.
+func lineTooLong(r *http.Request) bool {
+	if len(r.Method)+len(r.URL.RequestURI())+len(r.Proto)+2 > mochiMaxRequestLine {
+		return true
+	}
+	if len("Host: ")+len(r.Host) > mochiMaxHeaderLine {
+		return true
+	}
+	for name, values := range r.Header {
+		for _, v := range values {
+			if len(name)+2+len(v) > mochiMaxHeaderLine {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mochiBadRequest is MochiWeb's own 400: no body, no CouchDB headers.
+func (c *Server) mochiBadRequest(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Length", "0")
+	h.Set("Server", mochiServerHeader)
+	h.Set("Date", c.cfg.Clock.Now().UTC().Format(http.TimeFormat))
+	w.WriteHeader(http.StatusBadRequest)
+}
+
+// couchRequestHeaders are the headers chttpd adds to the replies of its
+// normal request path, errors included (m1-m5, m62).
+func couchRequestHeaders(h http.Header) {
+	id := make([]byte, 5)
+	_, _ = rand.Read(id)
+	h.Set("X-Couch-Request-ID", hex.EncodeToString(id))
+	h.Set("X-CouchDB-Body-Time", "0")
+}
+
+// sessionWriter marks the replies of the /_session handler itself, which
+// 3.5.0 sends without X-Couch-Request-ID and X-CouchDB-Body-Time (m3, m178,
+// m183-m185, m187). The errors it throws through chttpd (400, 415, 500)
+// carry them, so those are written to the unwrapped writer.
+type sessionWriter struct{ http.ResponseWriter }
+
+func unwrapSession(w http.ResponseWriter) http.ResponseWriter {
+	if s, ok := w.(sessionWriter); ok {
+		return s.ResponseWriter
+	}
+	return w
+}
+
+// couchCrash is a 500 that 3.5.0 answers for input its code does not
+// expect: the Erlang error as error and reason, and the stack's hash as
+// "ref" and X-Couch-Stack-Hash. The refs are the measured ones.
+type couchCrash struct {
+	Error  string `json:"error"`
+	Reason string `json:"reason"`
+	Ref    int64  `json:"ref"`
+}
+
+var (
+	crashBasicBadArg  = couchCrash{"unknown_error", "badarg", 2650020842}   // m166: Basic not-base64!!!
+	crashBasicExtra   = couchCrash{"case_clause", "30", 1236979948}         // m167: Basic <b64> extra
+	crashTwoAuth      = couchCrash{"case_clause", "bad", 1236979948}        // m168: two Authorization headers
+	crashLoginNull    = couchCrash{"unknown_error", "badmatch", 1655787678} // m173: JSON null
+	crashLoginArray   = couchCrash{"badmatch", "", 1655787678}              // m174: JSON []
+	crashLoginNotText = couchCrash{"unknown_error", "badarg", 4060413535}   // m177: "name":1
+)
+
+func (c *Server) writeCrash(w http.ResponseWriter, r *http.Request, e couchCrash) {
+	w = unwrapSession(w)
+	w.Header().Set("X-Couch-Stack-Hash", strconv.FormatInt(e.Ref, 10))
+	c.writeJSON(w, r, http.StatusInternalServerError, e)
+}
+
+// basicCrash is the 500 3.5.0 answers to an Authorization header its Basic
+// handler trips over, if any.
+func basicCrash(r *http.Request) (couchCrash, bool) {
+	if len(r.Header.Values("Authorization")) > 1 {
+		return crashTwoAuth, true
+	}
+	payload, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Basic ")
+	if !ok {
+		return couchCrash{}, false
+	}
+	if len(strings.Fields(payload)) > 1 {
+		return crashBasicExtra, true
+	}
+	for _, ch := range strings.TrimSpace(payload) {
+		isB64 := ch >= 'A' && ch <= 'Z' || ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '+' || ch == '/' || ch == '='
+		if !isB64 {
+			return crashBasicBadArg, true
+		}
+	}
+	return couchCrash{}, false
+}

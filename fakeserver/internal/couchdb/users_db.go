@@ -1,0 +1,175 @@
+package couchdb
+
+import (
+	"bytes"
+	"crypto/pbkdf2"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/authconform/authconform/fakeserver/internal/core"
+)
+
+// The _users database: each org.couchdb.user:NAME document is an account.
+// The fake validates documents as the _auth design document of CouchDB 3.5
+// does (reference run 5, cases m248-m255), stores the password only as a
+// PBKDF2 key (m5) and keeps the accounts that authenticate requests in
+// step: a created user logs in at once, a password change or deletion ends
+// the user's sessions (their cookies are keyed by the account's salt,
+// which core.Users.Put renews).
+
+const userDocPrefix = "org.couchdb.user:"
+
+// userPBKDF2Iterations is the fake's PBKDF2 cost. CouchDB 3.5 uses 600000
+// (m5); the fake checks passwords with its own hash, so the stored key is
+// only shown, and a low count keeps user creation cheap.
+const userPBKDF2Iterations = 10
+
+// userHashFields lead a stored user document, in CouchDB's order (m5).
+var userHashFields = []string{"password_scheme", "pbkdf2_prf", "salt", "iterations", "derived_key"}
+
+func userForbidden(reason string) *problem {
+	return &problem{status: http.StatusForbidden, couch: "forbidden", msg: reason}
+}
+
+// userHash returns the stored credential fields for password.
+func userHash(password string) map[string]json.RawMessage {
+	salt := make([]byte, 16)
+	_, _ = rand.Read(salt)
+	saltHex := hex.EncodeToString(salt)
+	key, _ := pbkdf2.Key(sha256.New, password, []byte(saltHex), userPBKDF2Iterations, 32) // fails only for FIPS-disallowed parameters
+	q := func(s string) json.RawMessage { b, _ := json.Marshal(s); return b }
+	return map[string]json.RawMessage{
+		"password_scheme": q("pbkdf2"),
+		"pbkdf2_prf":      q("sha256"),
+		"salt":            q(saltHex),
+		"iterations":      json.RawMessage(`10`),
+		"derived_key":     q(hex.EncodeToString(key)),
+	}
+}
+
+// userDocUpdate validates a user document and turns a "password" into the
+// stored hash fields. apply brings the account in line once the document
+// is stored. Server admins configured with the fake (role _admin) are not
+// _users accounts: their documents are stored but do not change them.
+func (c *Server) userDocUpdate(id string, fields map[string]json.RawMessage, old *couchDoc) (apply func(), p *problem) {
+	var typ, name string
+	if json.Unmarshal(fields["type"], &typ) != nil || typ != "user" {
+		return nil, userForbidden("doc.type must be user")
+	}
+	if json.Unmarshal(fields["name"], &name) != nil || name == "" {
+		return nil, userForbidden("doc.name is required")
+	}
+	rawRoles, ok := fields["roles"]
+	if !ok {
+		return nil, userForbidden("doc.roles must exist")
+	}
+	var roleValues []json.RawMessage
+	if json.Unmarshal(rawRoles, &roleValues) != nil || roleValues == nil {
+		return nil, userForbidden("doc.roles must be an array")
+	}
+	if id != userDocPrefix+name {
+		return nil, userForbidden("Doc ID must be of the form org.couchdb.user:name")
+	}
+	roles := make([]string, 0, len(roleValues))
+	for _, rv := range roleValues {
+		var role string
+		if json.Unmarshal(rv, &role) != nil {
+			return nil, userForbidden("doc.roles can only contain strings")
+		}
+		if strings.HasPrefix(role, "_") {
+			return nil, userForbidden("No system roles (starting with underscore) in users db.")
+		}
+		roles = append(roles, role)
+	}
+	var password *string
+	if raw, ok := fields["password"]; ok {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			password = &s
+		}
+		delete(fields, "password")
+	}
+	keepsHash := old != nil && !old.deleted && sameHash(old.fields, fields)
+	if password != nil {
+		for k, v := range userHash(*password) {
+			fields[k] = v
+		}
+	}
+	if c.configAdmins[name] {
+		return func() {}, nil
+	}
+	return func() {
+		switch {
+		case password != nil:
+			c.users.Put(core.User{Name: name, Password: *password, Roles: roles})
+		case keepsHash:
+			c.users.SetRoles(name, roles)
+		default:
+			// A document without a password or the stored hash has no
+			// credentials: CouchDB then refuses every login (m35). A
+			// random password nobody knows does the same.
+			unusable := make([]byte, 32)
+			_, _ = rand.Read(unusable)
+			c.users.Put(core.User{Name: name, Password: hex.EncodeToString(unusable), Roles: roles})
+		}
+	}, nil
+}
+
+// sameHash reports whether fields carry the stored document's salt and
+// derived key unchanged.
+func sameHash(stored []byte, fields map[string]json.RawMessage) bool {
+	var old map[string]json.RawMessage
+	if json.Unmarshal([]byte("{"+strings.TrimPrefix(string(stored), ",")+"}"), &old) != nil {
+		return false
+	}
+	for _, k := range []string{"salt", "derived_key"} {
+		a, b := old[k], fields[k]
+		if len(a) == 0 || !bytes.Equal(compact(a), compact(b)) {
+			return false
+		}
+	}
+	return true
+}
+
+func compact(raw json.RawMessage) []byte {
+	var buf bytes.Buffer
+	if json.Compact(&buf, raw) != nil {
+		return nil
+	}
+	return buf.Bytes()
+}
+
+// userDocDeleted ends the account of a deleted user document.
+func (c *Server) userDocDeleted(id string) {
+	name, ok := strings.CutPrefix(id, userDocPrefix)
+	if ok && !c.configAdmins[name] {
+		c.users.Delete(name)
+	}
+}
+
+// seedUsersDB fills _users with the design document and one document per
+// seeded user who is not a server admin, as `couchdb-real.sh seed` leaves a
+// real node (m21).
+func (c *Server) seedUsersDB(users []core.User) {
+	db := c.dbs["_users"]
+	auth, _ := seedCouchDoc("_design/_auth", `{"language":"javascript","validate_doc_update":"(authconform's fake validates user documents itself)"}`)
+	db.docs["_design/_auth"] = auth
+	for _, u := range users {
+		if slices.Contains(u.Roles, "_admin") {
+			continue
+		}
+		fields := userHash(u.Password)
+		fields["name"], _ = json.Marshal(u.Name)
+		fields["roles"], _ = json.Marshal(nonNil(u.Roles))
+		fields["type"] = json.RawMessage(`"user"`)
+		enc, _ := encodeFields(fields, userHashFields...)
+		db.docs[userDocPrefix+u.Name] = &couchDoc{rev: nextRev("", enc), fields: enc}
+		db.seq++
+	}
+	db.seq++
+}
