@@ -13,9 +13,9 @@ import (
 	"github.com/authconform/authconform/fakeserver/internal/couchdb"
 )
 
-// TestCouchDatabaseLimit: the fake holds at most 1,000 databases (a bound
-// on its memory, README "Hardening"): creating up to that many works, one
-// more is refused, and deleting one makes room again.
+// TestCouchDatabaseLimit: the fake holds at most 1,000 databases, a bound
+// on its memory: creating up to that many works, one more is a 413, and
+// deleting one makes room again.
 func TestCouchDatabaseLimit(t *testing.T) {
 	f := newCouchFake(t, fakeserver.Options{})
 	var existing []string
