@@ -42,7 +42,8 @@ func newCollector() *collector {
 // expect checks actual with a matcher; a mismatch is recorded, not fatal.
 func (c *collector) expect(actual any, m types.GomegaMatcher) { c.gm.Expect(actual).To(m) }
 
-// Errorf records a mismatch in the check's own words.
+// Errorf records what no matcher judges: a fixture template that does not
+// render.
 func (c *collector) Errorf(format string, args ...any) {
 	c.failures = append(c.failures, fmt.Sprintf(format, args...))
 }
