@@ -44,9 +44,10 @@ func (f *Fake) Reset() error {
 
 // EnterState resets the Fake and moves it into a named state; it returns
 // the values a client needs there, such as User and Password. The states:
-// neo4j-3.3 default-password, password-changed, auth-disabled; neo4j-query
-// password-changed (also Token, ExpiringToken, Database), auth-disabled,
-// default-password; couchdb user-exists (also OtherUser, OtherPassword,
+// neo4j-3.3 default-password, password-changed (both also OtherUser,
+// OtherPassword: the second of Options.Users, else a seeded fred/fredpw),
+// auth-disabled; neo4j-query password-changed (also Token, ExpiringToken,
+// Database), auth-disabled, default-password; couchdb user-exists (also OtherUser, OtherPassword,
 // Database, Document, SessionTTL), logged-in (also Cookie),
 // require-valid-user.
 func (f *Fake) EnterState(name string) (map[string]string, error) {

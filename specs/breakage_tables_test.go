@@ -37,6 +37,7 @@ func neo4j33Breakages() []breakage {
 		{rule: "the user status names another user", edit: replaceBody(`("username"\s*:\s*)"[^"]*"`, `$1"someone"`), fails: []string{"authenticate", "change-password", "user-status", "user-status-first-access"}},
 		{rule: "a body on the password change answer", edit: bodyOn(http.MethodPost, "/user/", 200, "{}"), fails: []string{"change-password"}},
 		{rule: "another user's status is served", edit: statusOn(http.MethodGet, "/user/", 404, 200), fails: []string{"other-user-status"}},
+		{rule: "an existing other user's status is served, an unknown one's is 404", edit: otherUserStatusServed(), fails: []string{"other-user-status"}},
 		{rule: "a body on the 404 of another user", edit: bodyOn(http.MethodGet, "/user/", 404, `{"errors":[]}`), fails: []string{"other-user-status"}},
 		{rule: "no lockout after failed logins", options: func(o *fakeOptions) { o.MaxFailedLogins = -1 }, fails: []string{"rate-limit"}},
 		{rule: "with auth disabled, still a challenge", edit: onSuccess(addHeader("WWW-Authenticate", `Basic realm="Neo4j"`)), fails: []string{"auth-disabled", "options-exempt"}},

@@ -2,12 +2,15 @@ package specs_test
 
 import (
 	"bytes"
+	"fmt"
 
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/authconform/authconform/fakeserver"
 )
 
 // answer is a response of the fake, open to one rule's breakage before it
@@ -154,6 +157,30 @@ func keepCookieOnLogout(r *http.Request, a *answer) {
 	for _, c := range r.Cookies() {
 		if c.Name == "AuthSession" {
 			a.header.Add("Set-Cookie", "AuthSession="+c.Value+"; Path=/; HttpOnly")
+		}
+	}
+}
+
+// otherUserStatusServed answers GET /user/{name} for the second account of
+// the Neo4j 3.3 fake's states with that account's status, as a server
+// would that looks the name up instead of comparing it with the caller
+// first: unknown names still get 404, so only asking for an existing
+// other user catches it.
+func otherUserStatusServed() func(*http.Request, *answer) {
+	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Neo4j33})
+	if err != nil {
+		panic(err)
+	}
+	vars, err := fake.EnterState("password-changed")
+	if err != nil || vars["OtherUser"] == "" {
+		panic(fmt.Sprintf("the neo4j-3.3 fake's password-changed state names no OtherUser (%v)", err))
+	}
+	other := vars["OtherUser"]
+	return func(r *http.Request, a *answer) {
+		if r.Method == http.MethodGet && r.URL.Path == "/user/"+other && a.status == http.StatusNotFound {
+			a.status = http.StatusOK
+			a.header.Set("Content-Type", "application/json; charset=UTF-8")
+			a.body = []byte(`{"password_change_required":false,"password_change":"http://` + r.Host + `/user/` + other + `/password","username":"` + other + `"}`)
 		}
 	}
 }

@@ -21,7 +21,9 @@ type Credentials struct {
 	Token string
 	// AuthDisabled says the server runs without authentication.
 	AuthDisabled bool
-	// OtherUser and OtherPassword are a second, non-admin account (CouchDB).
+	// OtherUser and OtherPassword are a second, non-admin account (CouchDB);
+	// on Neo4j 3.3 OtherUser is another existing user, whose status the
+	// caller must not be able to read.
 	OtherUser, OtherPassword string
 	// Database is a database only server admins may read, and Document a
 	// "db/docid" anyone may read (CouchDB).

@@ -65,7 +65,7 @@ changed; fixtures that lock an account never run against a live server.`,
 	fl.StringVar(&f.creds.User, "user", "", "user name on the target")
 	fl.StringVar(&f.creds.Password, "password", "", "that user's password")
 	fl.StringVar(&f.creds.Token, "token", "", "a bearer token on the target (neo4j-query)")
-	fl.StringVar(&f.creds.OtherUser, "other-user", "", "a second, non-admin user on the target (couchdb)")
+	fl.StringVar(&f.creds.OtherUser, "other-user", "", "a second user on the target (couchdb: a non-admin; neo4j-3.3: another existing user, only its name is used)")
 	fl.StringVar(&f.creds.OtherPassword, "other-password", "", "that second user's password")
 	fl.BoolVar(&f.creds.AuthDisabled, "auth-disabled", false, "the target runs with authentication disabled")
 	fl.StringVar(&f.creds.Database, "database", "", "a database only server admins may read (couchdb)")

@@ -36,11 +36,17 @@ type Server struct {
 	limiter *core.Limiter
 	authOff bool
 	base    core.User // the user states are built around
+	other   core.User // the second account states seed
 	roots   bodyCache
 }
 
 // DefaultUser is a fresh install's account: neo4j/neo4j, change required.
 var DefaultUser = core.User{Name: "neo4j", Password: "neo4j", ChangeRequired: true}
+
+// DefaultOtherUser is the second account the default-password and
+// password-changed states seed when Config.Users names only one: fred, the
+// other user of UserServiceTest (reference §2 U3).
+var DefaultOtherUser = core.User{Name: "fred", Password: "fredpw"}
 
 // New builds a Neo4j 3.3 server for cfg.
 func New(cfg Config) (*Server, error) {
@@ -48,9 +54,15 @@ func New(cfg Config) (*Server, error) {
 	if len(users) == 0 {
 		users = []core.User{DefaultUser}
 	}
+	other := DefaultOtherUser
+	if len(users) > 1 {
+		other = users[1]
+	} else if users[0].Name == other.Name {
+		other.Name = "barney"
+	}
 	return &Server{
 		cfg: cfg, users: core.NewUsers(users), limiter: newLimiter(cfg.MaxFailedLogins, cfg.LockDuration),
-		authOff: cfg.AuthDisabled, base: users[0],
+		authOff: cfg.AuthDisabled, base: users[0], other: other,
 	}, nil
 }
 
@@ -59,7 +71,9 @@ func (n *Server) States() []string {
 	return []string{"default-password", "password-changed", "auth-disabled"}
 }
 
-// EnterState implements core.Flavor.
+// EnterState implements core.Flavor. The password states also seed a
+// second account (OtherUser, OtherPassword), so that fixtures can ask for
+// the status of another user that exists.
 func (n *Server) EnterState(name string) (map[string]string, error) {
 	u := n.base
 	switch name {
@@ -72,11 +86,13 @@ func (n *Server) EnterState(name string) (map[string]string, error) {
 		}
 	case "auth-disabled":
 		n.authOff = true
+		n.users = core.NewUsers([]core.User{u})
+		return map[string]string{"User": u.Name, "Password": u.Password}, nil
 	default:
 		return nil, core.UnknownState(name, n.States())
 	}
-	n.users = core.NewUsers([]core.User{u})
-	return map[string]string{"User": u.Name, "Password": u.Password}, nil
+	n.users = core.NewUsers([]core.User{u, n.other})
+	return map[string]string{"User": u.Name, "Password": u.Password, "OtherUser": n.other.Name, "OtherPassword": n.other.Password}, nil
 }
 
 func (n *Server) pretty() bool { return true }
