@@ -186,10 +186,7 @@ func (r *fixtureRun) prepare(ctx context.Context) error {
 	if missing := r.missingVars(); len(missing) > 0 {
 		return skipf("needs %s, which this target does not provide (see the run flags: --database, --document, --token, --other-user)", strings.Join(missing, ", "))
 	}
-	r.client = t.Client
-	if r.client == nil {
-		r.client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	}
+	r.client = safeClient(t.Client) // whatever client is given, it follows no redirect
 	return nil
 }
 

@@ -114,6 +114,11 @@ func (r *fixtureRun) exchange(ctx context.Context, st fixtures.Step) (report.Ste
 		return fail(fmt.Errorf("%s %s: no answer from the target: %s", rq.Method, step.Path, strings.Join(c.failures, "; ")))
 	}
 	got := resp.Body().Raw()
+	for _, f := range c.failures {
+		if strings.Contains(f, ErrBodyTooLarge.Error()) {
+			return fail(fmt.Errorf("%s %s: %w", rq.Method, step.Path, ErrBodyTooLarge))
+		}
+	}
 	step.Got = raw.StatusCode
 	step.Exchange.Response = r.responseText(raw, got)
 	if st.Mutates && raw.StatusCode/100 == 2 {

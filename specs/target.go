@@ -21,8 +21,10 @@ type Target struct {
 	// States reaches the fixtures' preconditions; nil reaches none, so
 	// every fixture is skipped with that reason.
 	States StateProvider
-	// Client sends the requests; nil means a client that never follows
-	// redirects and never keeps cookies. Timeout still applies.
+	// Client sends the requests; nil means a client that never keeps
+	// cookies. Whatever the client, the suite never follows a redirect
+	// (it would carry credentials elsewhere) and reads at most MaxBody of
+	// a response. Timeout still applies.
 	Client *http.Client
 	// Timeout bounds each request; default 10 s.
 	Timeout time.Duration

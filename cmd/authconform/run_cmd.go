@@ -39,6 +39,7 @@ type runFlags struct {
 	fixtureIDs       []string
 	caFile           string
 	insecure         bool
+	secrets          secretFlags
 }
 
 func newRunCmd() *cobra.Command {
@@ -64,9 +65,12 @@ changed; fixtures that lock an account never run against a live server.`,
 	fl.BoolVar(&f.control, "control", false, "the --target is 'authconform serve --control': reach every state through its control plane")
 	fl.StringVar(&f.creds.User, "user", "", "user name on the target")
 	fl.StringVar(&f.creds.Password, "password", "", "that user's password")
+	fl.StringVar(&f.secrets.passwordFile, "password-file", "", "read --password from this file (a trailing newline is dropped), so that it shows in no process list")
 	fl.StringVar(&f.creds.Token, "token", "", "a bearer token on the target (neo4j-query)")
+	fl.StringVar(&f.secrets.tokenFile, "token-file", "", "read --token from this file")
 	fl.StringVar(&f.creds.OtherUser, "other-user", "", "a second, non-admin user on the target (couchdb)")
 	fl.StringVar(&f.creds.OtherPassword, "other-password", "", "that second user's password")
+	fl.StringVar(&f.secrets.otherPasswordFile, "other-password-file", "", "read --other-password from this file")
 	fl.BoolVar(&f.creds.AuthDisabled, "auth-disabled", false, "the target runs with authentication disabled")
 	fl.StringVar(&f.creds.Database, "database", "", "a database only server admins may read (couchdb)")
 	fl.StringVar(&f.creds.Document, "document", "", "a document anyone may read, as db/docid (couchdb)")
@@ -89,6 +93,9 @@ changed; fixtures that lock an account never run against a live server.`,
 }
 
 func run(cmd *cobra.Command, f runFlags) error {
+	if err := resolveSecrets(&f); err != nil {
+		return err
+	}
 	if err := checkOutputs(f); err != nil {
 		return err
 	}

@@ -112,7 +112,7 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 	}
 	u, err := url.Parse(f.target)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, nil, usagef("--target %q is not an http(s) URL such as http://127.0.0.1:7474", f.target)
+		return nil, nil, usagef("--target %q is not an http(s) URL such as http://127.0.0.1:7474", specs.RedactText(f.target))
 	}
 	transport, err := tlsTransport(f.caFile, f.insecure)
 	if err != nil {
