@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,10 +51,13 @@ type fixtureRun struct {
 	vars     fixtures.Vars
 	captured map[string]string
 	mutated  bool
-	client   *http.Client
-	budget   *budgetTracker
-	started  time.Time
-	result   report.Result
+	// journal is the restore journal written before the first mutating
+	// request, removed after a verified restore.
+	journal string
+	client  *http.Client
+	budget  *budgetTracker
+	started time.Time
+	result  report.Result
 	// warnings collects the advisory mismatches of the step being checked.
 	warnings *[]string
 }
@@ -157,6 +161,9 @@ func (r *fixtureRun) prepare(ctx context.Context) error {
 	}
 	if fx.Lockout && !t.States.LockoutSafe() {
 		return skip("locks an account on purpose; runs only against a fake, never against a live server")
+	}
+	if fx.Mutates() && !t.States.LockoutSafe() && t.StateDir == "" {
+		return skip(errNoJournal.Error())
 	}
 	if fx.NeedsClock() {
 		if err := t.States.Advance(ctx, 0); err != nil {
@@ -279,22 +286,41 @@ func (r *fixtureRun) secrets() []string {
 	return out
 }
 
-// restore undoes what a mutating step changed; an error says the target
-// may be left changed.
+// restore undoes what a mutating step changed (or may have: a request
+// without an answer counts as applied) and verifies it by logging in with
+// the original password; the journal goes only then. When the restore
+// steps fail, the original password may still work (the change never took
+// effect): that login decides. An error says the target may be left
+// changed, with the temporary password and the journal that keeps it.
 func (r *fixtureRun) restore(ctx context.Context) error {
 	if !r.mutated {
 		return nil
 	}
+	var failed error
 	for i, st := range r.fx.Restore {
 		step, err := r.exchange(ctx, st)
 		if err == nil && len(step.Mismatches) > 0 {
 			err = errors.New(strings.Join(step.Mismatches, "; "))
 		}
 		if err != nil {
-			// The temporary password is what the user needs to repair the account.
-			return fmt.Errorf("restore step %d failed, the target may be left changed (the temporary password was %q): %v",
-				i+1, r.vars["NewPassword"], err)
+			failed = fmt.Errorf("restore step %d: %v", i+1, err)
+			break
 		}
+	}
+	verified := r.verifyLogin(ctx)
+	if verified != nil {
+		// The temporary password is what the user needs to repair the account.
+		msg := fmt.Sprintf("restore failed, the target may be left changed: the password of %q may be %q", r.vars["User"], r.vars["NewPassword"])
+		if r.journal != "" {
+			msg += fmt.Sprintf(" (journal %s; retry with authconform restore)", r.journal)
+		}
+		return fmt.Errorf("%s: %v", msg, errors.Join(failed, verified))
+	}
+	if r.journal != "" {
+		if err := os.Remove(r.journal); err != nil {
+			return fmt.Errorf("restored, but the journal stays: %w", err)
+		}
+		r.journal = ""
 	}
 	return nil
 }

@@ -107,6 +107,14 @@ func (r *fixtureRun) exchange(ctx context.Context, st fixtures.Step) (report.Ste
 		}
 		req = req.WithBytes(body)
 	}
+	if st.Mutates {
+		// Journaled and counted as applied before it is sent: a timeout, a
+		// cancellation or a lost answer may still have changed the target.
+		if err := r.journalChange(ctx); err != nil {
+			return fail(err)
+		}
+		r.mutated = true
+	}
 	resp := req.Expect()
 	raw := resp.Raw()
 	step.Exchange.Request = r.requestText(rq.Method, target, sent, body)
@@ -121,9 +129,6 @@ func (r *fixtureRun) exchange(ctx context.Context, st fixtures.Step) (report.Ste
 	}
 	step.Got = raw.StatusCode
 	step.Exchange.Response = r.responseText(raw, got)
-	if st.Mutates && raw.StatusCode/100 == 2 {
-		r.mutated = true
-	}
 	r.warnings = &step.Warnings
 	r.checkResponse(c, raw, got, st)
 	for _, f := range c.failures {

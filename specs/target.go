@@ -45,6 +45,11 @@ type Target struct {
 	// such as "couchdb/cookie-expired: waiting 630 s for the session to
 	// expire (--max-wait 12m0s)", and how long it will be.
 	Progress func(line string, wait time.Duration)
+	// StateDir keeps what must outlive a run: restore journals, written
+	// before any request that changes the target, and failed-login
+	// ledgers. A live target (one whose States are not LockoutSafe) runs
+	// no fixture that changes it without one.
+	StateDir string
 	// Profile is the release profile of a fake target (reports show it
 	// instead of the fake's URL).
 	Profile string
