@@ -4,7 +4,7 @@ PKGS    := ./...
 BENCHTIME ?= 1s
 FUZZTIME  ?= 30s
 
-.PHONY: run test lint bench cover fuzz build clients compliance mutate
+.PHONY: run test lint bench cover fuzz mutate build image container clients compliance
 
 ## run: the whole suite against the embedded fakes, with a readable summary
 run:
@@ -14,10 +14,11 @@ run:
 test:
 	$(GO) test -race -count=1 $(PKGS)
 
-## lint: gofmt and go vet
+## lint: gofmt, go vet and staticcheck (a tool of go.mod: `go tool staticcheck`)
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+	$(GO) tool staticcheck $(PKGS)
 
 ## bench: benchmarks of the fake and of the suite (figures in README)
 bench:
@@ -28,9 +29,10 @@ cover:
 	$(GO) test -count=1 -coverprofile=cover.out $(PKGS)
 	$(GO) tool cover -func=cover.out | tail -1
 
-## fuzz: every Fuzz target of fakeserver and fixtures for $(FUZZTIME) each, one
+## fuzz: every Fuzz target of fakeserver (and its internal packages) and fixtures for $(FUZZTIME) each, one
 ## after another (go test runs one -fuzz target per package at a time)
-FUZZPKGS := ./fakeserver ./fixtures
+FUZZPKGS := ./fakeserver ./fakeserver/internal/core ./fakeserver/internal/neo4j33 \
+            ./fakeserver/internal/neo4jquery ./fakeserver/internal/couchdb ./fixtures
 fuzz:
 	@set -e; for pkg in $(FUZZPKGS); do \
 		for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
@@ -57,8 +59,30 @@ mutate:
 
 ## build: a static bin/authconform; -buildvcs=auto stamps the git revision
 ## (shown by --version) even where GOFLAGS says -buildvcs=false
+BIN ?= bin/authconform
 build:
-	CGO_ENABLED=0 $(GO) build -trimpath -buildvcs=auto -o bin/authconform ./cmd/authconform
+	CGO_ENABLED=0 $(GO) build -trimpath -buildvcs=auto -o $(BIN) ./cmd/authconform
+
+## image: the container image $(IMAGE) FROM scratch, built from `make build`
+## (GOOS=linux) with podman, or docker where podman is missing
+IMAGE    ?= localhost/authconform:dev
+CA_CERTS ?= /etc/ssl/certs/ca-certificates.crt
+CONTAINER_TOOL ?= $(shell command -v podman >/dev/null 2>&1 && echo podman || echo docker)
+ROOTFS := bin/rootfs
+image:
+	rm -rf $(ROOTFS) && mkdir -p $(ROOTFS)/usr/local/bin $(ROOTFS)/etc/ssl/certs $(ROOTFS)/tmp
+	$(MAKE) --no-print-directory build GOOS=linux BIN=$(ROOTFS)/usr/local/bin/authconform
+	cp $(CA_CERTS) $(ROOTFS)/etc/ssl/certs/ca-certificates.crt
+	chmod 1777 $(ROOTFS)/tmp
+	printf 'root:x:0:0:root:/:/sbin/nologin\nauthconform:x:65532:65532:authconform:/tmp:/sbin/nologin\n' >$(ROOTFS)/etc/passwd
+	printf 'root:x:0:\nauthconform:x:65532:\n' >$(ROOTFS)/etc/group
+	$(CONTAINER_TOOL) build -t $(IMAGE) -f Containerfile \
+		--build-arg VERSION="$$(go version -m $(ROOTFS)/usr/local/bin/authconform | awk '$$1 == "mod" {print $$3}')" $(ROOTFS)
+
+## container: build the image, then serve, run and the client libraries in containers
+## (installs podman and runc from Debian where it can; skips without a runtime)
+container:
+	bash .ci/container/run.sh
 
 ## clients: real client libraries (Node: neo4j, Query API wrapper, nano, PouchDB; Go: kivik) against `serve`
 clients:

@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/authconform/authconform/fakeserver/internal/testseeds"
 )
 
 // The bad-input matrix (issue "Hardening"): for every flavor and profile,
@@ -40,33 +42,46 @@ func checkReply(fl Flavor, r *http.Request, code int, h http.Header, body []byte
 	if code < 400 || r.Method == http.MethodHead {
 		return nil
 	}
-	if fl == Neo4j33 && code == http.StatusNotFound && len(body) == 0 && strings.HasPrefix(r.URL.Path, "/user/") {
-		return nil // UserService: another user's resource is a 404 with no body
+	kit, ok := biFlavors[fl]
+	if !ok {
+		return fmt.Errorf("no bad-input kit for flavor %s", fl)
+	}
+	if kit.emptyNotFound != nil && code == http.StatusNotFound && len(body) == 0 && kit.emptyNotFound(r.URL.Path) {
+		return nil
 	}
 	ct := h.Get("Content-Type")
 	if !strings.Contains(ct, "json") && !strings.HasPrefix(ct, mimeTyped) {
 		return fmt.Errorf("status %d with Content-Type %q (body %.200q)", code, ct, body)
 	}
-	switch fl {
-	case CouchDB:
-		var e struct {
-			Error  *string `json:"error"`
-			Reason *string `json:"reason"`
-		}
-		if err := json.Unmarshal(body, &e); err != nil || e.Error == nil || *e.Error == "" || e.Reason == nil {
-			return fmt.Errorf("status %d body %.200q is not CouchDB's {error, reason}", code, body)
-		}
-	default:
-		var e struct {
-			Errors []struct {
-				Code    *string `json:"code"`
-				Message *string `json:"message"`
-			} `json:"errors"`
-		}
-		if err := json.Unmarshal(body, &e); err != nil || len(e.Errors) == 0 || e.Errors[0].Code == nil ||
-			!strings.HasPrefix(*e.Errors[0].Code, "Neo.") || e.Errors[0].Message == nil {
-			return fmt.Errorf("status %d body %.200q is not Neo4j's {errors:[{code, message}]}", code, body)
-		}
+	if err := kit.errorShape(body); err != nil {
+		return fmt.Errorf("status %d: %v", code, err)
+	}
+	return nil
+}
+
+// neo4jErrorShape is Neo4j's {"errors":[{"code":"Neo...","message"}]}.
+func neo4jErrorShape(body []byte) error {
+	var e struct {
+		Errors []struct {
+			Code    *string `json:"code"`
+			Message *string `json:"message"`
+		} `json:"errors"`
+	}
+	if err := json.Unmarshal(body, &e); err != nil || len(e.Errors) == 0 || e.Errors[0].Code == nil ||
+		!strings.HasPrefix(*e.Errors[0].Code, "Neo.") || e.Errors[0].Message == nil {
+		return fmt.Errorf("body %.200q is not Neo4j's {errors:[{code, message}]}", body)
+	}
+	return nil
+}
+
+// couchErrorShape is CouchDB's {"error","reason"}.
+func couchErrorShape(body []byte) error {
+	var e struct {
+		Error  *string `json:"error"`
+		Reason *string `json:"reason"`
+	}
+	if err := json.Unmarshal(body, &e); err != nil || e.Error == nil || *e.Error == "" || e.Reason == nil {
+		return fmt.Errorf("body %.200q is not CouchDB's {error, reason}", body)
 	}
 	return nil
 }
@@ -76,6 +91,7 @@ func checkReply(fl Flavor, r *http.Request, code int, h http.Header, body []byte
 type biKit struct {
 	flavor  Flavor
 	profile Profile
+	kit     biFlavor
 	fake    *Fake
 	// good is an Authorization value that authenticates.
 	good string
@@ -90,37 +106,138 @@ type biKit struct {
 
 func newBIKit(t *testing.T, fl Flavor, p Profile) *biKit {
 	t.Helper()
-	o := Options{Flavor: fl, Profile: p, Clock: func() time.Time { return biT0 }}
-	k := &biKit{flavor: fl, profile: p}
-	switch fl {
-	case Neo4j33:
-		o.Users = []User{{Name: "neo4j", Password: "secret"}}
-		k.good = basicAuth("neo4j", "secret")
-		k.protected, k.post, k.postCT = "/db/data/", "/user/neo4j/password", "application/json"
-		// The same password again: a well-formed body that changes nothing.
-		k.postBody = `{"password":"secret"}`
-	case Neo4jQuery:
-		k.good = basicAuth("neo4j", "verysecret")
-		k.bearer = "Bearer " + base64.StdEncoding.EncodeToString([]byte(neo4jQueryDefaultToken))
-		if p == ProfileNeo4j5 {
-			k.bearer = "Bearer " + neo4jQueryDefaultToken
-		}
-		k.protected, k.post, k.postCT = "/db/neo4j/query/v2", "/db/neo4j/query/v2", "application/json"
-		k.postBody = `{"statement":"RETURN 1 AS n"}`
-	case CouchDB:
-		k.good = basicAuth("admin", "secret")
-		k.protected, k.post, k.postCT = "/authtest", "/_session", formCT
-		k.postBody = "name=alice&password=alicepw"
+	kit, ok := biFlavors[fl]
+	if !ok {
+		t.Fatalf("no bad-input kit for flavor %s: add one to biFlavors", fl)
 	}
-	f, err := New(o)
+	k := &biKit{flavor: fl, profile: p, kit: kit, good: kit.good, protected: kit.protected, post: kit.post, postCT: kit.postCT, postBody: kit.postBody}
+	if kit.bearer != nil {
+		k.bearer = kit.bearer(p)
+	}
+	f, err := New(Options{Flavor: fl, Profile: p, Clock: func() time.Time { return biT0 }, Users: kit.users})
 	if err != nil {
 		t.Fatal(err)
 	}
 	k.fake = f
-	if fl == CouchDB {
+	if kit.sessions {
 		k.cookie = couchLogin(t, f, "admin", "secret")
 	}
 	return k
+}
+
+// biFlavor is what the matrix knows of one flavor. Every flavor of the
+// builders table needs one: the matrix fails for a flavor without it.
+type biFlavor struct {
+	// users replace the flavor's defaults when set.
+	users []User
+	// good is an Authorization value that authenticates; bearer, when set,
+	// a Bearer one for a profile.
+	good   string
+	bearer func(Profile) string
+	// protected is a path behind authentication; post a POST endpoint with
+	// its Content-Type and a body it accepts; postJSON the same body as JSON
+	// when postCT is not JSON.
+	protected, post, postCT, postBody, postJSON string
+	// postOnly: the protected path takes only POST (with postBody).
+	postOnly bool
+	// loginOpen: the POST endpoint needs no Authorization (a login).
+	loginOpen bool
+	// sessions: the flavor has cookie sessions (logged in as admin/secret);
+	// one is opened before the garbage and must survive it.
+	sessions bool
+	// basicEverywhere: credentials are checked on open paths too.
+	basicEverywhere bool
+	// errorShape checks a 4xx body; emptyNotFound names the paths where a
+	// 404 with no body is the right answer.
+	errorShape    func(body []byte) error
+	emptyNotFound func(path string) bool
+	// stillGood checks good requests sent with do.
+	stillGood func(k *biKit, do func(method, path, body string, headers ...string) *httptest.ResponseRecorder) error
+	// extra are the flavor's own cases.
+	extra func(k *biKit) []biReq
+}
+
+var biFlavors = map[Flavor]biFlavor{
+	Neo4j33: {
+		users: []User{{Name: "neo4j", Password: "secret"}},
+		good:  basicAuth("neo4j", "secret"),
+		// The same password again: a well-formed body that changes nothing.
+		protected: "/db/data/", post: "/user/neo4j/password", postCT: "application/json", postBody: `{"password":"secret"}`,
+		errorShape: neo4jErrorShape,
+		// UserService: another user's resource is a 404 with no body.
+		emptyNotFound: func(path string) bool { return strings.HasPrefix(path, "/user/") },
+		stillGood: func(k *biKit, do func(method, path, body string, headers ...string) *httptest.ResponseRecorder) error {
+			if w := do("GET", "/db/data/", "", "Authorization", k.good); w.Code != http.StatusOK {
+				return fmt.Errorf("good GET /db/data/: status %d %s", w.Code, w.Body)
+			}
+			return nil
+		},
+		extra: neo4jCases,
+	},
+	Neo4jQuery: {
+		good: basicAuth("neo4j", "verysecret"),
+		bearer: func(p Profile) string {
+			if p == ProfileNeo4j5 {
+				return "Bearer " + docToken
+			}
+			return "Bearer " + base64.StdEncoding.EncodeToString([]byte(docToken))
+		},
+		protected: "/db/neo4j/query/v2", post: "/db/neo4j/query/v2", postCT: "application/json", postBody: `{"statement":"RETURN 1 AS n"}`,
+		postOnly:   true,
+		errorShape: neo4jErrorShape,
+		stillGood: func(k *biKit, do func(method, path, body string, headers ...string) *httptest.ResponseRecorder) error {
+			for _, auth := range []string{k.good, k.bearer} {
+				w := do("POST", "/db/neo4j/query/v2", `{"statement":"RETURN 1 AS n"}`, "Authorization", auth, "Content-Type", "application/json")
+				if w.Code != http.StatusAccepted || !strings.Contains(w.Body.String(), `"values":[[1]]`) {
+					return fmt.Errorf("good query with %.6s: status %d %s", auth, w.Code, w.Body)
+				}
+			}
+			return nil
+		},
+		extra: neo4jCases,
+	},
+	CouchDB: {
+		good:      basicAuth("admin", "secret"),
+		protected: "/authtest", post: "/_session", postCT: formCT, postBody: "name=alice&password=alicepw",
+		postJSON:  `{"name":"alice","password":"alicepw"}`,
+		loginOpen: true, sessions: true, basicEverywhere: true,
+		errorShape: couchErrorShape,
+		stillGood: func(k *biKit, do func(method, path, body string, headers ...string) *httptest.ResponseRecorder) error {
+			if w := do("GET", "/authtest", "", "Authorization", k.good); w.Code != http.StatusOK {
+				return fmt.Errorf("good GET /authtest: status %d %s", w.Code, w.Body)
+			}
+			w := do("GET", "/_session", "", "Cookie", "AuthSession="+k.cookie)
+			var s struct {
+				UserCtx struct {
+					Name *string `json:"name"`
+				} `json:"userCtx"`
+			}
+			if err := json.Unmarshal(w.Body.Bytes(), &s); w.Code != http.StatusOK || err != nil || s.UserCtx.Name == nil || *s.UserCtx.Name != "admin" {
+				return fmt.Errorf("session lost: GET /_session status %d %s", w.Code, w.Body)
+			}
+			return nil
+		},
+		extra: func(k *biKit) []biReq {
+			return []biReq{
+				{name: "logout with the logout credentials", method: "DELETE", path: "/_session", headers: []string{"Authorization", "Basic Xzpf"}},
+				{name: "login redirect garbage", method: "POST", path: "/_session?next=//evil&fail=x", body: "name=mallory&password=x", headers: []string{"Content-Type", formCT}},
+				{name: "session with basic=true", path: "/_session?basic=true&basic=false"},
+				{name: "_all_dbs extra segments", path: "/_all_dbs/x/y", auth: true},
+				{name: "document with odd id", path: "/db/%E4%B8%AD%00/x/y/z", auth: true},
+				{name: "illegal database name", path: "/Upper%20Case", auth: true},
+				{name: "design document", path: "/db/_design/%2e%2e", auth: true},
+			}
+		},
+	},
+}
+
+// neo4jCases are the cases both Neo4j flavors get.
+func neo4jCases(k *biKit) []biReq {
+	return []biReq{
+		{name: "X-Ajax-Browser-Auth with bad header", path: k.protected, headers: []string{"X-Ajax-Browser-Auth", "true", "Authorization", "Basic x"}},
+		{name: "database name garbage", method: "POST", path: "/db/%00%FF/query/v2", auth: true, body: `{"statement":"RETURN 1 AS n"}`, headers: []string{"Content-Type", "application/json"}},
+		{name: "database path without query", path: "/db/neo4j", auth: true},
+	}
 }
 
 // biReq is one request of the matrix. headers are name/value pairs, added
@@ -173,33 +290,7 @@ func (k *biKit) stillGood() error {
 		k.fake.ServeHTTP(w, r)
 		return w
 	}
-	switch k.flavor {
-	case Neo4j33:
-		if w := do("GET", "/db/data/", "", "Authorization", k.good); w.Code != http.StatusOK {
-			return fmt.Errorf("good GET /db/data/: status %d %s", w.Code, w.Body)
-		}
-	case Neo4jQuery:
-		for _, auth := range []string{k.good, k.bearer} {
-			w := do("POST", "/db/neo4j/query/v2", `{"statement":"RETURN 1 AS n"}`, "Authorization", auth, "Content-Type", "application/json")
-			if w.Code != http.StatusAccepted || !strings.Contains(w.Body.String(), `"values":[[1]]`) {
-				return fmt.Errorf("good query with %.6s: status %d %s", auth, w.Code, w.Body)
-			}
-		}
-	case CouchDB:
-		if w := do("GET", "/authtest", "", "Authorization", k.good); w.Code != http.StatusOK {
-			return fmt.Errorf("good GET /authtest: status %d %s", w.Code, w.Body)
-		}
-		w := do("GET", "/_session", "", "Cookie", "AuthSession="+k.cookie)
-		var s struct {
-			UserCtx struct {
-				Name *string `json:"name"`
-			} `json:"userCtx"`
-		}
-		if err := json.Unmarshal(w.Body.Bytes(), &s); w.Code != http.StatusOK || err != nil || s.UserCtx.Name == nil || *s.UserCtx.Name != "admin" {
-			return fmt.Errorf("session lost: GET /_session status %d %s", w.Code, w.Body)
-		}
-	}
-	return nil
+	return k.kit.stillGood(k, do)
 }
 
 // nested is depth levels of JSON arrays (or objects) around a 1.
@@ -267,7 +358,7 @@ func biCases(k *biKit) []biReq {
 			c.want = anyFlavor(http.StatusRequestHeaderFieldsTooLarge)
 		}
 		cases = append(cases, c)
-		if k.flavor == CouchDB { // CouchDB authenticates on every path
+		if k.kit.basicEverywhere {
 			cases = append(cases, biReq{name: "Authorization " + a.name + " on /", path: "/", headers: []string{"Authorization", a.value}})
 		}
 	}
@@ -321,7 +412,7 @@ func biCases(k *biKit) []biReq {
 		if ct != "" {
 			h = append(h, "Content-Type", ct)
 		}
-		return biReq{name: "POST " + name, method: "POST", path: k.post, auth: k.flavor != CouchDB, headers: h, body: body}
+		return biReq{name: "POST " + name, method: "POST", path: k.post, auth: !k.kit.loginOpen, headers: h, body: body}
 	}
 	cases = append(cases,
 		post("no Content-Type", "", k.postBody),
@@ -380,12 +471,12 @@ func biCases(k *biKit) []biReq {
 		{"quoted empty", `AuthSession=""`},
 		{"document's example", "AuthSession=d2FybWFuYTo1ODI1QkM2NzpZelovo2epvx9cfaDdxJGNLuzBzw"},
 		{"document's header with attributes", "AuthSession=d2FybWFuYTo1ODI1QkM2NzpZelovo2epvx9cfaDdxJGNLuzBzw; Expires=Sat, 12 Nov 2016 12:43:15 GMT; Max-Age=86400; Path=/; HttpOnly; Version=1"},
-		{"tampered", "AuthSession=" + tamper(valid)},
+		{"tampered", "AuthSession=" + testseeds.Tamper(valid)},
 		{"padded", "AuthSession=" + valid + "=="},
 		{"standard alphabet", "AuthSession=" + strings.NewReplacer("-", "+", "_", "/").Replace(valid)},
 		{"duplicated, garbage first", "AuthSession=garbage; AuthSession=" + valid},
 		{"duplicated, valid first", "AuthSession=" + valid + "; AuthSession=garbage"},
-		{"two Cookie headers", "AuthSession=" + tamper(valid)},
+		{"two Cookie headers", "AuthSession=" + testseeds.Tamper(valid)},
 		{"unknown user", "AuthSession=" + base64.RawURLEncoding.EncodeToString([]byte("mallory:5825BC67:xxxx"))},
 		{"time overflow", "AuthSession=" + base64.RawURLEncoding.EncodeToString([]byte("admin:FFFFFFFFFFFFFFFFFFFF:x"))},
 		{"negative time", "AuthSession=" + base64.RawURLEncoding.EncodeToString([]byte("admin:-1:x"))},
@@ -403,45 +494,28 @@ func biCases(k *biKit) []biReq {
 		if c.name == "two Cookie headers" {
 			r.headers = append(r.headers, "Cookie", "AuthSession="+valid)
 		}
-		if k.flavor != CouchDB {
+		if !k.kit.sessions {
 			r.path, r.auth = k.protected, true
 		}
 		if strings.HasPrefix(c.name, "oversized") {
 			r.want = anyFlavor(http.StatusRequestHeaderFieldsTooLarge)
 		}
 		cases = append(cases, r)
-		if k.flavor == CouchDB {
+		if k.kit.sessions {
 			cases = append(cases, biReq{name: "Cookie " + c.name + " with Basic", path: k.protected, auth: true, headers: r.headers})
 			if !live[c.name] {
 				cases = append(cases, biReq{name: "Cookie " + c.name + " on logout", method: "DELETE", path: "/_session?next=%zz", headers: r.headers})
 			}
 		}
 	}
-	if k.flavor == CouchDB {
-		cases = append(cases,
-			biReq{name: "logout with the logout credentials", method: "DELETE", path: "/_session", headers: []string{"Authorization", "Basic Xzpf"}},
-			biReq{name: "login redirect garbage", method: "POST", path: "/_session?next=//evil&fail=x", body: "name=mallory&password=x", headers: []string{"Content-Type", formCT}},
-			biReq{name: "session with basic=true", path: "/_session?basic=true&basic=false"},
-			biReq{name: "_all_dbs extra segments", path: "/_all_dbs/x/y", auth: true},
-			biReq{name: "document with odd id", path: "/db/%E4%B8%AD%00/x/y/z", auth: true},
-			biReq{name: "illegal database name", path: "/Upper%20Case", auth: true},
-			biReq{name: "design document", path: "/db/_design/%2e%2e", auth: true},
-		)
-	}
-	if k.flavor != CouchDB {
-		cases = append(cases,
-			biReq{name: "X-Ajax-Browser-Auth with bad header", path: k.protected, headers: []string{"X-Ajax-Browser-Auth", "true", "Authorization", "Basic x"}},
-			biReq{name: "database name garbage", method: "POST", path: "/db/%00%FF/query/v2", auth: true, body: `{"statement":"RETURN 1 AS n"}`, headers: []string{"Content-Type", "application/json"}},
-			biReq{name: "database path without query", path: "/db/neo4j", auth: true},
-		)
-	}
+	cases = append(cases, k.kit.extra(k)...)
 	return cases
 }
 
 // postBodyJSON is the kit's POST body as JSON (CouchDB's is a form).
 func (k *biKit) postBodyJSON() string {
-	if k.flavor == CouchDB {
-		return `{"name":"alice","password":"alicepw"}`
+	if k.kit.postJSON != "" {
+		return k.kit.postJSON
 	}
 	return k.postBody
 }
@@ -521,8 +595,8 @@ func biRawCases(k *biKit) []biRawCase {
 	host := "Host: 127.0.0.1\r\n"
 	auth := "Authorization: " + k.good + "\r\n"
 	good := func(proto string, extra string) string {
-		if k.flavor == Neo4jQuery {
-			body := `{"statement":"RETURN 1 AS n"}`
+		if k.kit.postOnly {
+			body := k.postBody
 			return fmt.Sprintf("POST %s %s\r\n%s%sContent-Type: application/json\r\nContent-Length: %d\r\n%s\r\n%s",
 				k.protected, proto, host, auth, len(body), extra, body)
 		}
@@ -571,7 +645,7 @@ func biRaw(t *testing.T, k *biKit) {
 	defer srv.Close()
 	rk := *k
 	rk.fake = srv.Fake
-	if k.flavor == CouchDB {
+	if k.kit.sessions {
 		rk.cookie = couchLogin(t, srv.Fake, "admin", "secret")
 	}
 	for _, c := range biRawCases(&rk) {

@@ -68,7 +68,7 @@ func serviceRootSize(b *testing.B, f *Fake) []byte {
 // BenchmarkNeo4j33Basic compares the fake's Basic-authenticated
 // GET /db/data/ with the bare handler in the same run; compare their req/s.
 func BenchmarkNeo4j33Basic(b *testing.B) {
-	f, err := New(Options{Users: []User{{Name: "neo4j", Password: "secret"}}})
+	f, err := New(Options{Flavor: Neo4j33, Users: []User{{Name: "neo4j", Password: "secret"}}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func BenchmarkNeo4j33Basic(b *testing.B) {
 // BenchmarkNeo4j33BasicInProcess is the same request without the network:
 // the cost of the fake's own work per request.
 func BenchmarkNeo4j33BasicInProcess(b *testing.B) {
-	f, err := New(Options{Users: []User{{Name: "neo4j", Password: "secret"}}})
+	f, err := New(Options{Flavor: Neo4j33, Users: []User{{Name: "neo4j", Password: "secret"}}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func BenchmarkNeo4j33BasicInProcess(b *testing.B) {
 func BenchmarkStart(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		srv, err := Start(Options{})
+		srv, err := Start(Options{Flavor: Neo4j33})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -119,7 +119,7 @@ func benchQueryFake(b *testing.B) (*Fake, func(*http.Request)) {
 		b.Fatal(err)
 	}
 	// The document's format: Bearer and the base64 of the token.
-	bearer := "Bearer " + base64.StdEncoding.EncodeToString([]byte(neo4jQueryDefaultToken))
+	bearer := "Bearer " + base64.StdEncoding.EncodeToString([]byte(docToken))
 	return f, func(r *http.Request) {
 		r.Header.Set("Authorization", bearer)
 		r.Header.Set("Content-Type", "application/json")

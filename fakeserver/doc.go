@@ -10,6 +10,9 @@
 //	defer srv.Close()
 //	resp, err := srv.Client().Get(srv.URL + "/db/data/")
 //
+// Options.Flavor is required (New refuses an empty one rather than guess),
+// and New refuses an Options field that the flavor would ignore, naming it.
+//
 // New returns the bare http.Handler (a *Fake) for in-process use without a
 // listener. Every Fake is independent: there is no package state, and a Fake
 // is safe for concurrent use.

@@ -2,55 +2,20 @@ package fakeserver
 
 import (
 	"fmt"
+	"reflect"
+	"slices"
 	"time"
 )
-
-// Flavor names the API a Fake implements.
-type Flavor string
-
-// The flavors a Fake can implement.
-const (
-	Neo4j33    Flavor = "neo4j-3.3"   // Neo4j 3.3 HTTP API
-	Neo4jQuery Flavor = "neo4j-query" // Neo4j 5 Query API v2
-	CouchDB    Flavor = "couchdb"     // CouchDB / Cloudant
-)
-
-// Flavors lists every flavor in a stable order.
-func Flavors() []Flavor { return []Flavor{Neo4j33, Neo4jQuery, CouchDB} }
-
-// Profile selects whose behaviour the fake follows where a real release
-// differs from its document.
-type Profile string
-
-// The profiles. ProfileDocumented does exactly what the documents say; the
-// others emulate the release behaviour measured in shared/reference.
-const (
-	ProfileDocumented Profile = "documented"
-	ProfileNeo4j339   Profile = "neo4j-3.3.9"
-	ProfileNeo4j5     Profile = "neo4j-5"
-	ProfileCouchDB35  Profile = "couchdb-3.5"
-)
-
-// ProfilesFor lists the profiles that apply to a flavor, documented first.
-func ProfilesFor(f Flavor) []Profile {
-	switch f {
-	case Neo4j33:
-		return []Profile{ProfileDocumented, ProfileNeo4j339}
-	case Neo4jQuery:
-		return []Profile{ProfileDocumented, ProfileNeo4j5}
-	case CouchDB:
-		return []Profile{ProfileDocumented, ProfileCouchDB35}
-	}
-	return nil
-}
 
 // User is an account of the fake. Its password is stored hashed.
 type User struct {
 	Name     string
 	Password string
-	// Roles are CouchDB roles; "_admin" makes a server admin.
+	// Roles are CouchDB roles; "_admin" makes a server admin. New refuses
+	// them on the Neo4j flavors.
 	Roles []string
-	// PasswordChangeRequired is Neo4j's first-login flag.
+	// PasswordChangeRequired is Neo4j's first-login flag; New refuses it on
+	// couchdb.
 	PasswordChangeRequired bool
 }
 
@@ -74,10 +39,17 @@ type Database struct {
 	Docs map[string]string
 }
 
-// Options configures a Fake. The zero value is a usable Neo4j 3.3 fake in
-// its documented profile with the fresh-install user neo4j/neo4j.
+// Options configures a Fake. Flavor is required: New refuses an empty one
+// rather than guess. Every other field may be left zero for the flavor's
+// default, and New refuses a field that does not apply to the flavor (for
+// example Tokens on a CouchDB fake), naming it, rather than ignore it.
+//
+// Fields that apply to every flavor: Flavor, Profile, Users, Clock,
+// MaxFailedLogins, LockDuration, MaxBodyBytes, ControlPlane. The others say
+// which flavors they apply to.
 type Options struct {
-	Flavor  Flavor
+	Flavor Flavor
+	// Profile is the behaviour to follow; empty means ProfileDocumented.
 	Profile Profile
 	// Users replaces the flavor's default users when non-empty. The
 	// defaults are the documents' own: neo4j-3.3 neo4j/neo4j with a
@@ -85,15 +57,17 @@ type Options struct {
 	// neo4j/verysecret; couchdb the server admin admin/secret and alice/alicepw
 	// with role "reader".
 	Users []User
-	// AuthDisabled answers every request as if authenticated (Neo4j).
+	// AuthDisabled answers every request as if authenticated (neo4j-3.3,
+	// neo4j-query).
 	AuthDisabled bool
 	// Tokens are accepted as bearer tokens (neo4j-query); the default is
 	// the document's xbhkjnlvianztghqwawxqfe for neo4j.
 	Tokens []Token
-	// SessionTTL is the cookie session lifetime (CouchDB); zero uses the
+	// SessionTTL is the cookie session lifetime (couchdb); zero uses the
 	// profile's default.
 	SessionTTL time.Duration
-	// CookieSecret signs session cookies; empty means random per Fake.
+	// CookieSecret signs session cookies (couchdb); empty means random per
+	// Fake.
 	CookieSecret []byte
 	// Clock supplies the time; nil means time.Now. The fake adds its own
 	// offset on top (see Fake.Advance), so tests can travel in time.
@@ -104,9 +78,9 @@ type Options struct {
 	// LockDuration is how long a locked account stays locked; zero uses the
 	// flavor's default.
 	LockDuration time.Duration
-	// RequireValidUser refuses anonymous requests (CouchDB).
+	// RequireValidUser refuses anonymous requests (couchdb).
 	RequireValidUser bool
-	// Databases are seeded into a CouchDB fake; the default is "authtest"
+	// Databases are seeded into a couchdb fake; the default is "authtest"
 	// (server admins only) and a public "db" holding the document
 	// "document", as the document's Basic example reads.
 	Databases []Database
@@ -118,9 +92,15 @@ type Options struct {
 
 const defaultMaxBody = 1 << 20
 
-func (o Options) withDefaults() (Options, error) {
+// withDefaults checks o against its flavor's builder and fills in the
+// flavor-neutral defaults.
+func (o Options) withDefaults() (Options, builder, error) {
 	if o.Flavor == "" {
-		o.Flavor = Neo4j33
+		return o, builder{}, fmt.Errorf("fakeserver: Options.Flavor is empty (want one of %v)", Flavors())
+	}
+	b, ok := builderFor(o.Flavor)
+	if !ok {
+		return o, b, fmt.Errorf("fakeserver: unknown flavor %q (want one of %v)", o.Flavor, Flavors())
 	}
 	if o.Profile == "" {
 		o.Profile = ProfileDocumented
@@ -129,11 +109,16 @@ func (o Options) withDefaults() (Options, error) {
 	for _, p := range ProfilesFor(o.Flavor) {
 		known = known || p == o.Profile
 	}
-	if ProfilesFor(o.Flavor) == nil {
-		return o, fmt.Errorf("fakeserver: unknown flavor %q (want one of %v)", o.Flavor, Flavors())
-	}
 	if !known {
-		return o, fmt.Errorf("fakeserver: profile %q does not apply to flavor %s (want one of %v)", o.Profile, o.Flavor, ProfilesFor(o.Flavor))
+		return o, b, fmt.Errorf("fakeserver: profile %q does not apply to flavor %s (want one of %v)", o.Profile, o.Flavor, ProfilesFor(o.Flavor))
+	}
+	if field, set := fieldOutside(reflect.ValueOf(o), commonFields, b.fields); set {
+		return o, b, fmt.Errorf("fakeserver: Options.%s does not apply to flavor %s", field, o.Flavor)
+	}
+	for i, u := range o.Users {
+		if field, set := fieldOutside(reflect.ValueOf(u), []string{"Name", "Password"}, b.userFields); set {
+			return o, b, fmt.Errorf("fakeserver: Options.Users[%d].%s does not apply to flavor %s", i, field, o.Flavor)
+		}
 	}
 	if o.Clock == nil {
 		o.Clock = time.Now
@@ -144,12 +129,32 @@ func (o Options) withDefaults() (Options, error) {
 	seen := map[string]bool{}
 	for _, u := range o.Users {
 		if u.Name == "" {
-			return o, fmt.Errorf("fakeserver: a user has an empty name")
+			return o, b, fmt.Errorf("fakeserver: a user has an empty name")
 		}
 		if seen[u.Name] {
-			return o, fmt.Errorf("fakeserver: user %q is listed twice", u.Name)
+			return o, b, fmt.Errorf("fakeserver: user %q is listed twice", u.Name)
 		}
 		seen[u.Name] = true
 	}
-	return o, nil
+	return o, b, nil
+}
+
+// commonFields apply to every flavor.
+var commonFields = []string{"Flavor", "Profile", "Users", "Clock", "MaxFailedLogins", "LockDuration", "MaxBodyBytes", "ControlPlane"}
+
+// fieldOutside names the first field of the struct v that is set (non-zero,
+// or a non-empty slice) but neither common nor among the flavor's own.
+func fieldOutside(v reflect.Value, common, own []string) (string, bool) {
+	t := v.Type()
+	for i := range t.NumField() {
+		name := t.Field(i).Name
+		if slices.Contains(common, name) || slices.Contains(own, name) {
+			continue
+		}
+		f := v.Field(i)
+		if (f.Kind() == reflect.Slice && f.Len() > 0) || (f.Kind() != reflect.Slice && !f.IsZero()) {
+			return name, true
+		}
+	}
+	return "", false
 }

@@ -124,14 +124,6 @@ func dropCookieOn(method, path string) func(*http.Request, *answer) {
 	}
 }
 
-func both(edits ...func(*http.Request, *answer)) func(*http.Request, *answer) {
-	return func(r *http.Request, a *answer) {
-		for _, e := range edits {
-			e(r, a)
-		}
-	}
-}
-
 // onSuccess applies edit to 2xx answers only.
 func onSuccess(edit func(*http.Request, *answer)) func(*http.Request, *answer) {
 	return func(r *http.Request, a *answer) {

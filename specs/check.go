@@ -88,20 +88,27 @@ func (r *fixtureRun) checkJSON(c *collector, want *fixtures.JSONCheck, body stri
 		c.Errorf("json: %v", err)
 		return
 	}
+	m := matchJSON(normalize(expected), want.Mode == fixtures.ModeSubset)
+	if !want.Advisory {
+		c.expect(body, m)
+		return
+	}
+	for _, d := range jsonDiffs(normalize(expected), want.Mode == fixtures.ModeSubset, body) {
+		r.warn("%s (advisory)", d)
+	}
+}
+
+// jsonDiffs lists how body differs from want, each as "json PATH: ...".
+func jsonDiffs(want any, subset bool, body string) []string {
 	var got any
-	var diffs []string
 	if err := json.Unmarshal([]byte(body), &got); err != nil {
-		diffs = []string{fmt.Sprintf("body is not JSON (%v): %.200q", err, body)}
-	} else {
-		diffs = compareJSON("$", normalize(expected), got, want.Mode == fixtures.ModeSubset)
+		return []string{fmt.Sprintf("json body is not JSON (%v): %.200q", err, body)}
 	}
-	for _, d := range diffs {
-		if want.Advisory {
-			r.warn("json %s (advisory)", d)
-		} else {
-			c.Errorf("json %s", redactSecrets(d, r.secrets()))
-		}
+	diffs := compareJSON("$", want, got, subset)
+	for i, d := range diffs {
+		diffs[i] = "json " + d
 	}
+	return diffs
 }
 
 // normalize turns YAML-decoded numbers into float64, as encoding/json has them.
@@ -213,14 +220,66 @@ func (r *fixtureRun) checkCookies(c *collector, raw *http.Response, want fixture
 		if w.IssuedTo != "" || w.IssuedNow {
 			r.checkSessionCookie(c, name, value, ck, w, raw)
 		}
-		if w.MaxAge != nil && ck.MaxAge != *w.MaxAge && !(*w.MaxAge == 0 && ck.MaxAge < 0) {
-			msg := fmt.Sprintf("cookie %s: want Max-Age=%d, got %d", name, *w.MaxAge, ck.MaxAge)
+		if w.SessionMaxAge {
+			r.checkSessionMaxAge(c, name, ck)
+		}
+		if w.Expired {
+			checkExpired(c, name, ck, raw)
+		}
+		if w.MaxAge != nil && !maxAgeIs(*w.MaxAge, ck) {
+			msg := fmt.Sprintf("cookie %s: want Max-Age=%d, got %s", name, *w.MaxAge, showMaxAge(ck))
 			if w.MaxAgeAdvisory {
 				r.warn("%s (advisory: the session lifetime is a server setting)", msg)
 			} else {
 				c.Errorf("%s", msg)
 			}
 		}
+	}
+}
+
+// maxAgeIs compares a cookie's Max-Age attribute with want; net/http reads
+// Max-Age=0 as -1 and a missing attribute as 0, so 0 means the attribute.
+func maxAgeIs(want int, ck *http.Cookie) bool {
+	if want == 0 {
+		return ck.MaxAge < 0
+	}
+	return ck.MaxAge == want
+}
+
+func showMaxAge(ck *http.Cookie) string {
+	switch {
+	case ck.MaxAge < 0:
+		return "0"
+	case ck.MaxAge == 0:
+		return "none"
+	}
+	return strconv.Itoa(ck.MaxAge)
+}
+
+// checkSessionMaxAge requires Max-Age to be the session lifetime the
+// target's state gives (SessionTTL).
+func (r *fixtureRun) checkSessionMaxAge(c *collector, name string, ck *http.Cookie) {
+	ttl := sessionTTL(r.vars)
+	if ttl <= 0 {
+		r.warn("cookie %s: Max-Age not compared with the session lifetime, which this target does not give (--session-timeout)", name)
+		return
+	}
+	if want := int(ttl / time.Second); ck.MaxAge != want {
+		c.Errorf("cookie %s: want Max-Age=%d (the session lifetime, %s), got %s", name, want, ttl, showMaxAge(ck))
+	}
+}
+
+// checkExpired requires the cookie's Expires to lie before the answer's
+// Date, so that clients delete it at once.
+func checkExpired(c *collector, name string, ck *http.Cookie, raw *http.Response) {
+	date, err := http.ParseTime(raw.Header.Get("Date"))
+	switch {
+	case ck.Expires.IsZero():
+		c.Errorf("cookie %s: want an Expires in the past, got %q", name, ck.RawExpires)
+	case err != nil:
+		c.Errorf("cookie %s: the answer has no parseable Date to compare Expires with", name)
+	case !ck.Expires.Before(date):
+		c.Errorf("cookie %s: want it expired, but Expires %s is not before the answer's Date %s", name, ck.Expires.UTC().Format(time.RFC1123), date.UTC().Format(time.RFC1123))
 	}
 }
 

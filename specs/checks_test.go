@@ -26,6 +26,8 @@ type checkCase struct {
 	fail string
 	// warn is a text an advisory warning must show ("" for none).
 	warn string
+	// vars are the state's variables besides User and Password.
+	vars map[string]string
 }
 
 // answer is an HTTP response as a server sends it.
@@ -51,7 +53,7 @@ func (a answer) response() *http.Response {
 
 // runChecks applies the step's checks to the answer as exchange does and
 // returns the hard failures, the warnings and the captures.
-func runChecks(t *testing.T, expect string, a answer) (failures, warnings []string, captured map[string]string) {
+func runChecks(t *testing.T, expect string, a answer, vars map[string]string) (failures, warnings []string, captured map[string]string) {
 	t.Helper()
 	var st fixtures.Step
 	if err := yaml.Unmarshal([]byte(expect), &st); err != nil {
@@ -59,6 +61,9 @@ func runChecks(t *testing.T, expect string, a answer) (failures, warnings []stri
 	}
 	c := newCollector()
 	r := &fixtureRun{vars: fixtures.Vars{"User": "admin", "Password": "secret"}, captured: map[string]string{}, warnings: &warnings}
+	for k, v := range vars {
+		r.vars[k] = v
+	}
 	r.checkResponse(c, a.response(), a.body, st)
 	return c.failures, warnings, r.captured
 }
@@ -67,7 +72,7 @@ func runTable(t *testing.T, cases []checkCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			failures, warnings, _ := runChecks(t, tc.expect, tc.answer)
+			failures, warnings, _ := runChecks(t, tc.expect, tc.answer, tc.vars)
 			got := strings.Join(failures, "\n")
 			switch {
 			case tc.fail == "" && len(failures) > 0:
@@ -214,8 +219,19 @@ func TestCookieChecks(t *testing.T) {
 		{name: "Expires missing", expect: all, answer: answer{headers: login("admin", now, "Max-Age=600; Path=/; HttpOnly")}, fail: "want a parseable Expires attribute"},
 		{name: "Expires unparseable", expect: `{response: {status: 200, cookies: {AuthSession: {expires: true}}}}`, answer: answer{headers: []string{"Set-Cookie: AuthSession=x; Expires=tomorrow"}}, fail: "want a parseable Expires attribute"},
 		{name: "Max-Age other", expect: all, answer: answer{headers: login("admin", now, "Expires=Wed, 02 Dec 2026 00:10:00 GMT; Max-Age=599; Path=/; HttpOnly")}, fail: "want Max-Age=600, got 599"},
-		{name: "Max-Age missing", expect: `{response: {status: 200, cookies: {AuthSession: {max_age: 600}}}}`, answer: answer{headers: []string{"Set-Cookie: AuthSession=x"}}, fail: "want Max-Age=600, got 0"},
+		{name: "Max-Age missing", expect: `{response: {status: 200, cookies: {AuthSession: {max_age: 600}}}}`, answer: answer{headers: []string{"Set-Cookie: AuthSession=x"}}, fail: "want Max-Age=600, got none"},
 		{name: "Max-Age=0 wanted and sent", expect: `{response: {status: 200, cookies: {AuthSession: {max_age: 0}}}}`, answer: answer{headers: []string{"Set-Cookie: AuthSession=; Max-Age=0"}}},
+		{name: "Max-Age=0 wanted, none sent", expect: `{response: {status: 200, cookies: {AuthSession: {max_age: 0}}}}`, answer: answer{headers: []string{"Set-Cookie: AuthSession="}}, fail: "want Max-Age=0, got none"},
+		{name: "session Max-Age", expect: `{response: {status: 200, cookies: {AuthSession: {session_max_age: true}}}}`, vars: map[string]string{"SessionTTL": "24h0m0s"}, answer: answer{headers: []string{"Set-Cookie: AuthSession=x; Max-Age=86400"}}},
+		{name: "session Max-Age other", expect: `{response: {status: 200, cookies: {AuthSession: {session_max_age: true}}}}`, vars: map[string]string{"SessionTTL": "24h0m0s"}, answer: answer{headers: []string{"Set-Cookie: AuthSession=x; Max-Age=600"}}, fail: "want Max-Age=86400 (the session lifetime, 24h0m0s), got 600"},
+		{name: "session Max-Age missing", expect: `{response: {status: 200, cookies: {AuthSession: {session_max_age: true}}}}`, vars: map[string]string{"SessionTTL": "10m0s"}, answer: answer{headers: []string{"Set-Cookie: AuthSession=x"}}, fail: "want Max-Age=600 (the session lifetime, 10m0s), got none"},
+		{name: "session Max-Age, lifetime unknown: a warning", expect: `{response: {status: 200, cookies: {AuthSession: {session_max_age: true}}}}`, answer: answer{headers: []string{"Set-Cookie: AuthSession=x; Max-Age=600"}}, warn: "Max-Age not compared with the session lifetime"},
+		{name: "expired", expect: `{response: {status: 200, cookies: {AuthSession: {expired: true}}}}`, answer: answer{headers: []string{date(now), `Set-Cookie: AuthSession=""; Expires=Fri, 02 Jan 1970 00:00:00 GMT; Max-Age=0`}}},
+		{name: "expired, Expires 1 s before Date", expect: `{response: {status: 200, cookies: {AuthSession: {expired: true}}}}`, answer: answer{headers: []string{date(now), "Set-Cookie: AuthSession=; Expires=" + now.Add(-time.Second).Format(http.TimeFormat)}}},
+		{name: "expired, Expires equal to Date", expect: `{response: {status: 200, cookies: {AuthSession: {expired: true}}}}`, answer: answer{headers: []string{date(now), "Set-Cookie: AuthSession=; Expires=" + now.Format(http.TimeFormat)}}, fail: "want it expired, but Expires"},
+		{name: "expired, Expires in the future", expect: `{response: {status: 200, cookies: {AuthSession: {expired: true}}}}`, answer: answer{headers: []string{date(now), "Set-Cookie: AuthSession=; Expires=Wed, 02 Dec 2026 00:10:00 GMT; Max-Age=600"}}, fail: "want it expired, but Expires Wed, 02 Dec 2026 00:10:00 UTC is not before the answer's Date Wed, 02 Dec 2026 00:00:00 UTC"},
+		{name: "expired, no Expires", expect: `{response: {status: 200, cookies: {AuthSession: {expired: true}}}}`, answer: answer{headers: []string{date(now), "Set-Cookie: AuthSession=; Max-Age=0"}}, fail: "want an Expires in the past"},
+		{name: "expired, no Date", expect: `{response: {status: 200, cookies: {AuthSession: {expired: true}}}}`, answer: answer{headers: []string{"Set-Cookie: AuthSession=; Expires=Fri, 02 Jan 1970 00:00:00 GMT"}}, fail: "no parseable Date to compare Expires with"},
 		{name: "Max-Age=0 wanted, 600 sent", expect: `{response: {status: 200, cookies: {AuthSession: {max_age: 0}}}}`, answer: answer{headers: []string{"Set-Cookie: AuthSession=; Max-Age=600"}}, fail: "want Max-Age=0, got 600"},
 		{name: "Max-Age advisory: a warning", expect: `{response: {status: 200, cookies: {AuthSession: {max_age: 86400, max_age_advisory: true}}}}`, answer: answer{headers: []string{"Set-Cookie: AuthSession=x; Max-Age=600"}}, warn: "want Max-Age=86400, got 600 (advisory"},
 		{name: "issued to another user", expect: all, answer: answer{headers: login("alice", now, good)}, fail: `cookie AuthSession: issued to "alice", want "admin"`},
@@ -253,7 +269,7 @@ func TestCaptures(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			failures, _, captured := runChecks(t, fmt.Sprintf("{response: {status: 200}, capture: {v: %q}}", tc.capture), tc.answer)
+			failures, _, captured := runChecks(t, fmt.Sprintf("{response: {status: 200}, capture: {v: %q}}", tc.capture), tc.answer, nil)
 			if tc.want == "" {
 				if len(failures) != 1 || !strings.Contains(failures[0], "capture v: "+tc.capture+" not found in the answer") {
 					t.Errorf("want the capture to fail, got %q (captured %q)", failures, captured["v"])

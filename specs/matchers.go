@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/onsi/gomega/types"
 )
@@ -82,5 +83,15 @@ func lackHeader(name string) types.GomegaMatcher {
 	return matcher[http.Header]{
 		match:   func(h http.Header) bool { return len(h.Values(name)) == 0 },
 		message: func(h http.Header) string { return fmt.Sprintf("header %s: want none, got %q", name, h.Values(name)) },
+	}
+}
+
+// matchJSON matches a body holding want (in subset mode, objects may have
+// more keys); its message has one line per difference, which the
+// collector keeps as separate mismatches.
+func matchJSON(want any, subset bool) types.GomegaMatcher {
+	return matcher[string]{
+		match:   func(body string) bool { return len(jsonDiffs(want, subset, body)) == 0 },
+		message: func(body string) string { return strings.Join(jsonDiffs(want, subset, body), "\n") },
 	}
 }

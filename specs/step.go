@@ -28,7 +28,14 @@ type collector struct {
 
 func newCollector() *collector {
 	c := &collector{}
-	c.gm = gomega.NewGomega(func(message string, _ ...int) { c.failures = append(c.failures, message) })
+	c.gm = gomega.NewGomega(func(message string, _ ...int) {
+		// A matcher gives one line per mismatch (matchJSON may give several).
+		for _, line := range strings.Split(message, "\n") {
+			if line != "" {
+				c.failures = append(c.failures, line)
+			}
+		}
+	})
 	return c
 }
 

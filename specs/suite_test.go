@@ -89,6 +89,7 @@ func TestSuiteAgainstFakes(t *testing.T) {
 	checkBroken := registerBroken(t)
 	checkGuards := registerGuards(t)
 	checkLiveLiar := registerLiveLiar(t)
+	checkMisuse := registerMisuse(t)
 	var summary report.Summary
 	var ginkgoReport types.Report
 	ReportAfterSuite("summary", func(r types.Report) { summary, ginkgoReport = specs.Summarize(r), r })
@@ -105,6 +106,7 @@ func TestSuiteAgainstFakes(t *testing.T) {
 	checkBroken(summary)
 	checkGuards(summary)
 	checkLiveLiar(summary)
+	checkMisuse(summary)
 	for _, r := range summary.Results {
 		if !strings.HasPrefix(r.Target, "fake ") {
 			continue
@@ -142,8 +144,8 @@ func checkRunOrder(t *testing.T, all []fixtures.Fixture, r types.Report) {
 	last := map[string]types.SpecReport{}
 	checked := 0
 	for _, sr := range specs {
-		if sr.State.Is(types.SpecStateSkipped) && sr.StartTime.IsZero() || len(sr.ContainerHierarchyTexts) == 0 {
-			continue
+		if _, fixture := rank[sr.LeafNodeText]; !fixture || sr.StartTime.IsZero() || len(sr.ContainerHierarchyTexts) == 0 {
+			continue // not a fixture's spec (a setup error), or one that never started
 		}
 		target := sr.ContainerHierarchyTexts[len(sr.ContainerHierarchyTexts)-1]
 		if prev, ok := last[target]; ok && rank[prev.LeafNodeText] > rank[sr.LeafNodeText] {

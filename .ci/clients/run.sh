@@ -22,6 +22,10 @@
 #   go (go test, module go/):
 #     couchdb      github.com/go-kivik/kivik/v4 v4.5.2    go/couchdb_kivik_test.go
 #
+# With CLIENTS_IMAGE set (as .ci/container/run.sh does), each fake is that
+# image's `serve` in a container instead, run by $CLIENTS_CONTAINER (default
+# podman) with the flavor's port published on a free loopback port.
+#
 # Without node or npm the node checks are skipped ("skipped: node/npm not
 # found") and the Go check still runs. Exit status: 0 when every check that ran
 # passed, 1 otherwise. The last line is "clients: N passed, N failed".
@@ -31,6 +35,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/authconform-clients.XXXXXX")"
 pids=()
+containers=()
+image="${CLIENTS_IMAGE:-}"
+read -r -a container_tool <<<"${CLIENTS_CONTAINER:-podman}"
 
 cleanup() {
 	local pid
@@ -39,6 +46,11 @@ cleanup() {
 	done
 	for pid in "${pids[@]}"; do
 		wait "$pid" 2>/dev/null || true
+	done
+	# One at a time: a bulk rm stops at the first that is already gone.
+	local name
+	for name in "${containers[@]}"; do
+		"${container_tool[@]}" rm -f -t 2 "$name" >/dev/null 2>&1 || true
 	done
 	rm -rf "$tmp"
 }
@@ -67,6 +79,12 @@ start_server() {
 	local out err
 	out="$tmp/$(slug "$name").serve.out"
 	err="$tmp/$(slug "$name").serve.log"
+	if [ -n "$image" ]; then
+		start_container "$flavor" "$out" "$err" "$@" && return 0
+		echo "could not start the $flavor fake's container for $name:" >&2
+		cat "$out" "$err" >&2
+		return 1
+	fi
 	"$tmp/authconform" serve --flavor "$flavor" --addr 127.0.0.1:0 "$@" >"$out" 2>"$err" &
 	local pid=$!
 	pids+=("$pid")
@@ -80,6 +98,33 @@ start_server() {
 	done
 	echo "could not start the $flavor fake for $name:" >&2
 	cat "$out" "$err" >&2
+	return 1
+}
+
+# start_container FLAVOR OUT ERR [serve flags...]: the image's serve with
+# the flavor's port published on a free loopback port; sets $url once the
+# published port answers.
+start_container() {
+	local flavor="$1" out="$2" err="$3"
+	shift 3
+	local port=7474 name="authconform-clients-$$-${#containers[@]}"
+	[ "$flavor" = couchdb ] && port=5984
+	containers+=("$name")
+	"${container_tool[@]}" run --rm --name "$name" -p "127.0.0.1::$port" "$image" \
+		serve --flavor "$flavor" "$@" >"$out" 2>"$err" &
+	pids+=("$!")
+	url=""
+	local i hostport
+	for i in $(seq 1 100); do
+		if grep -q '^authconform: serving ' "$out" 2>/dev/null; then
+			hostport="$("${container_tool[@]}" port "$name" "$port" 2>/dev/null | head -n 1)"
+			if [ -n "$hostport" ] && curl -s -o /dev/null --max-time 2 "http://$hostport/"; then
+				url="http://$hostport"
+				return 0
+			fi
+		fi
+		sleep 0.1
+	done
 	return 1
 }
 
@@ -142,8 +187,9 @@ run_go() {
 
 start=$(date +%s)
 
-log "building the CLI"
-if ! (cd "$root" && go build -o "$tmp/authconform" ./cmd/authconform); then
+if [ -n "$image" ]; then
+	log "fakes: $image in containers (${container_tool[*]})"
+elif ! log "building the CLI" || ! (cd "$root" && go build -o "$tmp/authconform" ./cmd/authconform); then
 	echo "clients: go build ./cmd/authconform failed"
 	echo "clients: 0 passed, 1 failed"
 	exit 1

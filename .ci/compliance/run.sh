@@ -19,8 +19,8 @@
 #      authconform) and run the couchdb suite against the server with the
 #      known deviations of .ci/compliance/pouchdb-server-4.2.0.yaml;
 #   5. print the report's summary, stop the server, exit with the run's status
-#      (0: nothing failed; 1: a fixture failed or an expectation is stale;
-#      2: the run could not start, e.g. the target was refused).
+#      (0: nothing failed; 1: a fixture failed, an expectation is stale or
+#      the target could not be judged; 2: a usage error; see README "Exit codes").
 #
 # Without node or npm it prints "compliance: skipped: node/npm not found" and
 # exits 0. Failed logins are budgeted by the CLI (user cache dir, keyed by the

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xeipuuv/gojsonschema"
+
 	"github.com/authconform/authconform/fakeserver"
 	"github.com/authconform/authconform/specs/report"
 )
@@ -37,7 +39,8 @@ type junitTotals struct {
 
 var htmlFooter = regexp.MustCompile(`<footer id="totals">([^<]*)</footer>`)
 
-// checkReportsAgree checks that the exit status is what the JSON report's
+// checkReportsAgree checks that the JSON report is valid against its
+// schema, that the exit status is what the JSON report's
 // summary gives, that the JUnit file has failures or errors exactly when a
 // fixture failed, errored or was interrupted (and never in a run that
 // exits 0), and that the terminal, Markdown and HTML count lines equal the
@@ -51,7 +54,15 @@ func checkReportsAgree(t *testing.T, mode string, r result, dir string, allowEmp
 		}
 		return string(data)
 	}
-	s, err := report.ReadJSON(strings.NewReader(read("r.json")))
+	doc := read("r.json")
+	valid, err := gojsonschema.Validate(gojsonschema.NewStringLoader(report.JSONSchema), gojsonschema.NewStringLoader(doc))
+	if err != nil {
+		t.Fatalf("%s: %v", mode, err)
+	}
+	for _, e := range valid.Errors() {
+		t.Errorf("%s: the JSON report is not valid against report.schema.json: %s", mode, e)
+	}
+	s, err := report.ReadJSON(strings.NewReader(doc))
 	if err != nil {
 		t.Fatalf("%s: %v", mode, err)
 	}
@@ -149,6 +160,12 @@ func TestEveryRunModeAgreesWithItsReports(t *testing.T) {
 					t.Errorf("all skipped: stderr %q", r.stderr)
 				}
 			}},
+		{mode: "matrix", args: []string{"matrix"}, code: 0,
+			check: func(t *testing.T, s report.Summary, _ result) {
+				if len(s.Targets) < 6 || report.Count(s).Of(report.KnownDeviation) == 0 {
+					t.Errorf("matrix: %d targets, %s", len(s.Targets), report.Count(s).Line())
+				}
+			}},
 		{mode: "all skipped, allowed", args: append([]string{"run", "--flavor", "couchdb", "--target", live, "--label-filter", "lockout", "--allow-empty"}, couchCreds...), allowEmpty: true, code: 0},
 	}
 	for _, c := range cases {
@@ -170,13 +187,14 @@ func TestEveryRunModeAgreesWithItsReports(t *testing.T) {
 // TestInterruptedRunsWriteEveryReport stops a live run with SIGINT and
 // with SIGTERM while a fixture waits for an answer: the exit status is
 // 130 or 143, the fixture in flight is interrupted, the rest not run, and
-// every report says so.
+// every report says so; a fixture the label filter left out stays
+// switched off.
 func TestInterruptedRunsWriteEveryReport(t *testing.T) {
 	t.Parallel()
 	for sig, code := range map[syscall.Signal]int{syscall.SIGINT: 130, syscall.SIGTERM: 143} {
 		t.Run(sig.String(), func(t *testing.T) {
 			t.Parallel()
-			fake, err := fakeserver.New(fakeserver.Options{})
+			fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Neo4j33})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -192,7 +210,9 @@ func TestInterruptedRunsWriteEveryReport(t *testing.T) {
 			}))
 			defer srv.Close()
 			dir := t.TempDir()
-			cmd := command(append([]string{"run", "--flavor", "neo4j-3.3", "--target", srv.URL, "--user", "neo4j", "--password", "neo4j", "--timeout", "60s"}, reportArgs(dir)...)...)
+			// The label filter switches off the lockout fixture, which must
+			// stay "switched off", not become "not run".
+			cmd := command(append([]string{"run", "--flavor", "neo4j-3.3", "--target", srv.URL, "--user", "neo4j", "--password", "neo4j", "--timeout", "60s", "--label-filter", "!lockout"}, reportArgs(dir)...)...)
 			var out, errb strings.Builder // read only after Wait
 			cmd.Stdout, cmd.Stderr = &out, &errb
 			if err := cmd.Start(); err != nil {
@@ -223,8 +243,8 @@ func TestInterruptedRunsWriteEveryReport(t *testing.T) {
 			}
 			s := checkReportsAgree(t, sig.String(), r, dir, false)
 			tot := report.Count(s)
-			if tot.Of(report.Interrupted) != 1 || tot.Of(report.NotRun) == 0 || tot.Of(report.Disabled) != 0 {
-				t.Errorf("%s: %s, want 1 interrupted, some not run, none switched off", sig, tot.Line())
+			if tot.Of(report.Interrupted) != 1 || tot.Of(report.NotRun) == 0 || tot.Of(report.Disabled) != 1 {
+				t.Errorf("%s: %s, want 1 interrupted, some not run, 1 switched off", sig, tot.Line())
 			}
 		})
 	}

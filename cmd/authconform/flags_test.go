@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -51,6 +52,12 @@ func TestServeDefaultAddr(t *testing.T) {
 		if got := defaultAddr(c.flavor, c.container); got != c.want {
 			t.Errorf("%s, container %v: %s, want %s", c.flavor, c.container, got, c.want)
 		}
+	}
+	if got := shownAddr(&net.TCPAddr{IP: net.IPv6unspecified, Port: 5984}); got != "0.0.0.0:5984" {
+		t.Errorf("every interface shown as %s", got)
+	}
+	if got := shownAddr(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 7474}); got != "127.0.0.1:7474" {
+		t.Errorf("loopback shown as %s", got)
 	}
 }
 

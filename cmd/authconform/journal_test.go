@@ -19,7 +19,7 @@ import (
 // changed hears of each such request.
 func changeThenHang(t *testing.T) (*httptest.Server, <-chan struct{}) {
 	t.Helper()
-	fake, err := fakeserver.New(fakeserver.Options{})
+	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Neo4j33})
 	if err != nil {
 		t.Fatal(err)
 	}

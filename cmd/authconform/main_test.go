@@ -105,7 +105,7 @@ func closedPort(t *testing.T) string {
 
 func TestUsageErrorsExitTwoWithOneLine(t *testing.T) {
 	t.Parallel()
-	neo, err := fakeserver.Start(fakeserver.Options{})
+	neo, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.Neo4j33})
 	if err != nil {
 		t.Fatal(err)
 	}

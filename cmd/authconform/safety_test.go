@@ -63,7 +63,7 @@ func TestWrongPasswordStopsBeforeAnyLockout(t *testing.T) {
 // put the original password back before exiting.
 func TestInterruptRestoresThePassword(t *testing.T) {
 	t.Parallel()
-	fake, err := fakeserver.New(fakeserver.Options{})
+	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Neo4j33})
 	if err != nil {
 		t.Fatal(err)
 	}

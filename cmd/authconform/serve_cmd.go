@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -68,7 +69,7 @@ that a published port reaches it; it says so when it starts.
 			defer stop()
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(l) }()
-			fmt.Fprintf(cmd.OutOrStdout(), "authconform: serving %s (%s profile) on http://%s\n", o.Flavor, fake.Options().Profile, l.Addr())
+			fmt.Fprintf(cmd.OutOrStdout(), "authconform: serving %s (%s profile) on http://%s\n", o.Flavor, fake.Options().Profile, shownAddr(l.Addr()))
 			select {
 			case err := <-errc:
 				return err
@@ -116,6 +117,15 @@ func defaultAddr(flavor fakeserver.Flavor, inContainer bool) string {
 		host = "0.0.0.0"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// shownAddr is a listener's address as a URL host; every interface is
+// 0.0.0.0 (net reports a dual-stack listener as [::]).
+func shownAddr(a net.Addr) string {
+	if tcp, ok := a.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		return net.JoinHostPort("0.0.0.0", strconv.Itoa(tcp.Port))
+	}
+	return a.String()
 }
 
 // controlHelp lists the control plane's routes for serve --help.

@@ -1,0 +1,204 @@
+package couchdb
+
+import (
+	"encoding/base64"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/authconform/authconform/fakeserver/internal/core"
+)
+
+// Reasons CouchDB gives for authentication failures.
+const (
+	couchMsgBadPassword   = "Name or password is incorrect."
+	couchMsgBadBase64     = "Authorization header has invalid base64 value"
+	couchMsgBadCookie     = "Malformed AuthSession cookie. Please clear your cookies."
+	couchMsgAuthRequired  = "Authentication required."
+	couchMsgLocked        = "Account is temporarily locked due to multiple authentication failures"
+	couchMsgNotAdmin      = "You are not a server admin."
+	couchMsgPleaseLogin   = "Please login."
+	couchMsgNotAuthorized = "You are not authorized to access this db."
+	couchMsgNotAllowed    = "You are not allowed to access this db."
+)
+
+// couchUserCtx is the #user_ctx a request runs as. An empty name is the
+// anonymous user.
+type couchUserCtx struct {
+	name  string
+	roles []string
+	// handler is the authentication handler that succeeded: "cookie",
+	// "default" (Basic) or "" (anonymous).
+	handler string
+	acct    core.Account
+	// refresh asks for a fresh cookie on the response (cookie handler only).
+	refresh bool
+	// cookie is the decoded session of a valid cookie, for logout.
+	cookie string
+	expiry time.Time
+}
+
+func (u couchUserCtx) anonymous() bool { return u.name == "" }
+
+func (u couchUserCtx) isAdmin() bool { return slices.Contains(u.roles, "_admin") }
+
+// authenticate runs chttpd's handlers in order: the cookie handler, then
+// the default (Basic) handler, then the require_valid_user check. A valid
+// cookie wins over any Authorization header (transcript cases 59, 60); a
+// malformed one is a 400 even next to good Basic credentials (case 58).
+func (c *Server) authenticate(r *http.Request, parts []string) (couchUserCtx, *problem) {
+	now := c.cfg.Clock.Now()
+	if ck, err := r.Cookie("AuthSession"); err == nil && ck.Value != "" { // case 65: empty is ignored
+		ctx, malformed := c.verifyCookie(ck.Value, now)
+		if malformed {
+			return couchUserCtx{}, &problem{status: http.StatusBadRequest, couch: "bad_request", msg: couchMsgBadCookie}
+		}
+		if !ctx.anonymous() {
+			return ctx, nil
+		}
+	}
+	name, password, present, ok := parseBasicCouch(r.Header.Get("Authorization"))
+	if !ok {
+		// The real 3.5.0 answers "Basic not-base64!!!" with a 500 badarg
+		// (cases 35, 38, 41), a bug fixed upstream after 3.5.2; the fake
+		// gives the fixed behaviour in every profile.
+		return couchUserCtx{}, &problem{status: http.StatusBadRequest, couch: "bad_request", msg: couchMsgBadBase64}
+	}
+	if present {
+		acct, outcome := c.limiter.Attempt(c.users, couchLockKey(r, name), name, password, now)
+		switch outcome {
+		case core.LockedOut:
+			return couchUserCtx{}, &problem{status: http.StatusForbidden, couch: "forbidden", msg: couchMsgLocked}
+		case core.BadLogin:
+			return couchUserCtx{}, &problem{status: http.StatusUnauthorized, couch: "unauthorized", msg: couchMsgBadPassword}
+		}
+		return couchUserCtx{name: name, roles: nonNil(acct.Roles), handler: "default", acct: acct}, nil
+	}
+	// party_mode_handler: a login attempt is always allowed (CouchDB #1947).
+	loginAttempt := r.Method == http.MethodPost && len(parts) == 1 && parts[0] == "_session"
+	if c.requireValidUser && !loginAttempt {
+		return couchUserCtx{}, &problem{status: http.StatusUnauthorized, couch: "unauthorized", msg: couchMsgAuthRequired}
+	}
+	return couchUserCtx{roles: []string{}}, nil
+}
+
+func nonNil(roles []string) []string {
+	if roles == nil {
+		return []string{}
+	}
+	return slices.Clone(roles)
+}
+
+// parseBasicCouch is couch_httpd_auth:basic_name_pw. The scheme must be
+// exactly "Basic " (case 48, 49); the rest is decoded as Erlang's
+// base64:decode does (whitespace skipped, so two spaces work, case 50;
+// padding required, case 54). Without a colon, and for the logout
+// credentials "_:_", there are no credentials (cases 36, 52). The password
+// is everything after the first colon (case 53). ok is false when the value
+// is not base64 (cases 46, 47).
+func parseBasicCouch(header string) (name, password string, present, ok bool) {
+	payload, found := strings.CutPrefix(header, "Basic ")
+	if !found {
+		return "", "", false, true
+	}
+	payload = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\t' || r == '\r' || r == '\n' {
+			return -1
+		}
+		return r
+	}, payload)
+	raw, err := base64.StdEncoding.DecodeString(payload)
+	if err != nil {
+		return "", "", false, false
+	}
+	name, password, found = strings.Cut(string(raw), ":")
+	if !found || (name == "_" && password == "_") {
+		return "", "", false, true
+	}
+	return name, password, true, true
+}
+
+// couchLockKey is the lockout key: client IP and user name.
+func couchLockKey(r *http.Request, name string) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return host + "\x00" + name
+}
+
+// couchLockout is couch_auth_lockout: failures are counted per key in an
+// entry that lives for a fixed time from the first failure; once the count
+// reaches max, every attempt for that key (right password or not) is
+// refused until the entry expires. A success does not reset the count.
+// Expired entries are reclaimed, so memory stays bounded by the keys that
+// failed within the last lifetime.
+type couchLockout struct {
+	max  int
+	life time.Duration
+
+	mu        sync.Mutex
+	entries   map[string]couchLockEntry
+	nextSweep int
+}
+
+type couchLockEntry struct {
+	first    time.Time
+	failures int
+}
+
+const couchSweepMin = 64
+
+func newCouchLockout(maxFailures int, life time.Duration) *couchLockout {
+	return &couchLockout{max: maxFailures, life: life, entries: map[string]couchLockEntry{}, nextSweep: couchSweepMin}
+}
+
+func (l *couchLockout) live(e couchLockEntry, now time.Time) bool {
+	return now.Before(e.first.Add(l.life))
+}
+
+// Locked implements core.LockRule.
+func (l *couchLockout) Locked(key string, now time.Time) bool {
+	if l.max < 0 {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e, ok := l.entries[key]
+	return ok && l.live(e, now) && e.failures >= l.max
+}
+
+// Failed implements core.LockRule.
+func (l *couchLockout) Failed(key string, now time.Time) {
+	if l.max < 0 {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e, ok := l.entries[key]
+	if !ok || !l.live(e, now) {
+		e = couchLockEntry{first: now}
+	}
+	e.failures++
+	l.entries[key] = e
+	if len(l.entries) >= l.nextSweep {
+		for k, e := range l.entries {
+			if !l.live(e, now) {
+				delete(l.entries, k)
+			}
+		}
+		l.nextSweep = max(couchSweepMin, 2*len(l.entries))
+	}
+}
+
+// Succeeded implements core.LockRule: a success does not reset the count.
+func (l *couchLockout) Succeeded(string) {}
+
+func (l *couchLockout) size() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.entries)
+}

@@ -1,0 +1,500 @@
+package couchdb
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/authconform/authconform/fakeserver/internal/core"
+)
+
+// Config is what the CouchDB flavor takes from fakeserver.Options.
+type Config struct {
+	// Release follows CouchDB 3.5 where it differs from the document
+	// (profile couchdb-3.5).
+	Release bool
+	// Users and Databases replace the defaults when non-empty.
+	Users     []core.User
+	Databases []Database
+	// SessionTTL is the cookie lifetime; zero is the profile's default.
+	SessionTTL time.Duration
+	// CookieSecret signs cookies; empty means random per Server.
+	CookieSecret     []byte
+	RequireValidUser bool
+	// MaxFailedLogins (zero: 5; negative: no limit) and LockDuration
+	// (zero: 300 s) are the lockout per client IP and user name.
+	MaxFailedLogins int
+	LockDuration    time.Duration
+	Clock           *core.Clock
+}
+
+// Database is a database seeded into the server.
+type Database struct {
+	Name string
+	// Public databases are readable by anyone; otherwise only server
+	// admins, Admins and Members (user names or roles) may read.
+	Public  bool
+	Admins  []string
+	Members []string
+	// Docs maps document id to its JSON body.
+	Docs map[string]string
+}
+
+// Server is the CouchDB / Cloudant flavor: the cookie and default (Basic)
+// authentication handlers of chttpd in front of /, /_up, /_session,
+// /_all_dbs and read-only databases.
+//
+// Defaults, used when Options leave them empty:
+//
+//   - Users: server admin admin/secret (roles ["_admin"]) and alice/alicepw
+//     (roles ["reader"]), as in the measured CouchDB 3.5.0 transcript.
+//   - Databases: "authtest", admin-only (CouchDB's default_security =
+//     admin_only: no members, so only server admins may read it), and "db",
+//     public, holding the document "document" ({"hello":"world"}) so that
+//     the Cloudant document's example GET /db/document works for any valid
+//     user (and for anonymous clients).
+//   - Session lifetime: 24 h in the documented profile (the document's
+//     Max-Age=86400), 600 s in couchdb-3.5 ([chttpd_auth] timeout).
+//   - Lockout: 5 failures per client IP and user name, for 300 s from the
+//     first failure ([chttpd_auth_lockout] threshold and max_lifetime).
+type Server struct {
+	cfg   Config
+	users *core.Users
+	// secret signs AuthSession cookies, together with the user's salt.
+	secret []byte
+	// ttl is the session lifetime in whole seconds.
+	ttl int64
+	// requireValidUser is [chttpd] require_valid_user.
+	requireValidUser bool
+	limiter          *core.Limiter
+	// revoked holds logged-out cookies (documented profile only; nil in
+	// couchdb-3.5, whose logout does not revoke).
+	revoked *couchRevocations
+	dbs     map[string]*couchDatabase
+	uuid    string
+	started int64
+
+	// The accounts and database the states are built around.
+	admin, other core.User
+	database     string
+	document     string // "db/doc", a document anyone may read
+}
+
+// Values the fake shows as its identity, copied from CouchDB 3.5.0.
+const (
+	couchServerHeader = "CouchDB/3.5.0 (Erlang OTP/25)"
+	couchVersion      = "3.5.0"
+	couchGitSHA       = "11f0d36"
+)
+
+// DefaultUsers are the server admin and a reader of the measured CouchDB
+// 3.5.0 transcript.
+var DefaultUsers = []core.User{
+	{Name: "admin", Password: "secret", Roles: []string{"_admin"}},
+	{Name: "alice", Password: "alicepw", Roles: []string{"reader"}},
+}
+
+// DefaultDatabases are "authtest" (admins only) and a public "db" with the
+// document "document".
+func DefaultDatabases() []Database {
+	return []Database{
+		{Name: "authtest"},
+		{Name: "db", Public: true, Docs: map[string]string{"document": `{"hello":"world"}`}},
+	}
+}
+
+// New builds a CouchDB server for o.
+func New(o Config) (*Server, error) {
+	users := o.Users
+	if len(users) == 0 {
+		users = DefaultUsers
+	}
+	dbs := o.Databases
+	if len(dbs) == 0 {
+		dbs = DefaultDatabases()
+	}
+	ttl := o.SessionTTL
+	if ttl == 0 {
+		ttl = 24 * time.Hour // the document: "remains active for twenty-four hours"
+		if o.Release {
+			ttl = 600 * time.Second // [chttpd_auth] timeout
+		}
+	}
+	if ttl < 0 {
+		return nil, fmt.Errorf("fakeserver: SessionTTL must not be negative, got %v", ttl)
+	}
+	secret := o.CookieSecret
+	if len(secret) == 0 {
+		secret = make([]byte, 32)
+		_, _ = rand.Read(secret)
+	}
+	maxFailures, lock := o.MaxFailedLogins, o.LockDuration
+	if maxFailures == 0 {
+		maxFailures = 5 // [chttpd_auth_lockout] threshold
+	}
+	if lock <= 0 {
+		lock = 300 * time.Second // [chttpd_auth_lockout] max_lifetime
+	}
+	uuid := make([]byte, 16)
+	_, _ = rand.Read(uuid)
+	c := &Server{
+		cfg:              o,
+		users:            core.NewUsers(users),
+		secret:           secret,
+		ttl:              max(int64(ttl/time.Second), 1),
+		requireValidUser: o.RequireValidUser,
+		limiter:          core.NewLimiter(newCouchLockout(maxFailures, lock)),
+		uuid:             hex.EncodeToString(uuid),
+		started:          o.Clock.Now().Unix(),
+	}
+	if !o.Release {
+		c.revoked = newCouchRevocations()
+	}
+	var err error
+	if c.dbs, err = buildCouchDatabases(dbs); err != nil {
+		return nil, err
+	}
+	c.admin, c.other = users[0], core.User{}
+	for _, u := range users {
+		if slices.Contains(u.Roles, "_admin") {
+			c.admin = u
+			break
+		}
+	}
+	for _, u := range users {
+		if !slices.Contains(u.Roles, "_admin") {
+			c.other = u
+			break
+		}
+	}
+	c.database = dbs[0].Name
+	for _, d := range dbs {
+		if !d.Public {
+			c.database = d.Name
+			break
+		}
+	}
+	for _, d := range dbs { // the document the Basic example reads
+		if d.Public && c.document == "" {
+			for id := range d.Docs {
+				if c.document == "" || d.Name+"/"+id < c.document {
+					c.document = d.Name + "/" + id
+				}
+			}
+		}
+	}
+	return c, nil
+}
+
+// States implements core.Flavor.
+func (c *Server) States() []string {
+	return []string{"user-exists", "logged-in", "require-valid-user"}
+}
+
+// EnterState implements core.Flavor; it runs on a freshly built server,
+// before it serves requests.
+func (c *Server) EnterState(name string) (map[string]string, error) {
+	vars := map[string]string{
+		"User":     c.admin.Name,
+		"Password": c.admin.Password,
+		"Database": c.database,
+		// The session lifetime, for fixtures whose clock steps are
+		// fractions of it.
+		"SessionTTL": (time.Duration(c.ttl) * time.Second).String(),
+	}
+	if c.document != "" {
+		vars["Document"] = c.document
+	}
+	if c.other.Name != "" {
+		vars["OtherUser"], vars["OtherPassword"] = c.other.Name, c.other.Password
+	}
+	switch name {
+	case "user-exists":
+	case "logged-in":
+		acct, ok := c.users.Lookup(c.admin.Name)
+		if !ok {
+			return nil, fmt.Errorf("fakeserver: state logged-in: user %q is missing", c.admin.Name)
+		}
+		vars["Cookie"] = c.mintCookie(acct, c.cfg.Clock.Now())
+	case "require-valid-user":
+		c.requireValidUser = true
+	default:
+		return nil, core.UnknownState(name, c.States())
+	}
+	return vars, nil
+}
+
+// problem is an error answer before routing.
+type problem struct {
+	status int
+	couch  string // CouchDB's error word, e.g. bad_request
+	msg    string
+}
+
+// couchError is CouchDB's error body, in its key order.
+type couchError struct {
+	Error  string `json:"error"`
+	Reason string `json:"reason"`
+}
+
+// writeJSON is send_json: compact JSON and a newline, the headers every
+// CouchDB reply carries, and no body for HEAD.
+func (c *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // only our own types and already-valid JSON are encoded
+	h := w.Header()
+	h.Set("Cache-Control", "must-revalidate")
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h.Set("Server", couchServerHeader)
+	// Date comes from the fake's clock, so it agrees with the session
+	// cookie's issue time and Expires even when a test moves time.
+	h.Set("Date", c.cfg.Clock.Now().UTC().Format(http.TimeFormat))
+	w.WriteHeader(status)
+	if r == nil || r.Method != http.MethodHead {
+		_, _ = w.Write(buf.Bytes())
+	}
+}
+
+// writeProblem is send_error with chttpd's error_headers: a 401
+// "unauthorized" gets WWW-Authenticate when the client asks for it
+// (X-CouchDB-WWW-Authenticate) or require_valid_user is on, and otherwise a
+// browser (Accept without application/json but with text/html) is
+// redirected to the login page, keeping the JSON body (transcript case 31).
+func (c *Server) writeProblem(w http.ResponseWriter, r *http.Request, p problem) {
+	status := p.status
+	couch := p.couch
+	if couch == "" {
+		couch = "bad_request"
+	}
+	if r != nil && status == http.StatusUnauthorized && couch == "unauthorized" {
+		switch {
+		case r.Header.Get("X-CouchDB-WWW-Authenticate") != "":
+			w.Header().Set("WWW-Authenticate", r.Header.Get("X-CouchDB-WWW-Authenticate"))
+		case c.requireValidUser:
+			w.Header().Set("WWW-Authenticate", `Basic realm="server"`)
+		case !acceptsMediaType(r.Header.Get("Accept"), "application/json") && acceptsMediaType(r.Header.Get("Accept"), "text/html"):
+			status = http.StatusFound
+			w.Header().Set("Location", couchAbsoluteURL(r, "/_utils/session.html?return="+couchURLEncode(r.URL.Path)+"&reason="+couchURLEncode(p.msg)))
+		}
+	}
+	c.writeJSON(w, r, status, couchError{Error: couch, Reason: p.msg})
+}
+
+func (c *Server) fail(w http.ResponseWriter, r *http.Request, status int, couch, reason string) {
+	c.writeProblem(w, r, problem{status: status, couch: couch, msg: reason})
+}
+
+// WriteProblem implements core.Flavor.
+func (c *Server) WriteProblem(w http.ResponseWriter, r *http.Request, p core.Problem) {
+	switch p {
+	case core.HeaderTooLarge:
+		c.fail(w, r, p.Status(), "bad_request", "Request header fields too large.")
+	case core.BodyTooLarge:
+		c.fail(w, r, p.Status(), "too_large", "the request entity is too large")
+	default:
+		c.fail(w, r, p.Status(), "bad_request", "bad request")
+	}
+}
+
+// methodNotAllowed is send_method_not_allowed.
+func (c *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request, allowed string) {
+	w.Header().Set("Allow", allowed)
+	c.fail(w, r, http.StatusMethodNotAllowed, "method_not_allowed", "Only "+allowed+" allowed")
+}
+
+func (c *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	parts, ok := couchPathParts(r)
+	if !ok {
+		c.fail(w, r, http.StatusBadRequest, "bad_request", "invalid_url_encoding")
+		return
+	}
+	ctx, p := c.authenticate(r, parts)
+	if p != nil {
+		c.writeProblem(w, r, *p)
+		return
+	}
+	if ctx.refresh {
+		// cookie_auth_header: a fresh cookie once 10% of the lifetime has
+		// passed. Handlers that set their own AuthSession cookie (login,
+		// logout) replace this one with Header().Set.
+		w.Header().Add("Set-Cookie", c.sessionSetCookie(r, c.mintCookie(ctx.acct, c.cfg.Clock.Now()), c.cfg.Clock.Now()))
+	}
+	c.route(w, r, parts, ctx)
+}
+
+// couchPathParts splits the path as chttpd does: empty segments dropped,
+// each segment percent-decoded.
+func couchPathParts(r *http.Request) ([]string, bool) {
+	var parts []string
+	for _, seg := range strings.Split(r.URL.EscapedPath(), "/") {
+		if seg == "" {
+			continue
+		}
+		s, err := url.PathUnescape(seg)
+		if err != nil {
+			return nil, false
+		}
+		parts = append(parts, s)
+	}
+	return parts, true
+}
+
+func (c *Server) route(w http.ResponseWriter, r *http.Request, parts []string, ctx couchUserCtx) {
+	if len(parts) == 0 {
+		c.serveWelcome(w, r)
+		return
+	}
+	switch parts[0] {
+	case "_up":
+		c.serveUp(w, r, parts)
+	case "_session":
+		c.serveSession(w, r, parts, ctx)
+	case "_all_dbs":
+		c.serveAllDBs(w, r, parts, ctx)
+	default:
+		c.serveDatabase(w, r, parts, ctx)
+	}
+}
+
+type couchVendor struct {
+	Name string `json:"name"`
+}
+
+type couchWelcome struct {
+	CouchDB  string      `json:"couchdb"`
+	Version  string      `json:"version"`
+	GitSHA   string      `json:"git_sha"`
+	UUID     string      `json:"uuid"`
+	Features []string    `json:"features"`
+	Vendor   couchVendor `json:"vendor"`
+}
+
+// serveWelcome is GET / (transcript case 1).
+func (c *Server) serveWelcome(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		c.methodNotAllowed(w, r, "GET,HEAD")
+		return
+	}
+	c.writeJSON(w, r, http.StatusOK, couchWelcome{
+		CouchDB: "Welcome", Version: couchVersion, GitSHA: couchGitSHA, UUID: c.uuid,
+		Features: []string{"quickjs", "access-ready", "partitioned", "pluggable-storage-engines", "reshard", "scheduler"},
+		Vendor:   couchVendor{Name: "The Apache Software Foundation"},
+	})
+}
+
+type couchUp struct {
+	Status string   `json:"status"`
+	Seeds  struct{} `json:"seeds"`
+}
+
+// readOnlyEndpoint answers, and returns false, when a one-segment GET/HEAD
+// endpoint such as /_up gets a longer path (404) or another method (405).
+func (c *Server) readOnlyEndpoint(w http.ResponseWriter, r *http.Request, parts []string) bool {
+	if len(parts) > 1 {
+		c.fail(w, r, http.StatusNotFound, "not_found", "missing")
+		return false
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		c.methodNotAllowed(w, r, "GET,HEAD")
+		return false
+	}
+	return true
+}
+
+// serveUp is GET /_up (transcript case 2).
+func (c *Server) serveUp(w http.ResponseWriter, r *http.Request, parts []string) {
+	if !c.readOnlyEndpoint(w, r, parts) {
+		return
+	}
+	c.writeJSON(w, r, http.StatusOK, couchUp{Status: "ok"})
+}
+
+// couchAbsoluteURL is couch_httpd:absolute_uri: the request's scheme and
+// host (X-Forwarded-Host and X-Forwarded-Proto honoured) plus path.
+func couchAbsoluteURL(r *http.Request, path string) string {
+	return core.BaseURL(r) + path
+}
+
+// couchURLEncode is couch_util:url_encode: letters, digits and "_.-:" kept,
+// everything else %XX in upper case.
+func couchURLEncode(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case ch >= 'a' && ch <= 'z', ch >= 'A' && ch <= 'Z', ch >= '0' && ch <= '9',
+			ch == '_', ch == '.', ch == '-', ch == ':':
+			b.WriteByte(ch)
+		default:
+			fmt.Fprintf(&b, "%%%02X", ch)
+		}
+	}
+	return b.String()
+}
+
+// acceptsMediaType is mochiweb's accepts_content_type: an absent Accept
+// header accepts everything; otherwise the type, its "main/*" or "*/*" must
+// be listed with q > 0 and neither the type nor "main/*" refused with q=0.
+func acceptsMediaType(accept, mediaType string) bool {
+	if strings.TrimSpace(accept) == "" {
+		return true
+	}
+	mainType, _, _ := strings.Cut(mediaType, "/")
+	super := mainType + "/*"
+	accepted := false
+	for _, item := range strings.Split(accept, ",") {
+		fields := strings.Split(item, ";")
+		t := strings.ToLower(strings.TrimSpace(fields[0]))
+		q := 1.0
+		for _, param := range fields[1:] {
+			k, v, _ := strings.Cut(param, "=")
+			if strings.TrimSpace(k) == "q" {
+				f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				if err != nil {
+					return false // mochiweb: invalid_qvalue_string
+				}
+				q = f
+			}
+		}
+		if q <= 0 {
+			if t == mediaType || t == super {
+				return false
+			}
+			continue
+		}
+		if t == "*/*" || t == mediaType || t == super {
+			accepted = true
+		}
+	}
+	return accepted
+}
+
+// Revocations is how many logged-out cookies are remembered; kept is false
+// in the release profile, which remembers none. For tests of memory bounds.
+func (c *Server) Revocations() (n int, kept bool) {
+	if c.revoked == nil {
+		return 0, false
+	}
+	return c.revoked.size(), true
+}
+
+// LockoutEntries is the size of the failed-login table, for tests of
+// memory bounds.
+func (c *Server) LockoutEntries() int { return c.limiter.Rule().(*couchLockout).size() }
+
+// LockoutLifetime is how long a lockout entry lives.
+func (c *Server) LockoutLifetime() time.Duration { return c.limiter.Rule().(*couchLockout).life }
+
+// SessionLifetime is the cookie lifetime in force.
+func (c *Server) SessionLifetime() time.Duration { return time.Duration(c.ttl) * time.Second }

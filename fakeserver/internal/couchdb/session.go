@@ -1,0 +1,377 @@
+package couchdb
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/authconform/authconform/fakeserver/internal/core"
+)
+
+// The AuthSession cookie is CouchDB's: unpadded base64url of
+// "name:HEXTIME:<HMAC-SHA256(secret + user salt, "name:HEXTIME")>", HEXTIME
+// being the issue time in Unix seconds, upper-case hex. Nothing is stored
+// per session: the cookie is valid while its time plus the lifetime has not
+// passed, and (documented profile) until it is logged out.
+
+func (c *Server) cookieMAC(acct core.Account, data string) []byte {
+	key := make([]byte, 0, len(c.secret)+len(acct.Salt()))
+	key = append(append(key, c.secret...), acct.Salt()...)
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(data))
+	return m.Sum(nil)
+}
+
+// mintCookie returns a fresh AuthSession value for acct issued at now.
+func (c *Server) mintCookie(acct core.Account, now time.Time) string {
+	data := acct.Name + ":" + strings.ToUpper(strconv.FormatInt(now.Unix(), 16))
+	raw := append([]byte(data+":"), c.cookieMAC(acct, data)...)
+	if c.revoked != nil {
+		// A cookie names only the user and the second it was issued, so a
+		// login in the same second as a logout re-issues the logged-out
+		// value: the new session makes it valid again.
+		c.revoked.forget(string(raw))
+	}
+	return base64.RawURLEncoding.EncodeToString(raw)
+}
+
+// decodeCouchBase64URL is couch_util:decodeBase64Url: "-" and "_" mapped to
+// the standard alphabet, padding optional, unused trailing bits ignored (so
+// changing only those still decodes to the same cookie, transcript case 57).
+func decodeCouchBase64URL(s string) ([]byte, error) {
+	s = strings.NewReplacer("-", "+", "_", "/").Replace(strings.TrimRight(s, "="))
+	return base64.RawStdEncoding.DecodeString(s)
+}
+
+// verifyCookie is cookie_authentication_handler. A value that does not
+// decode into three ":"-separated parts is malformed (transcript cases 55,
+// 58); an unknown user, a bad time, an expired or bad-HMAC cookie and (in
+// the documented profile) a logged-out one yield the anonymous context
+// (cases 56, 112).
+func (c *Server) verifyCookie(value string, now time.Time) (ctx couchUserCtx, malformed bool) {
+	anon := couchUserCtx{roles: []string{}}
+	raw, err := decodeCouchBase64URL(value)
+	if err != nil {
+		return anon, true
+	}
+	parts := strings.SplitN(string(raw), ":", 3)
+	if len(parts) != 3 {
+		return anon, true
+	}
+	name, hexTime, mac := parts[0], parts[1], parts[2]
+	acct, ok := c.users.Lookup(name)
+	if !ok {
+		return anon, false
+	}
+	issued, err := strconv.ParseInt(hexTime, 16, 64)
+	if err != nil || now.Unix() >= issued+c.ttl {
+		return anon, false
+	}
+	if !hmac.Equal(c.cookieMAC(acct, name+":"+hexTime), []byte(mac)) {
+		return anon, false
+	}
+	expiry := time.Unix(issued+c.ttl, 0)
+	if c.revoked != nil && c.revoked.has(string(raw), now) {
+		return anon, false
+	}
+	timeLeft := issued + c.ttl - now.Unix()
+	return couchUserCtx{
+		name: name, roles: nonNil(acct.Roles), handler: "cookie", acct: acct,
+		refresh: 10*timeLeft < 9*c.ttl, // more than 10% of the lifetime used (case 111)
+		cookie:  string(raw), expiry: expiry,
+	}, false
+}
+
+// Cookie date formats: the document's (RFC 1123) and mochiweb's (dashes).
+// net/http's cookie parser reads both.
+const (
+	couchDocCookieDate = "Mon, 02 Jan 2006 15:04:05 GMT"
+	couchCookieDate    = "Mon, 02-Jan-2006 15:04:05 GMT"
+)
+
+// sessionSetCookie is the Set-Cookie value for a session cookie. The
+// couchdb-3.5 profile writes mochiweb's shape (transcript case 8):
+//
+//	AuthSession=v; Version=1; Expires=Sun, 22-Nov-2026 14:59:08 GMT; Max-Age=600; Path=/; HttpOnly
+//
+// and the documented profile the document's:
+//
+//	AuthSession="v"; Expires=Sat, 12 Nov 2016 12:43:15 GMT; Max-Age=86400; Path=/; HttpOnly; Version=1
+//
+// Secure is added on TLS requests. net/http's Cookie.String cannot write
+// either shape (it has no Version and orders attributes differently).
+func (c *Server) sessionSetCookie(r *http.Request, value string, now time.Time) string {
+	expires := now.Add(time.Duration(c.ttl) * time.Second).UTC()
+	maxAge := strconv.FormatInt(c.ttl, 10)
+	if c.cfg.Release {
+		return "AuthSession=" + value + "; Version=1; Expires=" + expires.Format(couchCookieDate) +
+			"; Max-Age=" + maxAge + secureAttr(r) + "; Path=/; HttpOnly"
+	}
+	return `AuthSession="` + value + `"; Expires=` + expires.Format(couchDocCookieDate) +
+		"; Max-Age=" + maxAge + "; Path=/; HttpOnly" + secureAttr(r) + "; Version=1"
+}
+
+// clearSetCookie empties the cookie on logout and failed login. CouchDB
+// 3.5 sends an empty value that still carries the full lifetime (cases 15,
+// 61, 64); the document sets it to "" with an Expires in 1970 and
+// Max-Age=0.
+func (c *Server) clearSetCookie(r *http.Request, now time.Time) string {
+	if c.cfg.Release {
+		return c.sessionSetCookie(r, "", now)
+	}
+	return `AuthSession=""; Expires=Fri, 02 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; HttpOnly` + secureAttr(r) + "; Version=1"
+}
+
+func secureAttr(r *http.Request) string {
+	if r != nil && r.TLS != nil {
+		return "; Secure"
+	}
+	return ""
+}
+
+// couchRevocations remembers logged-out cookies (documented profile: "the
+// cookie is considered by the server to have expired") until they would
+// have expired anyway, then forgets them, so memory stays bounded by the
+// sessions logged out within one lifetime.
+type couchRevocations struct {
+	mu        sync.Mutex
+	until     map[string]time.Time // decoded cookie -> its expiry
+	nextSweep int
+}
+
+func newCouchRevocations() *couchRevocations {
+	return &couchRevocations{until: map[string]time.Time{}, nextSweep: couchSweepMin}
+}
+
+func (v *couchRevocations) revoke(cookie string, expiry, now time.Time) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.until[cookie] = expiry
+	if len(v.until) >= v.nextSweep {
+		for k, t := range v.until {
+			if !now.Before(t) {
+				delete(v.until, k)
+			}
+		}
+		v.nextSweep = max(couchSweepMin, 2*len(v.until))
+	}
+}
+
+func (v *couchRevocations) forget(cookie string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	delete(v.until, cookie)
+}
+
+func (v *couchRevocations) has(cookie string, now time.Time) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	t, ok := v.until[cookie]
+	if ok && !now.Before(t) {
+		delete(v.until, cookie)
+		return false
+	}
+	return ok
+}
+
+func (v *couchRevocations) size() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return len(v.until)
+}
+
+// serveSession is /_session (transcript case 67 for other methods).
+func (c *Server) serveSession(w http.ResponseWriter, r *http.Request, parts []string, ctx couchUserCtx) {
+	if len(parts) > 1 {
+		c.fail(w, r, http.StatusNotFound, "not_found", "missing")
+		return
+	}
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		c.sessionInfo(w, r, ctx)
+	case http.MethodPost:
+		c.login(w, r)
+	case http.MethodDelete:
+		c.logout(w, r, ctx)
+	default:
+		c.methodNotAllowed(w, r, "GET,HEAD,POST,DELETE")
+	}
+}
+
+type couchSessionUser struct {
+	Name  *string  `json:"name"`
+	Roles []string `json:"roles"`
+}
+
+type couchSessionInfo struct {
+	AuthenticationDB       string   `json:"authentication_db,omitempty"`
+	AuthenticationHandlers []string `json:"authentication_handlers"`
+	Authenticated          string   `json:"authenticated,omitempty"`
+}
+
+type couchSession struct {
+	OK      bool             `json:"ok"`
+	UserCtx couchSessionUser `json:"userCtx"`
+	Info    couchSessionInfo `json:"info"`
+}
+
+// sessionInfo is GET /_session (cases 9, 11, 12, 14). The documented
+// profile lists the document's handlers and authentication_db.
+func (c *Server) sessionInfo(w http.ResponseWriter, r *http.Request, ctx couchUserCtx) {
+	if ctx.anonymous() && r.URL.Query().Get("basic") == "true" {
+		c.fail(w, r, http.StatusUnauthorized, "unauthorized", couchMsgPleaseLogin)
+		return
+	}
+	body := couchSession{OK: true, UserCtx: couchSessionUser{Roles: nonNil(ctx.roles)}}
+	if !ctx.anonymous() {
+		name := ctx.name
+		body.UserCtx.Name = &name
+	}
+	body.Info.Authenticated = ctx.handler
+	if c.cfg.Release {
+		body.Info.AuthenticationHandlers = []string{"cookie", "default"}
+	} else {
+		body.Info.AuthenticationDB = "_users"
+		body.Info.AuthenticationHandlers = []string{"delegated", "cookie", "default", "local"}
+	}
+	c.writeJSON(w, r, http.StatusOK, body)
+}
+
+type couchLoginReply struct {
+	OK    bool     `json:"ok"`
+	Name  string   `json:"name"`
+	Roles []string `json:"roles"`
+}
+
+// login is POST /_session: form or JSON credentials; 200 (302 with
+// ?next=) and a cookie, or 401 and an emptied cookie (cases 8, 15-23).
+func (c *Server) login(w http.ResponseWriter, r *http.Request) {
+	ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	ct = strings.ToLower(strings.TrimSpace(ct))
+	if ct != "application/x-www-form-urlencoded" && ct != "application/json" {
+		c.fail(w, r, http.StatusUnsupportedMediaType, "bad_content_type",
+			"Content-Type must be 'application/x-www-form-urlencoded' or 'application/json'")
+		return
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		c.bodyError(w, r, err)
+		return
+	}
+	fields := map[string]string{}
+	if ct == "application/json" {
+		var obj map[string]any
+		if err := json.Unmarshal(body, &obj); err != nil || obj == nil {
+			c.fail(w, r, http.StatusBadRequest, "bad_request", "invalid UTF-8 JSON")
+			return
+		}
+		for _, k := range []string{"name", "username", "password"} {
+			v, present := obj[k]
+			if !present {
+				continue
+			}
+			s, isString := v.(string)
+			if !isString {
+				c.fail(w, r, http.StatusBadRequest, "bad_request", "\""+k+"\" must be a string")
+				return
+			}
+			fields[k] = s
+		}
+	} else {
+		form, _ := url.ParseQuery(string(body)) // lenient like mochiweb: bad pairs are dropped
+		for _, k := range []string{"name", "username", "password"} {
+			if vs, present := form[k]; present {
+				fields[k] = vs[0]
+			}
+		}
+	}
+	// extract_username: "name" or "username", which must agree.
+	name, hasName := fields["name"]
+	if u, hasUser := fields["username"]; hasUser {
+		if hasName && u != name {
+			c.fail(w, r, http.StatusBadRequest, "bad_request", "request body contains different usernames")
+			return
+		}
+		name, hasName = u, true
+	}
+	if !hasName {
+		c.fail(w, r, http.StatusBadRequest, "bad_request", "request body must contain a username")
+		return
+	}
+	now := c.cfg.Clock.Now()
+	acct, outcome := c.limiter.Attempt(c.users, couchLockKey(r, name), name, fields["password"], now)
+	switch outcome {
+	case core.LockedOut: // cases 98, 99
+		c.fail(w, r, http.StatusForbidden, "forbidden", couchMsgLocked)
+		return
+	case core.BadLogin:
+		status, ok := c.redirectParam(w, r, "fail", http.StatusUnauthorized)
+		if !ok {
+			return
+		}
+		// send_json, not send_error: no WWW-Authenticate, no redirect.
+		w.Header().Set("Set-Cookie", c.clearSetCookie(r, now))
+		c.writeJSON(w, r, status, couchError{Error: "unauthorized", Reason: couchMsgBadPassword})
+		return
+	}
+	status, ok := c.redirectParam(w, r, "next", http.StatusOK) // case 22
+	if !ok {
+		return
+	}
+	w.Header().Set("Set-Cookie", c.sessionSetCookie(r, c.mintCookie(acct, now), now))
+	c.writeJSON(w, r, status, couchLoginReply{OK: true, Name: name, Roles: nonNil(acct.Roles)})
+}
+
+// redirectParam handles ?next= or ?fail=: with the parameter the answer is
+// 302 to that path on this server, otherwise status. A path not starting
+// with "/" is refused (no open redirect); ok is false once it has answered.
+func (c *Server) redirectParam(w http.ResponseWriter, r *http.Request, param string, status int) (int, bool) {
+	target := r.URL.Query().Get(param)
+	if target == "" {
+		return status, true
+	}
+	if !strings.HasPrefix(target, "/") {
+		c.fail(w, r, http.StatusBadRequest, "bad_request", "path must begin with a /.")
+		return 0, false
+	}
+	w.Header().Set("Location", couchAbsoluteURL(r, target))
+	return http.StatusFound, true
+}
+
+// logout is DELETE /_session (cases 61, 64). The documented profile revokes
+// the cookie the request came with; couchdb-3.5 only tells the client to
+// drop it, and the cookie stays valid (cases 62, 63).
+func (c *Server) logout(w http.ResponseWriter, r *http.Request, ctx couchUserCtx) {
+	now := c.cfg.Clock.Now()
+	status, ok := c.redirectParam(w, r, "next", http.StatusOK)
+	if !ok {
+		return
+	}
+	if c.revoked != nil && ctx.cookie != "" {
+		c.revoked.revoke(ctx.cookie, ctx.expiry, now)
+	}
+	w.Header().Set("Set-Cookie", c.clearSetCookie(r, now))
+	c.writeJSON(w, r, status, struct {
+		OK bool `json:"ok"`
+	}{OK: true})
+}
+
+// bodyError answers a body that could not be read: too large (413, the
+// Fake bounds every body) or broken off.
+func (c *Server) bodyError(w http.ResponseWriter, r *http.Request, err error) {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		c.fail(w, r, http.StatusRequestEntityTooLarge, "too_large", "the request entity is too large")
+		return
+	}
+	c.fail(w, r, http.StatusBadRequest, "bad_request", "could not read the request body")
+}

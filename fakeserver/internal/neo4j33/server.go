@@ -1,0 +1,323 @@
+package neo4j33
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/authconform/authconform/fakeserver/internal/core"
+)
+
+// Config is what the Neo4j 3.3 flavor takes from fakeserver.Options.
+type Config struct {
+	// Release follows Neo4j 3.3.9 where it differs from the document
+	// (profile neo4j-3.3.9).
+	Release bool
+	// Users replace DefaultUser when non-empty.
+	Users        []core.User
+	AuthDisabled bool
+	// MaxFailedLogins (zero: 3; negative: no limit) and LockDuration
+	// (zero: 5 s) are the failed-login limit.
+	MaxFailedLogins int
+	LockDuration    time.Duration
+	Clock           *core.Clock
+}
+
+// Server is the Neo4j 3.3 HTTP API: the AuthorizationEnabledFilter in front
+// of the service root and the /user resource.
+type Server struct {
+	cfg     Config
+	users   *core.Users
+	limiter *core.Limiter
+	authOff bool
+	base    core.User // the user states are built around
+	roots   bodyCache
+}
+
+// DefaultUser is a fresh install's account: neo4j/neo4j, change required.
+var DefaultUser = core.User{Name: "neo4j", Password: "neo4j", ChangeRequired: true}
+
+// New builds a Neo4j 3.3 server for cfg.
+func New(cfg Config) (*Server, error) {
+	users := cfg.Users
+	if len(users) == 0 {
+		users = []core.User{DefaultUser}
+	}
+	return &Server{
+		cfg: cfg, users: core.NewUsers(users), limiter: newLimiter(cfg.MaxFailedLogins, cfg.LockDuration),
+		authOff: cfg.AuthDisabled, base: users[0],
+	}, nil
+}
+
+// States implements core.Flavor.
+func (n *Server) States() []string {
+	return []string{"default-password", "password-changed", "auth-disabled"}
+}
+
+// EnterState implements core.Flavor.
+func (n *Server) EnterState(name string) (map[string]string, error) {
+	u := n.base
+	switch name {
+	case "default-password":
+		u.ChangeRequired = true
+	case "password-changed":
+		u.ChangeRequired = false
+		if u.Password == DefaultUser.Password {
+			u.Password = "secret" // the document's changed password
+		}
+	case "auth-disabled":
+		n.authOff = true
+	default:
+		return nil, core.UnknownState(name, n.States())
+	}
+	n.users = core.NewUsers([]core.User{u})
+	return map[string]string{"User": u.Name, "Password": u.Password}, nil
+}
+
+func (n *Server) pretty() bool { return true }
+
+// contentType is what the profile puts on the wire: the code sets
+// "application/json; charset=UTF-8", which 3.3.9's Jetty rewrites
+// (reference §1 "Content-Type of every filter error").
+func (n *Server) contentType() string {
+	if n.cfg.Release {
+		return "application/json;charset=utf-8"
+	}
+	return neo4jJSON
+}
+
+// WriteProblem implements core.Flavor.
+func (n *Server) WriteProblem(w http.ResponseWriter, _ *http.Request, p core.Problem) {
+	n.fail(w, p.Status(), codeInvalid, problemMessage(p))
+}
+
+func (n *Server) fail(w http.ResponseWriter, status int, code, msg string) {
+	writeNeo4jJSON(w, status, n.contentType(), n.pretty(), neo4jErrorBody(code, msg, nil))
+}
+
+// exempt paths skip authentication (DEFAULT_URI_WHITELIST).
+var exempt = regexp.MustCompile(`^(/|/browser.*)$`)
+
+func (n *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodOptions {
+		w.Header().Set("Allow", "OPTIONS, GET, HEAD, POST, PUT, DELETE")
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	if exempt.MatchString(r.URL.Path) {
+		n.serveUnauthenticated(w, r)
+		return
+	}
+	user, ok := n.authenticate(w, r)
+	if !ok {
+		return
+	}
+	n.route(w, r, user)
+}
+
+// authenticate is the filter; on failure it has written the answer.
+func (n *Server) authenticate(w http.ResponseWriter, r *http.Request) (string, bool) {
+	if n.authOff {
+		return "neo4j", true // AuthorizationDisabledFilter's principal
+	}
+	values, present := r.Header["Authorization"]
+	if !present {
+		w.Header().Set("WWW-Authenticate", authenticateHeader(r, `Basic realm="Neo4j"`))
+		n.fail(w, http.StatusUnauthorized, codeUnauthorized, msgNoHeader)
+		return "", false
+	}
+	parse := core.ParseBasic
+	if n.cfg.Release {
+		parse = parseBasic339
+	}
+	name, password, ok := parse(values[0])
+	if !ok || len(values) > 1 {
+		n.fail(w, http.StatusBadRequest, codeInvalidFormat, msgBadHeader)
+		return "", false
+	}
+	acct, outcome := n.limiter.Attempt(n.users, name, name, password, n.cfg.Clock.Now())
+	switch outcome {
+	case core.LockedOut:
+		n.fail(w, http.StatusTooManyRequests, codeRateLimit, msgRateLimited)
+		return "", false
+	case core.BadLogin:
+		w.Header().Set("WWW-Authenticate", authenticateHeader(r, `Basic realm="Neo4j"`))
+		n.fail(w, http.StatusUnauthorized, codeUnauthorized, msgBadCredential)
+		return "", false
+	}
+	if acct.ChangeRequired && !strings.HasPrefix(r.URL.Path, "/user/") {
+		writeNeo4jJSON(w, http.StatusForbidden, n.contentType(), n.pretty(), neo4jErrorBody(codeForbidden,
+			"User is required to change their password.",
+			map[string]any{"password_change": core.BaseURL(r) + "/user/" + name + "/password"}))
+		return "", false
+	}
+	return name, true
+}
+
+func (n *Server) serveUnauthenticated(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/" {
+		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+		_, _ = io.WriteString(w, "<!doctype html><title>Neo4j Browser (authconform fake)</title>\n")
+		return
+	}
+	base := core.BaseURL(r)
+	host := r.Host
+	if i := strings.LastIndex(host, ":"); i > 0 && !strings.HasSuffix(host, "]") {
+		host = host[:i]
+	}
+	writeNeo4jJSON(w, http.StatusOK, n.contentType(), n.pretty(), map[string]string{
+		"management": base + "/db/manage/",
+		"data":       base + "/db/data/",
+		"bolt":       "bolt://" + host + ":7687",
+	})
+}
+
+func (n *Server) route(w http.ResponseWriter, r *http.Request, user string) {
+	p := r.URL.Path
+	switch {
+	case p == "/db/data/" || p == "/db/data":
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			n.fail(w, http.StatusMethodNotAllowed, codeInvalid, "Method Not Allowed")
+			return
+		}
+		n.serviceRoot(w, r)
+	case strings.HasPrefix(p, "/user/"):
+		n.serveUser(w, r, user, strings.TrimPrefix(p, "/user/"))
+	default:
+		n.fail(w, http.StatusNotFound, codeInvalid, "Not Found: the authconform fake implements only /, /db/data/ and /user/{name}.")
+	}
+}
+
+func (n *Server) serviceRoot(w http.ResponseWriter, r *http.Request) {
+	body := n.roots.get(core.BaseURL(r), func(base string) []byte {
+		d := base + "/db/data/"
+		b, _ := json.MarshalIndent(map[string]any{
+			"extensions":         map[string]any{},
+			"node":               d + "node",
+			"relationship":       d + "relationship",
+			"node_index":         d + "index/node",
+			"relationship_index": d + "index/relationship",
+			"extensions_info":    d + "ext",
+			"relationship_types": d + "relationship/types",
+			"batch":              d + "batch",
+			"cypher":             d + "cypher",
+			"indexes":            d + "schema/index",
+			"constraints":        d + "schema/constraint",
+			"transaction":        d + "transaction",
+			"node_labels":        d + "labels",
+			"neo4j_version":      "3.3.9",
+		}, "", "  ")
+		return b
+	})
+	w.Header().Set("Content-Type", n.contentType())
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+// bodyCache keeps a few rendered bodies by the base URL they name: the
+// service root is the fake's most requested answer and costs most to render.
+type bodyCache struct {
+	mu     sync.Mutex
+	bodies map[string][]byte
+}
+
+// get returns the cached body for key, rendering it once; at most 16 are
+// kept, so a client varying its Host header cannot grow memory.
+func (c *bodyCache) get(key string, render func(string) []byte) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if b, ok := c.bodies[key]; ok {
+		return b
+	}
+	if c.bodies == nil || len(c.bodies) >= 16 {
+		c.bodies = map[string][]byte{}
+	}
+	b := render(key)
+	c.bodies[key] = b
+	return b
+}
+
+// serveUser is UserService: GET /user/{name}, POST /user/{name}/password.
+func (n *Server) serveUser(w http.ResponseWriter, r *http.Request, principal, rest string) {
+	name, sub, _ := strings.Cut(rest, "/")
+	if name != principal { // another user: 404 with an empty body, no lookup
+		w.WriteHeader(http.StatusNotFound)
+		return
+	}
+	switch {
+	case sub == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		acct, ok := n.users.Lookup(name)
+		if !ok && !n.authOff {
+			w.WriteHeader(http.StatusNotFound)
+			return
+		}
+		writeNeo4jJSON(w, http.StatusOK, n.contentType(), n.pretty(), map[string]any{
+			"password_change_required": acct.ChangeRequired,
+			"password_change":          core.BaseURL(r) + "/user/" + name + "/password",
+			"username":                 name,
+		})
+	case sub == "password" && r.Method == http.MethodPost:
+		n.changePassword(w, r, name)
+	case sub == "" || sub == "password":
+		n.fail(w, http.StatusMethodNotAllowed, codeInvalid, "Method Not Allowed")
+	default:
+		n.fail(w, http.StatusNotFound, codeInvalid, "Not Found")
+	}
+}
+
+// changePassword follows UserService's validation order (reference §2).
+func (n *Server) changePassword(w http.ResponseWriter, r *http.Request, name string) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != "application/json" && mt != "application/x-www-form-urlencoded") {
+			n.fail(w, http.StatusUnsupportedMediaType, codeInvalid, "Unsupported Media Type: send the new password as application/json.")
+			return
+		}
+	}
+	body, err := io.ReadAll(r.Body)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		n.fail(w, http.StatusRequestEntityTooLarge, codeInvalid, "Request body too large.")
+		return
+	} else if err != nil {
+		n.fail(w, http.StatusBadRequest, codeInvalidFormat, "Could not read the request body.")
+		return
+	}
+	fields := map[string]any{}
+	if len(strings.TrimSpace(string(body))) > 0 { // an empty body reads as an empty map
+		if err := json.Unmarshal(body, &fields); err != nil {
+			n.fail(w, http.StatusBadRequest, codeInvalidFormat, "Unable to deserialize request: "+err.Error())
+			return
+		}
+	}
+	raw, present := fields["password"]
+	if !present || raw == nil {
+		n.fail(w, http.StatusUnprocessableEntity, codeInvalidFormat, "Required parameter 'password' is missing.")
+		return
+	}
+	password, isString := raw.(string)
+	if !isString {
+		n.fail(w, http.StatusUnprocessableEntity, codeInvalidFormat, "Expected 'password' to be a string.")
+		return
+	}
+	acct, exists := n.users.Lookup(name)
+	if !exists {
+		n.fail(w, http.StatusUnprocessableEntity, codeInvalidArgs, "User '"+name+"' does not exist.")
+		return
+	}
+	if password == "" {
+		n.fail(w, http.StatusUnprocessableEntity, codeInvalidArgs, "A password cannot be empty.")
+		return
+	}
+	if acct.PasswordIs(password) {
+		n.fail(w, http.StatusUnprocessableEntity, codeInvalidArgs, "Old password and new password cannot be the same.")
+		return
+	}
+	n.users.SetPassword(name, password)
+	w.WriteHeader(http.StatusOK)
+}
