@@ -24,7 +24,8 @@ import (
 
 // journalEntry is one pending change, in a 0600 file.
 type journalEntry struct {
-	Target  string            `json:"target"` // canonical, see CanonicalTarget
+	Kind    string            `json:"kind,omitempty"` // scratchKind, or empty: a fixture's change
+	Target  string            `json:"target"`         // canonical, see CanonicalTarget
 	BaseURL string            `json:"base_url"`
 	Flavor  string            `json:"flavor"`
 	Fixture string            `json:"fixture"`
@@ -107,6 +108,9 @@ func PendingRestores(dir, canonical string) ([]PendingRestore, error) {
 // restore steps (with the temporary password), then the original password
 // alone, which works when the change never took effect. client may be nil.
 func (p PendingRestore) Restore(ctx context.Context, client *http.Client, timeout time.Duration) error {
+	if p.entry.Kind == scratchKind {
+		return p.deleteScratch(ctx, client, timeout)
+	}
 	all, err := fixtures.All()
 	if err != nil {
 		return err
@@ -188,3 +192,21 @@ func (r *fixtureRun) journalChange(ctx context.Context) error {
 	}
 	return nil
 }
+
+// deleteScratch deletes a scratch user a run left behind.
+func (p PendingRestore) deleteScratch(ctx context.Context, client *http.Client, timeout time.Duration) error {
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	c := safeClient(client)
+	c.Timeout = timeout
+	v := p.entry.Vars
+	if err := deleteScratch(ctx, c, strings.TrimSuffix(p.entry.BaseURL, "/"), v["User"], v["Password"], v["Scratch"]); err != nil {
+		return fmt.Errorf("deleting scratch user %s: %w", v["Scratch"], err)
+	}
+	return os.Remove(p.Path)
+}
+
+// Scratch reports whether the journal is a scratch user's (which any run
+// may clean up at its start) rather than a changed password.
+func (p PendingRestore) Scratch() bool { return p.entry.Kind == scratchKind }

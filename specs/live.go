@@ -53,6 +53,10 @@ type LiveStates struct {
 	base   string
 	creds  Credentials
 	client *http.Client
+	// scratch, stateDir and canonical are set by LiveTarget: scratch users
+	// may be created, journaled in stateDir under the canonical target.
+	scratch             bool
+	stateDir, canonical string
 }
 
 func unreachable(format string, args ...any) error {

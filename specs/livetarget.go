@@ -73,6 +73,10 @@ func LiveTarget(ctx context.Context, c LiveConfig) (Target, error) {
 	if err != nil {
 		return Target{}, err
 	}
+	pending, err = cleanScratch(ctx, pending, client, timeout)
+	if err != nil {
+		return Target{}, err
+	}
 	if len(pending) > 0 {
 		return Target{}, fmt.Errorf("%w (%s, left by fixture %s at %s): run authconform restore --state-dir %s first",
 			ErrPendingRestore, pending[0].Path, pending[0].Fixture, pending[0].Written.Format(time.RFC3339), c.StateDir)
@@ -84,6 +88,10 @@ func LiveTarget(ctx context.Context, c LiveConfig) (Target, error) {
 	budget.StateFile = filepath.Join(c.StateDir, "budget", fileKey(canonical, c.Credentials.User)+".json")
 	live := Live(c.Flavor, c.BaseURL, c.Credentials, client)
 	if err := checkCountingFailures(ctx, live, budget); err != nil {
+		return Target{}, err
+	}
+	live.stateDir, live.canonical = c.StateDir, canonical
+	if err := live.detectScratch(ctx); err != nil {
 		return Target{}, err
 	}
 	return Target{
@@ -134,4 +142,20 @@ func writableDir(dir string) error {
 	}
 	f.Close()
 	return os.Remove(f.Name())
+}
+
+// cleanScratch deletes the scratch users that earlier runs' journals name
+// and returns the other journals (changed passwords, for restore).
+func cleanScratch(ctx context.Context, pending []PendingRestore, client *http.Client, timeout time.Duration) ([]PendingRestore, error) {
+	var rest []PendingRestore
+	for _, p := range pending {
+		if !p.Scratch() {
+			rest = append(rest, p)
+			continue
+		}
+		if err := p.Restore(ctx, client, timeout); err != nil {
+			return nil, fmt.Errorf("an earlier run's scratch user is left (%s): %v", p.Path, err)
+		}
+	}
+	return rest, nil
 }

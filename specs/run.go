@@ -54,6 +54,8 @@ type fixtureRun struct {
 	// journal is the restore journal written before the first mutating
 	// request, removed after a verified restore.
 	journal string
+	// cleanup deletes what the fixture's state created (a scratch user).
+	cleanup func(context.Context) error
 	client  *http.Client
 	budget  *budgetTracker
 	started time.Time
@@ -145,7 +147,11 @@ func (r *fixtureRun) finish(ctx context.Context) {
 		r.result.Duration = time.Since(r.started)
 		g.AddReportEntry(entryResult, r.result, g.ReportEntryVisibilityNever)
 	}()
-	if err := r.restore(ctx); err != nil {
+	err := r.restore(ctx)
+	if r.cleanup != nil {
+		err = errors.Join(err, r.cleanup(ctx))
+	}
+	if err != nil {
 		r.result.Outcome, r.result.Reason, r.result.Expectation = report.Error, err.Error(), nil
 		g.Fail("error: " + err.Error())
 	}
@@ -159,8 +165,10 @@ func (r *fixtureRun) prepare(ctx context.Context) error {
 	if fx.Destructive && !t.AllowDestructive {
 		return skip("changes user state; enable with --allow-destructive (the change is restored afterwards)")
 	}
-	if fx.Lockout && !t.States.LockoutSafe() {
-		return skip("locks an account on purpose; runs only against a fake, never against a live server")
+	scratch, _ := t.States.(scratchProvider)
+	useScratch := scratch != nil && scratch.ScratchAccounts() && (fx.AuthFailures > 0 || fx.Lockout)
+	if fx.Lockout && !t.States.LockoutSafe() && !useScratch {
+		return skip("locks an account on purpose; runs only against a fake or a CouchDB scratch user (needs a server admin), never against a live server's own accounts")
 	}
 	if fx.Mutates() && !t.States.LockoutSafe() && t.StateDir == "" {
 		return skip(errNoJournal.Error())
@@ -170,7 +178,14 @@ func (r *fixtureRun) prepare(ctx context.Context) error {
 			return r.stateError("needs to move the target's clock", err)
 		}
 	}
-	vars, err := t.States.Enter(ctx, fx.State)
+	var vars fixtures.Vars
+	var err error
+	if useScratch {
+		// The failed logins go to a throwaway user: no budget to spend.
+		vars, r.cleanup, err = scratch.EnterScratch(ctx, fx.ID, fx.State)
+	} else {
+		vars, err = t.States.Enter(ctx, fx.State)
+	}
 	if err != nil {
 		return r.stateError("state "+fx.State, err)
 	}
@@ -179,7 +194,7 @@ func (r *fixtureRun) prepare(ctx context.Context) error {
 			return err
 		}
 	}
-	if r.budget != nil {
+	if r.budget != nil && !useScratch {
 		if err := r.budget.spend(fx.AuthFailures); err != nil {
 			return skip("failed-login budget: " + err.Error())
 		}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/authconform/authconform/fakeserver"
@@ -57,5 +59,53 @@ func TestWrongPasswordFiveTimesNeverLocks(t *testing.T) {
 				t.Errorf("after five runs with a wrong password the right one gets %d: the account is locked", resp.StatusCode)
 			}
 		})
+	}
+}
+
+// TestNeo4jLogsInBeforeEachFailingFixture: on Neo4j a success resets the
+// failure count, and the live run logs in successfully before each
+// fixture, so two fixtures that each cause a failed login never add up:
+// between any two failed logins there is a successful one.
+func TestNeo4jLogsInBeforeEachFailingFixture(t *testing.T) {
+	t.Parallel()
+	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Neo4jQuery})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var logins strings.Builder // S for a successful login, F for a failed one
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		fake.ServeHTTP(rec, r)
+		if r.Header.Get("Authorization") != "" {
+			mu.Lock()
+			switch {
+			case rec.Code == http.StatusUnauthorized:
+				logins.WriteByte('F')
+			case rec.Code/100 == 2:
+				logins.WriteByte('S')
+			}
+			mu.Unlock()
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	}))
+	defer srv.Close()
+	r := cli(t, "run", "--flavor", "neo4j-query", "--target", srv.URL, "--user", "neo4j", "--password", "verysecret",
+		"--fixture", "neo4j-query/incorrect-authentication,neo4j-query/www-authenticate", "--state-dir", t.TempDir())
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	seq := logins.String()
+	if strings.Count(seq, "F") < 2 {
+		t.Fatalf("logins %q: the two fixtures caused fewer than two failed logins", seq)
+	}
+	if strings.Contains(seq, "FF") {
+		t.Errorf("logins %q: two failed logins with no success between them", seq)
 	}
 }
