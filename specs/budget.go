@@ -105,6 +105,14 @@ func (t *budgetTracker) reserve() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.load()
+	if t.b.ResetOnSuccess {
+		// Neo4j forgets failures only on a success, never with time.
+		if len(t.spent)+1 > t.b.Max {
+			return fmt.Errorf("the failed-login ledger %s holds %d failed logins on this account since its last successful one, the most that keeps it from locking; check the password by hand, then delete that file", t.b.StateFile, len(t.spent))
+		}
+		t.spent = append(t.spent, t.now())
+		return t.save()
+	}
 	live := t.recent()
 	if len(live)+1 > t.b.Max {
 		return fmt.Errorf("the failed-login ledger %s holds %d recent failed logins on this account, the most that keeps it from locking; wait until %s", t.b.StateFile, len(live), live[0].Add(t.b.Window).Format(time.RFC3339))
