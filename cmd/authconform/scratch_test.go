@@ -16,7 +16,8 @@ import (
 // left in _users.
 func TestFreshStateDirFiveRunsNeverLock(t *testing.T) {
 	t.Parallel()
-	srv, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.CouchDB})
+	srv, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.CouchDB,
+		Databases: []fakeserver.Database{{Name: "private"}, {Name: "db", Public: true, Docs: map[string]string{"document": `{"x":1}`}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
