@@ -108,7 +108,7 @@ func PendingRestores(dir, canonical string) ([]PendingRestore, error) {
 // restore steps (with the temporary password), then the original password
 // alone, which works when the change never took effect. client may be nil.
 func (p PendingRestore) Restore(ctx context.Context, client *http.Client, timeout time.Duration) error {
-	if p.entry.Kind == scratchKind {
+	if p.Scratch() {
 		return p.deleteScratch(ctx, client, timeout)
 	}
 	all, err := fixtures.All()
@@ -201,7 +201,12 @@ func (p PendingRestore) deleteScratch(ctx context.Context, client *http.Client, 
 	c := safeClient(client)
 	c.Timeout = timeout
 	v := p.entry.Vars
-	if err := deleteScratch(ctx, c, strings.TrimSuffix(p.entry.BaseURL, "/"), v["User"], v["Password"], v["Scratch"]); err != nil {
+	base := strings.TrimSuffix(p.entry.BaseURL, "/")
+	if p.entry.Kind == scratchDBKind {
+		if err := deleteScratchDB(ctx, c, base, v["User"], v["Password"], v["Scratch"]); err != nil {
+			return fmt.Errorf("deleting scratch database %s: %w", v["Scratch"], err)
+		}
+	} else if err := deleteScratch(ctx, c, base, v["User"], v["Password"], v["Scratch"]); err != nil {
 		return fmt.Errorf("deleting scratch user %s: %w", v["Scratch"], err)
 	}
 	return os.Remove(p.Path)
@@ -209,4 +214,6 @@ func (p PendingRestore) deleteScratch(ctx context.Context, client *http.Client, 
 
 // Scratch reports whether the journal is a scratch user's (which any run
 // may clean up at its start) rather than a changed password.
-func (p PendingRestore) Scratch() bool { return p.entry.Kind == scratchKind }
+func (p PendingRestore) Scratch() bool {
+	return p.entry.Kind == scratchKind || p.entry.Kind == scratchDBKind
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -50,11 +51,18 @@ func DefaultStateDir() (string, error) {
 }
 
 // LiveTarget prepares a real server for Register exactly as `authconform
-// run --target` does: it checks the state directory, refuses a target with
-// a pending restore journal, probes the server, checks the credentials
-// with one login counted against the failed-login ledger (so that runs
-// with a wrong password stop before a lockout), and returns a Target whose
-// fixtures spend the same ledger. Every error is one line.
+// run --target` does: it checks the state directory, deletes the scratch
+// users and databases earlier runs' journals name, refuses a target with
+// another pending restore journal, probes the server, checks the
+// credentials with one login counted against the failed-login ledger (so
+// that runs with a wrong password stop before a lockout), checks that what
+// the credentials name exists (CouchDB: Database, Document, OtherUser; an
+// error wrapping ErrPrecondition says how to create it, or with
+// AllowDestructive a scratch database is made for the run), and returns a
+// Target whose fixtures spend the same ledger. On CouchDB with a server
+// admin, fixtures that fail logins run as scratch users. Register's
+// container deletes what the run created after its last fixture. Every
+// error is one line.
 func LiveTarget(ctx context.Context, c LiveConfig) (Target, error) {
 	if err := writableDir(c.StateDir); err != nil {
 		return Target{}, err
@@ -94,6 +102,12 @@ func LiveTarget(ctx context.Context, c LiveConfig) (Target, error) {
 	if err := live.detectScratch(ctx); err != nil {
 		return Target{}, err
 	}
+	var cleanup func(context.Context) error
+	if c.Flavor == "couchdb" {
+		if cleanup, err = couchPreconditions(ctx, live, budget, c.AllowDestructive); err != nil {
+			return Target{}, err
+		}
+	}
 	return Target{
 		Name:             fmt.Sprintf("%s at %s", c.Flavor, RedactText(c.BaseURL)),
 		BaseURL:          c.BaseURL,
@@ -104,6 +118,7 @@ func LiveTarget(ctx context.Context, c LiveConfig) (Target, error) {
 		AllowDestructive: c.AllowDestructive,
 		Budget:           &budget,
 		StateDir:         c.StateDir,
+		cleanup:          once(cleanup),
 	}, nil
 }
 
@@ -158,4 +173,22 @@ func cleanScratch(ctx context.Context, pending []PendingRestore, client *http.Cl
 		}
 	}
 	return rest, nil
+}
+
+// once makes a cleanup safe to call from the container and the caller.
+func once(f func(context.Context) error) func(context.Context) error {
+	if f == nil {
+		return nil
+	}
+	var mu sync.Mutex
+	done := false
+	return func(ctx context.Context) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if done {
+			return nil
+		}
+		done = true
+		return f(ctx)
+	}
 }

@@ -50,9 +50,23 @@ type Target struct {
 	// ledgers. A live target (one whose States are not LockoutSafe) runs
 	// no fixture that changes it without one.
 	StateDir string
+	// cleanup, set by LiveTarget, deletes what the run created for the
+	// target (a scratch database) after its last fixture.
+	cleanup func(context.Context) error
 	// Profile is the release profile of a fake target (reports show it
 	// instead of the fake's URL).
 	Profile string
+}
+
+// Close deletes what LiveTarget created for the run (a scratch database).
+// Register's container calls it after the target's last fixture; call it
+// too when no fixture may have run (a filter that selects none): a second
+// call does nothing.
+func (t Target) Close(ctx context.Context) error {
+	if t.cleanup == nil {
+		return nil
+	}
+	return t.cleanup(ctx)
 }
 
 func (t Target) name() string {

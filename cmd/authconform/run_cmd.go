@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -131,7 +132,13 @@ func run(cmd *cobra.Command, f runFlags) error {
 		ts[i].Progress = progress(cmd.ErrOrStderr())
 	}
 	estimate(cmd.ErrOrStderr(), ts)
-	return finish(cmd, runSuite(ts, f), f, true)
+	summary := runSuite(ts, f)
+	for _, t := range ts {
+		if err := t.Close(context.Background()); err != nil {
+			fmt.Fprintf(cmd.ErrOrStderr(), "authconform: %v\n", err)
+		}
+	}
+	return finish(cmd, summary, f, true)
 }
 
 // runTarget names the target a run could not judge.

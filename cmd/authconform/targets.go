@@ -142,7 +142,7 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 		Timeout: f.timeout, StateDir: dir, AllowDestructive: f.allowDestructive,
 	})
 	switch {
-	case errors.Is(err, specs.ErrNoStateDir), errors.Is(err, specs.ErrPendingRestore):
+	case errors.Is(err, specs.ErrNoStateDir), errors.Is(err, specs.ErrPendingRestore), errors.Is(err, specs.ErrPrecondition):
 		return nil, nil, usageError{err}
 	case err != nil:
 		return nil, nil, runError{err}
