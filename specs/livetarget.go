@@ -175,20 +175,21 @@ func cleanScratch(ctx context.Context, pending []PendingRestore, client *http.Cl
 	return rest, nil
 }
 
-// once makes a cleanup safe to call from the container and the caller.
+// once makes a cleanup safe to call from the container and the caller:
+// it runs once, and every call returns its error.
 func once(f func(context.Context) error) func(context.Context) error {
 	if f == nil {
 		return nil
 	}
 	var mu sync.Mutex
 	done := false
+	var err error
 	return func(ctx context.Context) error {
 		mu.Lock()
 		defer mu.Unlock()
-		if done {
-			return nil
+		if !done {
+			done, err = true, f(ctx)
 		}
-		done = true
-		return f(ctx)
+		return err // again on a later call, so the caller hears of it too
 	}
 }

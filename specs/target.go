@@ -61,7 +61,7 @@ type Target struct {
 // Close deletes what LiveTarget created for the run (a scratch database).
 // Register's container calls it after the target's last fixture; call it
 // too when no fixture may have run (a filter that selects none): a second
-// call does nothing.
+// call deletes nothing and returns the first call's error.
 func (t Target) Close(ctx context.Context) error {
 	if t.cleanup == nil {
 		return nil
