@@ -28,6 +28,7 @@ func neo4j33Breakages() []breakage {
 		{rule: "the Unauthorized error code", edit: replaceBody(`Neo\.ClientError\.Security\.Unauthorized`, "Neo.ClientError.Security.AuthorizationExpired"), fails: []string{"browser-auth-header", "incorrect-authentication", "missing-authorization", "unknown-user"}},
 		{rule: "the wrong-password message", edit: replaceBody(`Invalid username or password\.`, "Invalid credentials."), fails: []string{"incorrect-authentication", "unknown-user"}},
 		{rule: "the missing-header message", edit: replaceBody(`No authentication header supplied\.`, "Authentication required."), fails: []string{"browser-auth-header", "missing-authorization"}},
+		{rule: "the InvalidFormat error code", edit: replaceBody(`Neo\.ClientError\.Request\.InvalidFormat`, "Neo.ClientError.Request.Invalid"), fails: []string{"invalid-json", "malformed-authorization", "missing-password", "non-basic-scheme", "non-string-password"}},
 		{rule: "the password-change-required error", edit: replaceBody(`User is required to change their password\.`, "Password expired."), fails: []string{"required-password-change"}},
 		{rule: "the forced password change is not enforced", edit: statusOn(http.MethodGet, "/db/data", 403, 200), fails: []string{"change-password", "password-change-url-follows-host", "required-password-change"}},
 		{rule: "the user status hides a required change", edit: replaceBody(`("password_change_required"\s*:\s*)true`, "${1}false"), fails: []string{"user-status-first-access"}},

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/fixtures"
 	"github.com/authconform/authconform/specs"
 	"github.com/authconform/authconform/specs/report"
 )
@@ -37,7 +38,26 @@ func registerBroken(t *testing.T) func(report.Summary) {
 			}
 		}
 	}
+	all, err := fixtures.All()
+	if err != nil {
+		t.Fatal(err)
+	}
 	return func(s report.Summary) {
+		// Every fixture must be the one to notice some breakage, or its
+		// checks are not known to catch anything.
+		for _, fl := range fakeserver.Flavors() {
+			noticed := map[string]bool{}
+			for _, b := range tables[fl] {
+				for _, id := range b.fails {
+					noticed[string(fl)+"/"+id] = true
+				}
+			}
+			for _, fx := range all {
+				if fx.Flavor == string(fl) && !noticed[fx.ID] {
+					t.Errorf("%s: no breakage in the table makes this fixture fail; add one for the rule it checks", fx.ID)
+				}
+			}
+		}
 		byTarget := map[string][]report.Result{}
 		for _, r := range s.Results {
 			byTarget[r.Target] = append(byTarget[r.Target], r)

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/onsi/gomega/types"
+
+	"github.com/authconform/authconform/fixtures"
 )
 
 // The checks' own gomega matchers: each says what was wanted and what came
@@ -68,6 +70,8 @@ func haveHeader(name, match, value string) types.GomegaMatcher {
 		message: func(h http.Header) string {
 			got, ok := h[http.CanonicalHeaderKey(name)]
 			switch {
+			case !ok && match == fixtures.MatchPresent:
+				return fmt.Sprintf("header %s: want it present, but it is absent", name)
 			case !ok:
 				return fmt.Sprintf("header %s: want %q, but it is absent", name, value)
 			case match == "":

@@ -46,6 +46,12 @@ func runTests(m *testing.M) int {
 	}
 	defer os.RemoveAll(cache)
 	hostEnv = os.Environ()
+	for _, kv := range hostEnv {
+		// The caller's AUTHCONFORM_* settings would set the CLI's flags.
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "AUTHCONFORM_") {
+			os.Unsetenv(name)
+		}
+	}
 	os.Setenv("XDG_CACHE_HOME", cache)
 	os.Setenv("HOME", cache) // os.UserCacheDir on macOS
 	code := m.Run()
