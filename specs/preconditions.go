@@ -59,7 +59,7 @@ func couchPreconditions(ctx context.Context, l *LiveStates, b FailureBudget, all
 		if status, _, err := l.adminRequest(ctx, http.MethodGet, path, nil); err != nil || status != http.StatusOK {
 			return fail(preconditionf("--database %s: GET %s as %s answered %d %v; create it with: curl -u %s -X PUT %s%s (new databases are admin-only)", c.Database, path, c.User, status, errOrEmpty(err), c.User, host, path))
 		}
-		if status, _, err := anonymousGet(ctx, l, path); err == nil && status/100 == 2 {
+		if status, err := anonymousGet(ctx, l, path); err == nil && status/100 == 2 {
 			return fail(preconditionf("--database %s is readable anonymously (GET %s answered %d); name one only server admins may read", c.Database, path, status))
 		}
 	}
@@ -73,7 +73,7 @@ func couchPreconditions(ctx context.Context, l *LiveStates, b FailureBudget, all
 	if c.Document != "" {
 		db, doc, _ := strings.Cut(c.Document, "/")
 		path := "/" + url.PathEscape(db) + "/" + url.PathEscape(doc)
-		if status, _, err := anonymousGet(ctx, l, path); err != nil || status != http.StatusOK {
+		if status, err := anonymousGet(ctx, l, path); err != nil || status != http.StatusOK {
 			return fail(preconditionf("--document %s: anonymous GET %s answered %d %v; create a public one with: curl -u %s -X PUT %s/%s; curl -u %s -X PUT %s/%s/_security -d '{\"members\":{},\"admins\":{}}'; curl -u %s -X PUT %s%s -d '{}' (or pass --allow-destructive to let the run create and delete one)",
 				c.Document, path, status, errOrEmpty(err), c.User, host, db, c.User, host, db, c.User, host, path))
 		}
@@ -97,18 +97,19 @@ func errOrEmpty(err error) string {
 	return "(" + err.Error() + ")"
 }
 
-func anonymousGet(ctx context.Context, l *LiveStates, path string) (int, []byte, error) {
+// anonymousGet is the status of a GET without credentials.
+func anonymousGet(ctx context.Context, l *LiveStates, path string) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, l.base+path, nil)
 	if err != nil {
-		return 0, nil, err
+		return 0, err
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := l.client.Do(req)
 	if err != nil {
-		return 0, nil, err
+		return 0, err
 	}
 	resp.Body.Close()
-	return resp.StatusCode, nil, nil
+	return resp.StatusCode, nil
 }
 
 // scratchDatabase creates a database (journaled first) for the run; a
@@ -129,20 +130,15 @@ func (l *LiveStates) scratchDatabase(ctx context.Context, public bool) (string, 
 		}
 		return os.Remove(path)
 	}
-	steps := []struct {
+	type put struct {
 		path, body string
 		want       int
-	}{{"/" + name, "", http.StatusCreated}}
+	}
+	steps := []put{{"/" + name, "", http.StatusCreated}}
 	if public {
 		steps = append(steps,
-			struct {
-				path, body string
-				want       int
-			}{"/" + name + "/_security", `{"members":{},"admins":{}}`, http.StatusOK},
-			struct {
-				path, body string
-				want       int
-			}{"/" + name + "/document", `{"authconform":"a public document for the suite's run"}`, http.StatusCreated})
+			put{"/" + name + "/_security", `{"members":{},"admins":{}}`, http.StatusOK},
+			put{"/" + name + "/document", `{"authconform":"a public document for the suite's run"}`, http.StatusCreated})
 	}
 	for _, st := range steps {
 		var body []byte
