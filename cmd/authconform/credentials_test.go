@@ -169,3 +169,34 @@ func TestSecretsFromFilesAndEnvironment(t *testing.T) {
 		t.Errorf("--password and --password-file: exit %d, want 2", r.code)
 	}
 }
+
+// TestHugeBodyIsAStepError: a response body over 1 MiB is an error of
+// that step, named as such, and the run neither hangs nor holds the body.
+func TestHugeBodyIsAStepError(t *testing.T) {
+	t.Parallel()
+	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.CouchDB})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/_all_dbs" {
+			w.Header().Set("Content-Type", "application/json")
+			chunk := []byte(strings.Repeat(" ", 1<<16))
+			for range 400 << 20 / len(chunk) { // 400 MiB, as the issue measured
+				if _, err := w.Write(chunk); err != nil {
+					return // the client stopped reading
+				}
+			}
+			return
+		}
+		fake.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	r := cli(t, "run", "--flavor", "couchdb", "--target", srv.URL, "--user", "admin", "--password", "secret",
+		"--fixture", "couchdb/all-dbs-admin-only", "--state-dir", t.TempDir(), "--json-report", dir+"/r.json")
+	data, _ := os.ReadFile(dir + "/r.json")
+	if r.code != 1 || !strings.Contains(string(data), "larger than 1048576 bytes") || !strings.Contains(string(data), `"outcome": "error"`) {
+		t.Errorf("exit %d, report %.600s", r.code, data)
+	}
+}

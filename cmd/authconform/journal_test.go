@@ -18,6 +18,11 @@ import (
 // request and then never answers it: the run cannot know the outcome.
 // changed hears of each such request.
 func changeThenHang(t *testing.T) (*httptest.Server, <-chan struct{}) {
+	return hangOnChange(t, true)
+}
+
+// hangOnChange is changeThenHang, applying the change only if apply.
+func hangOnChange(t *testing.T, apply bool) (*httptest.Server, <-chan struct{}) {
 	t.Helper()
 	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Neo4j33})
 	if err != nil {
@@ -28,7 +33,9 @@ func changeThenHang(t *testing.T) (*httptest.Server, <-chan struct{}) {
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		if r.Method == http.MethodPost && r.URL.Path == "/user/neo4j/password" && strings.Contains(string(body), "authconform-") {
-			fake.ServeHTTP(httptest.NewRecorder(), r) // applied on the server...
+			if apply {
+				fake.ServeHTTP(httptest.NewRecorder(), r) // applied on the server...
+			}
 			changed <- struct{}{}
 			<-r.Context().Done() // ...but never answered
 			return
@@ -154,5 +161,41 @@ func TestNoStateDirStopsALiveRun(t *testing.T) {
 	out, _ := cmd.CombinedOutput()
 	if cmd.ProcessState.ExitCode() != 2 || !strings.Contains(string(out), "--state-dir") {
 		t.Errorf("HOME unset: exit %d, %q", cmd.ProcessState.ExitCode(), out)
+	}
+}
+
+// TestRestoreOfAChangeThatNeverHappened: a run killed while its change
+// was in flight, but before the server applied it, leaves a journal whose
+// restore steps fail (the temporary password is wrong); restore then tries
+// the original password, which works, and removes the journal.
+func TestRestoreOfAChangeThatNeverHappened(t *testing.T) {
+	t.Parallel()
+	srv, changed := hangOnChange(t, false)
+	dir := t.TempDir()
+	cmd := command("run", "--flavor", "neo4j-3.3", "--target", srv.URL, "--user", "neo4j", "--password", "neo4j",
+		"--allow-destructive", "--fixture", "neo4j-3.3/change-password", "--state-dir", dir, "--timeout", "60s")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changed:
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the run never sent the change")
+	}
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	if js := journals(t, dir); len(js) != 1 {
+		t.Fatalf("journals after SIGKILL: %v", js)
+	}
+	r := cli(t, "restore", "--state-dir", dir)
+	if r.code != 0 || !strings.Contains(r.stdout, "restored") {
+		t.Fatalf("restore: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if code := neo4jLogin(t, srv.URL); code != http.StatusOK {
+		t.Errorf("after restore neo4j/neo4j gets %d, want 200", code)
+	}
+	if js := journals(t, dir); len(js) != 0 {
+		t.Errorf("journals left: %v", js)
 	}
 }
