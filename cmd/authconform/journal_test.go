@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -197,5 +198,54 @@ func TestRestoreOfAChangeThatNeverHappened(t *testing.T) {
 	}
 	if js := journals(t, dir); len(js) != 0 {
 		t.Errorf("journals left: %v", js)
+	}
+}
+
+// TestFailedRestoreKeepsTheJournal: when neither the temporary nor the
+// original password works (someone changed it again), restore exits 1,
+// names the journal and keeps it.
+func TestFailedRestoreKeepsTheJournal(t *testing.T) {
+	t.Parallel()
+	srv, changed := changeThenHang(t)
+	dir := t.TempDir()
+	cmd := command("run", "--flavor", "neo4j-3.3", "--target", srv.URL, "--user", "neo4j", "--password", "neo4j",
+		"--allow-destructive", "--fixture", "neo4j-3.3/change-password", "--state-dir", dir, "--timeout", "60s")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changed:
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the run never sent the change")
+	}
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	js := journals(t, dir)
+	if len(js) != 1 {
+		t.Fatalf("journals after SIGKILL: %v", js)
+	}
+	data, err := os.ReadFile(js[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var j struct{ Vars map[string]string }
+	if err := json.Unmarshal(data, &j); err != nil || j.Vars["NewPassword"] == "" {
+		t.Fatalf("journal %s: %v %s", js[0], err, data)
+	}
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/user/neo4j/password", strings.NewReader(`{"password":"someone-elses"}`))
+	req.SetBasicAuth("neo4j", j.Vars["NewPassword"])
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("changing the password again: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	r := cli(t, "restore", "--state-dir", dir)
+	if r.code != 1 || !strings.Contains(r.stderr, js[0]) {
+		t.Errorf("restore: exit %d, stderr %q; want 1 naming the journal", r.code, r.stderr)
+	}
+	if left := journals(t, dir); len(left) != 1 {
+		t.Errorf("journals after a failed restore: %v, want the one kept", left)
 	}
 }
