@@ -21,7 +21,7 @@ func ControlPlane(baseURL string, client *http.Client) StateProvider {
 	if client == nil {
 		client = &http.Client{Timeout: 10 * time.Second}
 	}
-	return &controlPlane{base: strings.TrimSuffix(baseURL, "/"), client: client}
+	return &controlPlane{base: strings.TrimSuffix(baseURL, "/"), client: safeClient(client)}
 }
 
 type controlPlane struct {

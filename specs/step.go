@@ -115,6 +115,14 @@ func (r *fixtureRun) exchange(ctx context.Context, st fixtures.Step) (report.Ste
 		}
 		req = req.WithBytes(body)
 	}
+	if st.Mutates {
+		// Journaled and counted as applied before it is sent: a timeout, a
+		// cancellation or a lost answer may still have changed the target.
+		if err := r.journalChange(ctx); err != nil {
+			return fail(err)
+		}
+		r.mutated = true
+	}
 	resp := req.Expect()
 	raw := resp.Raw()
 	step.Exchange.Request = r.requestText(rq.Method, target, sent, body)
@@ -122,11 +130,13 @@ func (r *fixtureRun) exchange(ctx context.Context, st fixtures.Step) (report.Ste
 		return fail(fmt.Errorf("%s %s: no answer from the target: %s", rq.Method, step.Path, strings.Join(c.failures, "; ")))
 	}
 	got := resp.Body().Raw()
+	for _, f := range c.failures {
+		if strings.Contains(f, ErrBodyTooLarge.Error()) {
+			return fail(fmt.Errorf("%s %s: %w", rq.Method, step.Path, ErrBodyTooLarge))
+		}
+	}
 	step.Got = raw.StatusCode
 	step.Exchange.Response = r.responseText(raw, got)
-	if st.Mutates && raw.StatusCode/100 == 2 {
-		r.mutated = true
-	}
 	r.warnings = &step.Warnings
 	r.checkResponse(c, raw, got, st)
 	for _, f := range c.failures {
