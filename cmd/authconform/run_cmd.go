@@ -27,6 +27,7 @@ type runFlags struct {
 	profile          string
 	target           string
 	control          bool
+	controlToken     string
 	creds            specs.Credentials
 	allowDestructive bool
 	timeout          time.Duration
@@ -65,6 +66,7 @@ changed; fixtures that lock an account never run against a live server.`,
 	fl.StringVar(&f.profile, "profile", "documented", "profile of the embedded fakes: documented, neo4j-3.3.9, neo4j-5 or couchdb-3.5")
 	fl.StringVar(&f.target, "target", "", "base URL of the server to check, such as http://127.0.0.1:7474")
 	fl.BoolVar(&f.control, "control", false, "the --target is 'authconform serve --control': reach every state through its control plane")
+	fl.StringVar(&f.controlToken, "control-token", "", "with --control: the token of 'serve --control-token', sent to the control plane only")
 	fl.StringVar(&f.creds.User, "user", "", "user name on the target")
 	fl.StringVar(&f.creds.Password, "password", "", "that user's password")
 	fl.StringVar(&f.secrets.passwordFile, "password-file", "", "read --password from this file (a trailing newline is dropped), so that it shows in no process list")

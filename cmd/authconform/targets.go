@@ -129,7 +129,7 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 		}
 		return []specs.Target{{
 			Name: fmt.Sprintf("%s at %s", f.flavors[0], f.target), BaseURL: f.target, Flavor: f.flavors[0],
-			States: specs.ControlPlane(f.target, client), Timeout: f.timeout, AllowDestructive: f.allowDestructive,
+			States: specs.ControlPlaneWithToken(f.target, f.controlToken, client), Timeout: f.timeout, AllowDestructive: f.allowDestructive,
 			Client: specs.SafeClient(&http.Client{Transport: transport}),
 		}}, func() {}, nil
 	}
