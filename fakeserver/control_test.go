@@ -66,8 +66,8 @@ func TestControlPlaneRefusesBrowsers(t *testing.T) {
 	}
 }
 
-// TestControlToken: with ControlToken set, every route needs it as a
-// Bearer credential; reset then returns the state's vars.
+// TestControlToken: with ControlToken set, every route but healthz needs
+// it as a Bearer credential; reset then returns the state's vars.
 func TestControlToken(t *testing.T) {
 	const token = "s3cret-control"
 	f, err := New(Options{Flavor: CouchDB, ControlPlane: true, ControlToken: token})
@@ -75,7 +75,7 @@ func TestControlToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, auth := range []string{"", "Bearer ", "Bearer s3cret", "Bearer " + token + "x", "Basic " + token, "bearer " + token} {
-		for _, route := range []string{"", "healthz", "reset"} {
+		for _, route := range []string{"", "clock", "reset"} {
 			method := "GET"
 			if route == "reset" {
 				method = "POST"
@@ -85,6 +85,12 @@ func TestControlToken(t *testing.T) {
 				t.Errorf("%s %q with Authorization %q: status %d %s, want a 401 challenge", method, route, auth, w.Code, w.Body)
 			}
 		}
+	}
+	if w := controlDo(f, "GET", "healthz", ""); w.Code != http.StatusOK || strings.Contains(w.Body.String(), "vars") {
+		t.Errorf("GET healthz without the token: status %d %s, want 200 without vars (a container health check has no token)", w.Code, w.Body)
+	}
+	if w := controlDo(f, "POST", "healthz", "", "Content-Type", jsonCT); w.Code != http.StatusUnauthorized {
+		t.Errorf("POST healthz without the token: status %d, want 401 (only GET healthz is open)", w.Code)
 	}
 	w := controlDo(f, "POST", "reset", `{"state":"logged-in"}`, "Content-Type", jsonCT, "Authorization", "Bearer "+token)
 	var out struct{ Vars map[string]string }

@@ -101,7 +101,7 @@ type Options struct {
 	// header has arrived; zero means 10 s. A body that is not complete by
 	// then gets the flavor's 408, on a connection that then closes.
 	BodyTimeout time.Duration
-	// ControlPlane mounts /_authconform/ (reset, state, clock, healthz).
+	// ControlPlane mounts /_authconform/ (its routes: ControlRoutes).
 	ControlPlane bool
 	// ControlToken, when set, is required of every control-plane request
 	// as "Authorization: Bearer <ControlToken>". Reset returns passwords

@@ -59,13 +59,7 @@ func (t *budgetTracker) spend(n int) error {
 	}
 	now := t.now()
 	t.load()
-	live := t.spent[:0]
-	for _, at := range t.spent {
-		if now.Sub(at) < t.b.Window {
-			live = append(live, at)
-		}
-	}
-	t.spent = live
+	live := t.recent()
 	if len(live)+n > t.b.Max {
 		return fmt.Errorf("would bring the failed logins on this account to %d within %s (this run's and recent runs'), over the budget of %d that keeps it from locking; run it again later, or alone with --fixture", len(live)+n, t.b.Window, t.b.Max)
 	}
@@ -101,4 +95,57 @@ func (t *budgetTracker) save() error {
 		return fmt.Errorf("keeping the failed-login budget: %w", err)
 	}
 	return nil
+}
+
+// reserve records one failed login before a login whose outcome is not
+// known yet (the credential check), counting it even for flavors whose
+// successes reset the server's count, since a wrong password never
+// succeeds: five runs with it must not add up to a lock.
+func (t *budgetTracker) reserve() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.load()
+	if t.b.ResetOnSuccess {
+		// Neo4j forgets failures only on a success, never with time.
+		if len(t.spent)+1 > t.b.Max {
+			return fmt.Errorf("the failed-login ledger %s holds %d failed logins on this account since its last successful one, the most that keeps it from locking; check the password by hand, then delete that file", t.b.StateFile, len(t.spent))
+		}
+		t.spent = append(t.spent, t.now())
+		return t.save()
+	}
+	live := t.recent()
+	if len(live)+1 > t.b.Max {
+		return fmt.Errorf("the failed-login ledger %s holds %d recent failed logins on this account, the most that keeps it from locking; wait until %s", t.b.StateFile, len(live), live[0].Add(t.b.Window).Format(time.RFC3339))
+	}
+	t.spent = append(live, t.now())
+	return t.save()
+}
+
+// giveBack undoes the last reserve after the login succeeded (or got no
+// answer); clear also forgets every failure, for servers where a success
+// resets the count.
+func (t *budgetTracker) giveBack(clear bool) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.load()
+	switch {
+	case clear:
+		t.spent = nil
+	case len(t.spent) > 0:
+		t.spent = t.spent[:len(t.spent)-1]
+	}
+	return t.save()
+}
+
+// recent keeps the failures still inside the window.
+func (t *budgetTracker) recent() []time.Time {
+	now := t.now()
+	live := t.spent[:0]
+	for _, at := range t.spent {
+		if now.Sub(at) < t.b.Window {
+			live = append(live, at)
+		}
+	}
+	t.spent = live
+	return live
 }

@@ -1,7 +1,6 @@
 package specs
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"mime"
@@ -9,7 +8,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/authconform/authconform/fixtures"
 )
@@ -186,55 +184,64 @@ func show(v any) string {
 }
 
 func (r *fixtureRun) checkCookies(c *collector, raw *http.Response, want fixtures.Response) {
-	cookies := map[string]*http.Cookie{}
-	for _, ck := range raw.Cookies() {
-		cookies[ck.Name] = ck
-	}
 	for _, name := range want.NoCookies {
-		if _, ok := cookies[name]; ok {
-			c.Errorf("cookie %s: want none set, got one", name)
-		}
+		c.expect(raw, lackCookie(name))
 	}
 	for name, w := range want.Cookies {
-		ck, ok := cookies[name]
+		c.expect(raw, haveCookie(name, r.cookieMatchers(c, name, w)...))
+		ck, ok := findCookie(raw, name)
 		if !ok {
-			c.Errorf("cookie %s: want a Set-Cookie, got none (Set-Cookie: %q)", name, RedactHeader("Set-Cookie", strings.Join(raw.Header.Values("Set-Cookie"), " | ")))
 			continue
 		}
-		value := strings.Trim(ck.Value, `"`)
-		if w.Set != nil && *w.Set && value == "" {
-			c.Errorf("cookie %s: want a session value, got an empty one", name)
+		if w.SessionMaxAge && sessionTTL(r.vars) <= 0 {
+			r.warn("cookie %s: Max-Age not compared with the session lifetime, which this target does not give (--session-timeout)", name)
 		}
-		if w.Set != nil && !*w.Set && value != "" {
-			c.Errorf("cookie %s: want it cleared (empty value), got a value", name)
-		}
-		if w.HTTPOnly != nil && ck.HttpOnly != *w.HTTPOnly {
-			c.Errorf("cookie %s: want HttpOnly=%v, got %v", name, *w.HTTPOnly, ck.HttpOnly)
-		}
-		if w.Path != nil && ck.Path != *w.Path {
-			c.Errorf("cookie %s: want Path=%q, got %q", name, *w.Path, ck.Path)
-		}
-		if w.Expires && ck.Expires.IsZero() {
-			c.Errorf("cookie %s: want a parseable Expires attribute, got %q", name, ck.RawExpires)
-		}
-		if w.IssuedTo != "" || w.IssuedNow {
-			r.checkSessionCookie(c, name, value, ck, w, raw)
-		}
-		if w.SessionMaxAge {
-			r.checkSessionMaxAge(c, name, ck)
-		}
-		if w.Expired {
-			checkExpired(c, name, ck, raw)
-		}
-		if w.MaxAge != nil && !maxAgeIs(*w.MaxAge, ck) {
-			msg := fmt.Sprintf("cookie %s: want Max-Age=%d, got %s", name, *w.MaxAge, showMaxAge(ck))
-			if w.MaxAgeAdvisory {
-				r.warn("%s (advisory: the session lifetime is a server setting)", msg)
-			} else {
-				c.Errorf("%s", msg)
+		if w.MaxAge != nil && w.MaxAgeAdvisory {
+			if m := haveMaxAge(*w.MaxAge); !m.match(ck) {
+				r.warn("%s (advisory: the session lifetime is a server setting)", m.message(ck))
 			}
 		}
 	}
+}
+
+// cookieMatchers are the hard checks of a cookie: its attributes, a
+// CouchDB session cookie's issuer and issue time, the session lifetime
+// when the target's state gives it (SessionTTL).
+func (r *fixtureRun) cookieMatchers(c *collector, name string, w fixtures.CookieCheck) []matcher[sentCookie] {
+	var ms []matcher[sentCookie]
+	if w.Set != nil {
+		ms = append(ms, haveValue(*w.Set))
+	}
+	if w.HTTPOnly != nil {
+		ms = append(ms, beHTTPOnly(*w.HTTPOnly))
+	}
+	if w.Path != nil {
+		ms = append(ms, haveCookiePath(*w.Path))
+	}
+	if w.Expires {
+		ms = append(ms, haveExpires())
+	}
+	if w.IssuedTo != "" || w.IssuedNow {
+		var user *string
+		if w.IssuedTo != "" {
+			if u, err := fixtures.Render(w.IssuedTo, r.vars); err != nil {
+				c.Errorf("cookie %s: %v", name, err)
+			} else {
+				user = &u
+			}
+		}
+		ms = append(ms, beSessionCookie(user, w.IssuedNow))
+	}
+	if ttl := sessionTTL(r.vars); w.SessionMaxAge && ttl > 0 {
+		ms = append(ms, haveSessionMaxAge(ttl))
+	}
+	if w.Expired {
+		ms = append(ms, beExpired())
+	}
+	if w.MaxAge != nil && !w.MaxAgeAdvisory {
+		ms = append(ms, haveMaxAge(*w.MaxAge))
+	}
+	return ms
 }
 
 // maxAgeIs compares a cookie's Max-Age attribute with want; net/http reads
@@ -256,102 +263,38 @@ func showMaxAge(ck *http.Cookie) string {
 	return strconv.Itoa(ck.MaxAge)
 }
 
-// checkSessionMaxAge requires Max-Age to be the session lifetime the
-// target's state gives (SessionTTL).
-func (r *fixtureRun) checkSessionMaxAge(c *collector, name string, ck *http.Cookie) {
-	ttl := sessionTTL(r.vars)
-	if ttl <= 0 {
-		r.warn("cookie %s: Max-Age not compared with the session lifetime, which this target does not give (--session-timeout)", name)
-		return
-	}
-	if want := int(ttl / time.Second); ck.MaxAge != want {
-		c.Errorf("cookie %s: want Max-Age=%d (the session lifetime, %s), got %s", name, want, ttl, showMaxAge(ck))
-	}
-}
-
-// checkExpired requires the cookie's Expires to lie before the answer's
-// Date, so that clients delete it at once.
-func checkExpired(c *collector, name string, ck *http.Cookie, raw *http.Response) {
-	date, err := http.ParseTime(raw.Header.Get("Date"))
-	switch {
-	case ck.Expires.IsZero():
-		c.Errorf("cookie %s: want an Expires in the past, got %q", name, ck.RawExpires)
-	case err != nil:
-		c.Errorf("cookie %s: the answer has no parseable Date to compare Expires with", name)
-	case !ck.Expires.Before(date):
-		c.Errorf("cookie %s: want it expired, but Expires %s is not before the answer's Date %s", name, ck.Expires.UTC().Format(time.RFC1123), date.UTC().Format(time.RFC1123))
-	}
-}
-
 // capture stores values for later steps as .Captured.NAME.
 func (r *fixtureRun) capture(c *collector, specs map[string]string, raw *http.Response, body string) {
 	for name, spec := range specs {
-		kind, key, _ := strings.Cut(spec, ":")
-		var value string
-		switch kind {
-		case "cookie":
-			for _, ck := range raw.Cookies() {
-				if ck.Name == key {
-					value = ck.Value
-				}
-			}
-		case "header":
-			value = raw.Header.Get(key)
-		case "json":
-			var v any
-			if json.Unmarshal([]byte(body), &v) == nil {
-				for _, part := range strings.Split(key, ".") {
-					m, _ := v.(map[string]any)
-					v = m[part]
-				}
-				if v != nil {
-					value = fmt.Sprint(v)
-				}
-			}
-		}
-		if value == "" {
-			c.Errorf("capture %s: %s not found in the answer", name, spec)
-		}
+		value := captureValue(spec, raw, body)
+		c.expect(value, beCaptured(name, spec))
 		r.captured[name] = value
 	}
 }
 
-// checkSessionCookie reads a CouchDB session cookie, base64url of
-// "name:HEXTIME:HMAC", and checks who it was issued to and when: the issue
-// time must agree with Date and with Expires minus Max-Age.
-func (r *fixtureRun) checkSessionCookie(c *collector, name, value string, ck *http.Cookie, w fixtures.CookieCheck, raw *http.Response) {
-	decoded, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(value, "="))
-	parts := strings.SplitN(string(decoded), ":", 3)
-	if err != nil || len(parts) != 3 {
-		c.Errorf("cookie %s: not a CouchDB session cookie (base64url of name:HEXTIME:HMAC)", name)
-		return
-	}
-	if w.IssuedTo != "" {
-		want, err := fixtures.Render(w.IssuedTo, r.vars)
-		if err != nil {
-			c.Errorf("cookie %s: %v", name, err)
-		} else if parts[0] != want {
-			c.Errorf("cookie %s: issued to %q, want %q", name, parts[0], want)
+// captureValue is the value spec ("cookie:NAME", "header:NAME" or
+// "json:KEY.KEY") names in an answer, "" when there is none.
+func captureValue(spec string, raw *http.Response, body string) string {
+	kind, key, _ := strings.Cut(spec, ":")
+	switch kind {
+	case "cookie":
+		if ck, ok := findCookie(raw, key); ok {
+			return ck.Value
+		}
+	case "header":
+		return raw.Header.Get(key)
+	case "json":
+		var v any
+		if json.Unmarshal([]byte(body), &v) != nil {
+			return ""
+		}
+		for _, part := range strings.Split(key, ".") {
+			m, _ := v.(map[string]any)
+			v = m[part]
+		}
+		if v != nil {
+			return fmt.Sprint(v)
 		}
 	}
-	if !w.IssuedNow {
-		return
-	}
-	secs, err := strconv.ParseInt(parts[1], 16, 64)
-	if err != nil {
-		c.Errorf("cookie %s: issue time %q is not hexadecimal seconds", name, parts[1])
-		return
-	}
-	issued := time.Unix(secs, 0)
-	near := func(t time.Time) bool { d := t.Sub(issued); return d >= -time.Second && d <= time.Second }
-	if date, err := http.ParseTime(raw.Header.Get("Date")); err != nil {
-		c.Errorf("cookie %s: the answer has no parseable Date to compare the issue time with", name)
-	} else if !near(date) {
-		c.Errorf("cookie %s: issued at %s, but the answer's Date is %s", name, issued.UTC().Format(time.RFC1123), date.UTC().Format(time.RFC1123))
-	}
-	if !ck.Expires.IsZero() && ck.MaxAge > 0 {
-		if start := ck.Expires.Add(-time.Duration(ck.MaxAge) * time.Second); !near(start) {
-			c.Errorf("cookie %s: issued at %s, but Expires - Max-Age is %s", name, issued.UTC().Format(time.RFC1123), start.UTC().Format(time.RFC1123))
-		}
-	}
+	return ""
 }

@@ -19,10 +19,10 @@ func TestSessionCookieCheckCatchesTheDocumentsExample(t *testing.T) {
 		"Date":       {"Fri, 11 Nov 2016 12:43:15 GMT"},
 		"Set-Cookie": {`AuthSession="d2FybWFuYTo1ODI1QkM2NzpZelovo2epvx9cfaDdxJGNLuzBzw"; Expires=Sat, 12 Nov 2016 12:43:15 GMT; Max-Age=86400; Path=/; HttpOnly; Version=1`},
 	}}
-	ck := resp.Cookies()[0]
+	want := fixtures.Response{Cookies: map[string]fixtures.CookieCheck{"AuthSession": {IssuedTo: "{{.User}}", IssuedNow: true}}}
 	r := &fixtureRun{vars: fixtures.Vars{"User": "USERNAME"}}
 	c := newCollector()
-	r.checkSessionCookie(c, "AuthSession", strings.Trim(ck.Value, `"`), ck, fixtures.CookieCheck{IssuedTo: "{{.User}}", IssuedNow: true}, resp)
+	r.checkCookies(c, resp, want)
 	got := strings.Join(c.failures, "\n")
 	for _, want := range []string{`issued to "warmana", want "USERNAME"`, "issued at Fri, 11 Nov 2016 12:41:11 UTC, but the answer's Date is Fri, 11 Nov 2016 12:43:15 UTC", "but Expires - Max-Age is Fri, 11 Nov 2016 12:43:15 UTC"} {
 		if !strings.Contains(got, want) {
@@ -37,10 +37,9 @@ func TestSessionCookieCheckCatchesTheDocumentsExample(t *testing.T) {
 		"Date":       {now.Format(http.TimeFormat)},
 		"Set-Cookie": {"AuthSession=" + value + "; Expires=" + now.Add(600*time.Second).Format(http.TimeFormat) + "; Max-Age=600; Path=/; HttpOnly"},
 	}}
-	ck = resp.Cookies()[0]
 	c = newCollector()
 	r.vars["User"] = "admin"
-	r.checkSessionCookie(c, "AuthSession", ck.Value, ck, fixtures.CookieCheck{IssuedTo: "{{.User}}", IssuedNow: true}, resp)
+	r.checkCookies(c, resp, want)
 	if len(c.failures) > 0 {
 		t.Errorf("a correct cookie failed: %v", c.failures)
 	}

@@ -18,14 +18,23 @@ import (
 // with `authconform serve --control` (POST /_authconform/reset and
 // /_authconform/clock). client may be nil.
 func ControlPlane(baseURL string, client *http.Client) StateProvider {
+	return ControlPlaneWithToken(baseURL, "", client)
+}
+
+// ControlPlaneWithToken is ControlPlane for a fake whose control plane
+// needs a token (`serve --control-token`, fakeserver.Options.ControlToken):
+// every control request carries it as a Bearer credential, and no other
+// request of the suite does. An empty token sends none.
+func ControlPlaneWithToken(baseURL, token string, client *http.Client) StateProvider {
 	if client == nil {
 		client = &http.Client{Timeout: 10 * time.Second}
 	}
-	return &controlPlane{base: strings.TrimSuffix(baseURL, "/"), client: client}
+	return &controlPlane{base: strings.TrimSuffix(baseURL, "/"), token: token, client: safeClient(client)}
 }
 
 type controlPlane struct {
 	base   string
+	token  string
 	client *http.Client
 }
 
@@ -36,6 +45,9 @@ func (c *controlPlane) call(ctx context.Context, route string, in any, out any) 
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
 	resp, err := c.client.Do(req)
 	if err != nil {
 		return fmt.Errorf("control plane: %w", err)
@@ -48,7 +60,7 @@ func (c *controlPlane) call(ctx context.Context, route string, in any, out any) 
 		if resp.StatusCode == http.StatusBadRequest {
 			return errors.Join(ErrUnreachable, errors.New(e.Error))
 		}
-		return fmt.Errorf("control plane %s: status %d %s (is the fake started with --control?)", route, resp.StatusCode, e.Error)
+		return fmt.Errorf("control plane %s: status %d %s (is the fake started with --control, and is its --control-token given?)", route, resp.StatusCode, e.Error)
 	}
 	return json.Unmarshal(data, out)
 }

@@ -46,7 +46,7 @@ func Live(flavor, baseURL string, c Credentials, client *http.Client) *LiveState
 	if client == nil {
 		client = &http.Client{Timeout: 10 * time.Second}
 	}
-	return &LiveStates{flavor: flavor, base: strings.TrimSuffix(baseURL, "/"), creds: c, client: client}
+	return &LiveStates{flavor: flavor, base: strings.TrimSuffix(baseURL, "/"), creds: c, client: safeClient(client)}
 }
 
 // LiveStates is the StateProvider of a real server (see Live).
@@ -55,6 +55,10 @@ type LiveStates struct {
 	base   string
 	creds  Credentials
 	client *http.Client
+	// scratch, stateDir and canonical are set by LiveTarget: scratch users
+	// may be created, journaled in stateDir under the canonical target.
+	scratch             bool
+	stateDir, canonical string
 }
 
 func unreachable(format string, args ...any) error {
@@ -243,6 +247,8 @@ func (l *LiveStates) CheckCredentials(ctx context.Context) error {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
 	switch {
+	case resp.StatusCode/100 == 3:
+		return fmt.Errorf("checking the credentials: %s %s answered %d (a redirect to %q); the suite follows no redirect, since it would carry the credentials elsewhere: give the --target it points to", req.Method, req.URL.Path, resp.StatusCode, RedactText(resp.Header.Get("Location")))
 	case resp.StatusCode == http.StatusUnauthorized:
 		return fmt.Errorf("%w (%s %s answered 401); stopped before any fixture ran, so the account is not locked", ErrBadCredentials, req.Method, req.URL.Path)
 	case resp.StatusCode == http.StatusTooManyRequests:

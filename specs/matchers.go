@@ -99,3 +99,11 @@ func matchJSON(want any, subset bool) types.GomegaMatcher {
 		message: func(body string) string { return strings.Join(jsonDiffs(want, subset, body), "\n") },
 	}
 }
+
+// beCaptured matches a value a capture found, not "" (none).
+func beCaptured(name, spec string) types.GomegaMatcher {
+	return matcher[string]{
+		match:   func(value string) bool { return value != "" },
+		message: func(string) string { return fmt.Sprintf("capture %s: %s not found in the answer", name, spec) },
+	}
+}

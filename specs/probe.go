@@ -15,6 +15,7 @@ func Probe(client *http.Client, base, flavor string) error {
 	if err != nil {
 		return err
 	}
+	client = safeClient(client)
 	resp, err := client.Get(strings.TrimSuffix(base, "/") + "/")
 	if err != nil {
 		return fmt.Errorf("target %s is unreachable: %v", base, err)

@@ -44,6 +44,14 @@ func Register(t Target) bool {
 		if t.Budget != nil {
 			budget = &budgetTracker{b: *t.Budget, now: time.Now}
 		}
+		if t.cleanup != nil {
+			// Also after an interrupt: Ginkgo runs AfterAll then too.
+			g.AfterAll(func(ctx g.SpecContext) {
+				if err := t.cleanup(ctx); err != nil {
+					g.Fail(err.Error())
+				}
+			})
+		}
 		for _, fx := range ordered {
 			g.It(fx.ID, g.Label(Labels(fx)...), func(ctx g.SpecContext) { runFixture(ctx, t, fx, budget) })
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,10 +51,15 @@ type fixtureRun struct {
 	vars     fixtures.Vars
 	captured map[string]string
 	mutated  bool
-	client   *http.Client
-	budget   *budgetTracker
-	started  time.Time
-	result   report.Result
+	// journal is the restore journal written before the first mutating
+	// request, removed after a verified restore.
+	journal string
+	// cleanup deletes what the fixture's state created (a scratch user).
+	cleanup func(context.Context) error
+	client  *http.Client
+	budget  *budgetTracker
+	started time.Time
+	result  report.Result
 	// warnings collects the advisory mismatches of the step being checked.
 	warnings *[]string
 }
@@ -141,7 +147,11 @@ func (r *fixtureRun) finish(ctx context.Context) {
 		r.result.Duration = time.Since(r.started)
 		g.AddReportEntry(entryResult, r.result, g.ReportEntryVisibilityNever)
 	}()
-	if err := r.restore(ctx); err != nil {
+	err := r.restore(ctx)
+	if r.cleanup != nil {
+		err = errors.Join(err, r.cleanup(ctx))
+	}
+	if err != nil {
 		r.result.Outcome, r.result.Reason, r.result.Expectation = report.Error, err.Error(), nil
 		g.Fail("error: " + err.Error())
 	}
@@ -155,15 +165,27 @@ func (r *fixtureRun) prepare(ctx context.Context) error {
 	if fx.Destructive && !t.AllowDestructive {
 		return skip("changes user state; enable with --allow-destructive (the change is restored afterwards)")
 	}
-	if fx.Lockout && !t.States.LockoutSafe() {
-		return skip("locks an account on purpose; runs only against a fake, never against a live server")
+	scratch, _ := t.States.(scratchProvider)
+	useScratch := scratch != nil && scratch.ScratchAccounts() && (fx.AuthFailures > 0 || fx.Lockout)
+	if fx.Lockout && !t.States.LockoutSafe() && !useScratch {
+		return skip("locks an account on purpose; runs only against a fake or a CouchDB scratch user (needs a server admin), never against a live server's own accounts")
+	}
+	if fx.Mutates() && !t.States.LockoutSafe() && t.StateDir == "" {
+		return skip(errNoJournal.Error())
 	}
 	if fx.NeedsClock() {
 		if err := t.States.Advance(ctx, 0); err != nil {
 			return r.stateError("needs to move the target's clock", err)
 		}
 	}
-	vars, err := t.States.Enter(ctx, fx.State)
+	var vars fixtures.Vars
+	var err error
+	if useScratch {
+		// The failed logins go to a throwaway user: no budget to spend.
+		vars, r.cleanup, err = scratch.EnterScratch(ctx, fx.ID, fx.State)
+	} else {
+		vars, err = t.States.Enter(ctx, fx.State)
+	}
 	if err != nil {
 		return r.stateError("state "+fx.State, err)
 	}
@@ -172,7 +194,7 @@ func (r *fixtureRun) prepare(ctx context.Context) error {
 			return err
 		}
 	}
-	if r.budget != nil {
+	if r.budget != nil && !useScratch {
 		if err := r.budget.spend(fx.AuthFailures); err != nil {
 			return skip("failed-login budget: " + err.Error())
 		}
@@ -186,10 +208,7 @@ func (r *fixtureRun) prepare(ctx context.Context) error {
 	if missing := r.missingVars(); len(missing) > 0 {
 		return skipf("needs %s, which this target does not provide (see the run flags: --database, --document, --token, --other-user)", strings.Join(missing, ", "))
 	}
-	r.client = t.Client
-	if r.client == nil {
-		r.client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	}
+	r.client = safeClient(t.Client) // whatever client is given, it follows no redirect
 	return nil
 }
 
@@ -282,22 +301,41 @@ func (r *fixtureRun) secrets() []string {
 	return out
 }
 
-// restore undoes what a mutating step changed; an error says the target
-// may be left changed.
+// restore undoes what a mutating step changed (or may have: a request
+// without an answer counts as applied) and verifies it by logging in with
+// the original password; the journal goes only then. When the restore
+// steps fail, the original password may still work (the change never took
+// effect): that login decides. An error says the target may be left
+// changed, with the temporary password and the journal that keeps it.
 func (r *fixtureRun) restore(ctx context.Context) error {
 	if !r.mutated {
 		return nil
 	}
+	var failed error
 	for i, st := range r.fx.Restore {
 		step, err := r.exchange(ctx, st)
 		if err == nil && len(step.Mismatches) > 0 {
 			err = errors.New(strings.Join(step.Mismatches, "; "))
 		}
 		if err != nil {
-			// The temporary password is what the user needs to repair the account.
-			return fmt.Errorf("restore step %d failed, the target may be left changed (the temporary password was %q): %v",
-				i+1, r.vars["NewPassword"], err)
+			failed = fmt.Errorf("restore step %d: %v", i+1, err)
+			break
 		}
+	}
+	verified := r.verifyLogin(ctx)
+	if verified != nil {
+		// The temporary password is what the user needs to repair the account.
+		msg := fmt.Sprintf("restore failed, the target may be left changed: the password of %q may be %q", r.vars["User"], r.vars["NewPassword"])
+		if r.journal != "" {
+			msg += fmt.Sprintf(" (journal %s; retry with authconform restore)", r.journal)
+		}
+		return fmt.Errorf("%s: %v", msg, errors.Join(failed, verified))
+	}
+	if r.journal != "" {
+		if err := os.Remove(r.journal); err != nil {
+			return fmt.Errorf("restored, but the journal stays: %w", err)
+		}
+		r.journal = ""
 	}
 	return nil
 }

@@ -42,7 +42,8 @@ func newCollector() *collector {
 // expect checks actual with a matcher; a mismatch is recorded, not fatal.
 func (c *collector) expect(actual any, m types.GomegaMatcher) { c.gm.Expect(actual).To(m) }
 
-// Errorf records a mismatch in the check's own words.
+// Errorf records what no matcher judges: a fixture template that does not
+// render.
 func (c *collector) Errorf(format string, args ...any) {
 	c.failures = append(c.failures, fmt.Sprintf(format, args...))
 }
@@ -114,6 +115,14 @@ func (r *fixtureRun) exchange(ctx context.Context, st fixtures.Step) (report.Ste
 		}
 		req = req.WithBytes(body)
 	}
+	if st.Mutates {
+		// Journaled and counted as applied before it is sent: a timeout, a
+		// cancellation or a lost answer may still have changed the target.
+		if err := r.journalChange(ctx); err != nil {
+			return fail(err)
+		}
+		r.mutated = true
+	}
 	resp := req.Expect()
 	raw := resp.Raw()
 	step.Exchange.Request = r.requestText(rq.Method, target, sent, body)
@@ -121,11 +130,13 @@ func (r *fixtureRun) exchange(ctx context.Context, st fixtures.Step) (report.Ste
 		return fail(fmt.Errorf("%s %s: no answer from the target: %s", rq.Method, step.Path, strings.Join(c.failures, "; ")))
 	}
 	got := resp.Body().Raw()
+	for _, f := range c.failures {
+		if strings.Contains(f, ErrBodyTooLarge.Error()) {
+			return fail(fmt.Errorf("%s %s: %w", rq.Method, step.Path, ErrBodyTooLarge))
+		}
+	}
 	step.Got = raw.StatusCode
 	step.Exchange.Response = r.responseText(raw, got)
-	if st.Mutates && raw.StatusCode/100 == 2 {
-		r.mutated = true
-	}
 	r.warnings = &step.Warnings
 	r.checkResponse(c, raw, got, st)
 	for _, f := range c.failures {

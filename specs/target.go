@@ -21,8 +21,10 @@ type Target struct {
 	// States reaches the fixtures' preconditions; nil reaches none, so
 	// every fixture is skipped with that reason.
 	States StateProvider
-	// Client sends the requests; nil means a client that never follows
-	// redirects and never keeps cookies. Timeout still applies.
+	// Client sends the requests; nil means a client that never keeps
+	// cookies. Whatever the client, the suite never follows a redirect
+	// (it would carry credentials elsewhere) and reads at most MaxBody of
+	// a response. Timeout still applies.
 	Client *http.Client
 	// Timeout bounds each request; default 10 s.
 	Timeout time.Duration
@@ -43,9 +45,28 @@ type Target struct {
 	// such as "couchdb/cookie-expired: waiting 630 s for the session to
 	// expire (--max-wait 12m0s)", and how long it will be.
 	Progress func(line string, wait time.Duration)
+	// StateDir keeps what must outlive a run: restore journals, written
+	// before any request that changes the target, and failed-login
+	// ledgers. A live target (one whose States are not LockoutSafe) runs
+	// no fixture that changes it without one.
+	StateDir string
+	// cleanup, set by LiveTarget, deletes what the run created for the
+	// target (a scratch database) after its last fixture.
+	cleanup func(context.Context) error
 	// Profile is the release profile of a fake target (reports show it
 	// instead of the fake's URL).
 	Profile string
+}
+
+// Close deletes what LiveTarget created for the run (a scratch database).
+// Register's container calls it after the target's last fixture; call it
+// too when no fixture may have run (a filter that selects none): a second
+// call deletes nothing and returns the first call's error.
+func (t Target) Close(ctx context.Context) error {
+	if t.cleanup == nil {
+		return nil
+	}
+	return t.cleanup(ctx)
 }
 
 func (t Target) name() string {

@@ -53,7 +53,7 @@ func execute(args []string) int {
 	}
 	root.SetVersionTemplate("authconform {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(), newServeCmd(), newFixturesCmd(), newMatrixCmd(), newVersionCmd())
+	root.AddCommand(newRunCmd(), newRestoreCmd(), newServeCmd(), newFixturesCmd(), newMatrixCmd(), newVersionCmd())
 	withEnv(root)
 	root.SetArgs(args)
 	err := root.Execute()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -26,6 +27,7 @@ type runFlags struct {
 	profile          string
 	target           string
 	control          bool
+	controlToken     string
 	creds            specs.Credentials
 	allowDestructive bool
 	timeout          time.Duration
@@ -39,6 +41,8 @@ type runFlags struct {
 	fixtureIDs       []string
 	caFile           string
 	insecure         bool
+	secrets          secretFlags
+	stateDir         string
 }
 
 func newRunCmd() *cobra.Command {
@@ -62,11 +66,15 @@ changed; fixtures that lock an account never run against a live server.`,
 	fl.StringVar(&f.profile, "profile", "documented", "profile of the embedded fakes: documented, neo4j-3.3.9, neo4j-5 or couchdb-3.5")
 	fl.StringVar(&f.target, "target", "", "base URL of the server to check, such as http://127.0.0.1:7474")
 	fl.BoolVar(&f.control, "control", false, "the --target is 'authconform serve --control': reach every state through its control plane")
+	fl.StringVar(&f.controlToken, "control-token", "", "with --control: the token of 'serve --control-token', sent to the control plane only")
 	fl.StringVar(&f.creds.User, "user", "", "user name on the target")
 	fl.StringVar(&f.creds.Password, "password", "", "that user's password")
+	fl.StringVar(&f.secrets.passwordFile, "password-file", "", "read --password from this file (a trailing newline is dropped), so that it shows in no process list")
 	fl.StringVar(&f.creds.Token, "token", "", "a bearer token on the target (neo4j-query)")
+	fl.StringVar(&f.secrets.tokenFile, "token-file", "", "read --token from this file")
 	fl.StringVar(&f.creds.OtherUser, "other-user", "", "a second user on the target (couchdb: a non-admin; neo4j-3.3: another existing user, only its name is used)")
 	fl.StringVar(&f.creds.OtherPassword, "other-password", "", "that second user's password")
+	fl.StringVar(&f.secrets.otherPasswordFile, "other-password-file", "", "read --other-password from this file")
 	fl.BoolVar(&f.creds.AuthDisabled, "auth-disabled", false, "the target runs with authentication disabled")
 	fl.StringVar(&f.creds.Database, "database", "", "a database only server admins may read (couchdb)")
 	fl.StringVar(&f.creds.Document, "document", "", "a document anyone may read, as db/docid (couchdb)")
@@ -75,6 +83,7 @@ changed; fixtures that lock an account never run against a live server.`,
 	fl.DurationVar(&f.creds.MaxWait, "max-wait", 0, "how long a fixture may wait in real time for a live server's clock (default: 1.2 x --session-timeout, or 0, which skips such fixtures)")
 	fl.BoolVar(&f.allowDestructive, "allow-destructive", false, "run fixtures that change a password (restored afterwards)")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "timeout of each request")
+	fl.StringVar(&f.stateDir, "state-dir", "", "folder for the failed-login ledger and restore journals of live targets (default: the user cache directory's authconform folder)")
 	fl.StringVar(&f.caFile, "ca-file", "", "trust the CA certificate(s) in this PEM file for an https --target")
 	fl.BoolVar(&f.insecure, "insecure", false, "accept any TLS certificate of an https --target (test servers only)")
 	fl.StringVar(&f.labelFilter, "label-filter", "", "Ginkgo label filter, such as 'documented && !destructive'")
@@ -89,6 +98,9 @@ changed; fixtures that lock an account never run against a live server.`,
 }
 
 func run(cmd *cobra.Command, f runFlags) error {
+	if err := resolveSecrets(&f); err != nil {
+		return err
+	}
 	if err := checkOutputs(f); err != nil {
 		return err
 	}
@@ -122,7 +134,13 @@ func run(cmd *cobra.Command, f runFlags) error {
 		ts[i].Progress = progress(cmd.ErrOrStderr())
 	}
 	estimate(cmd.ErrOrStderr(), ts)
-	return finish(cmd, runSuite(ts, f), f, true)
+	summary := runSuite(ts, f)
+	for _, t := range ts {
+		if err := t.Close(context.Background()); err != nil {
+			fmt.Fprintf(cmd.ErrOrStderr(), "authconform: %v\n", err)
+		}
+	}
+	return finish(cmd, summary, f, true)
 }
 
 // runTarget names the target a run could not judge.

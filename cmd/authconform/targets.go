@@ -4,11 +4,11 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -112,44 +112,54 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 	}
 	u, err := url.Parse(f.target)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, nil, usagef("--target %q is not an http(s) URL such as http://127.0.0.1:7474", f.target)
+		return nil, nil, usagef("--target %q is not an http(s) URL such as http://127.0.0.1:7474", specs.RedactText(f.target))
 	}
 	transport, err := tlsTransport(f.caFile, f.insecure)
 	if err != nil {
 		return nil, nil, err
 	}
-	client := &http.Client{Timeout: f.timeout, Transport: transport}
-	if err := specs.Probe(client, f.target, f.flavors[0]); err != nil {
-		return nil, nil, runError{err}
-	}
 	if f.creds.MaxWait == 0 && f.creds.SessionTTL > 0 {
 		// Enough for the longest session fixture (1.1 lifetimes).
 		f.creds.MaxWait = f.creds.SessionTTL * 12 / 10
 	}
-	var states specs.StateProvider = specs.ControlPlane(f.target, client)
-	var budget *specs.FailureBudget
-	if !f.control {
-		live := specs.Live(f.flavors[0], f.target, f.creds, client)
-		if err := live.CheckCredentials(context.Background()); err != nil {
+	client := &http.Client{Timeout: f.timeout, Transport: transport}
+	if f.control {
+		if err := specs.Probe(client, f.target, f.flavors[0]); err != nil {
 			return nil, nil, runError{err}
 		}
-		b := specs.DefaultBudget(f.flavors[0])
-		b.StateFile = budgetFile(f.target, f.creds.User)
-		states, budget = live, &b
+		return []specs.Target{{
+			Name: fmt.Sprintf("%s at %s", f.flavors[0], f.target), BaseURL: f.target, Flavor: f.flavors[0],
+			States: specs.ControlPlaneWithToken(f.target, f.controlToken, client), Timeout: f.timeout, AllowDestructive: f.allowDestructive,
+			Client: specs.SafeClient(&http.Client{Transport: transport}),
+		}}, func() {}, nil
 	}
-	return []specs.Target{{
-		Budget:           budget,
-		Name:             fmt.Sprintf("%s at %s", f.flavors[0], f.target),
-		BaseURL:          f.target,
-		Flavor:           f.flavors[0],
-		States:           states,
-		Timeout:          f.timeout,
-		AllowDestructive: f.allowDestructive,
-		Client: &http.Client{
-			Transport:     transport,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
-	}}, func() {}, nil
+	dir, err := stateDir(f)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := specs.LiveTarget(context.Background(), specs.LiveConfig{
+		BaseURL: f.target, Flavor: f.flavors[0], Credentials: f.creds, Client: &http.Client{Transport: transport},
+		Timeout: f.timeout, StateDir: dir, AllowDestructive: f.allowDestructive,
+	})
+	switch {
+	case errors.Is(err, specs.ErrNoStateDir), errors.Is(err, specs.ErrPendingRestore), errors.Is(err, specs.ErrPrecondition):
+		return nil, nil, usageError{err}
+	case err != nil:
+		return nil, nil, runError{err}
+	}
+	return []specs.Target{t}, func() {}, nil
+}
+
+// stateDir is --state-dir, or the default one.
+func stateDir(f runFlags) (string, error) {
+	if f.stateDir != "" {
+		return f.stateDir, nil
+	}
+	dir, err := specs.DefaultStateDir()
+	if err != nil {
+		return "", usageError{err}
+	}
+	return dir, nil
 }
 
 // tlsTransport trusts the CA in caFile besides the system's, or, with
@@ -176,16 +186,4 @@ func tlsTransport(caFile string, insecure bool) (*http.Transport, error) {
 	}
 	t.TLSClientConfig = cfg
 	return t, nil
-}
-
-// budgetFile is where failed logins against one account are remembered
-// between runs: the user cache directory, or none if there is no such
-// directory.
-func budgetFile(target, user string) string {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		return ""
-	}
-	key := strings.NewReplacer("://", "_", "/", "_", ":", "_").Replace(strings.TrimSuffix(target, "/") + "_" + user)
-	return filepath.Join(dir, "authconform", "budget", key+".json")
 }

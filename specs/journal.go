@@ -1,0 +1,219 @@
+package specs
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/authconform/authconform/fixtures"
+)
+
+// A restore journal is written to the state directory before any request
+// that may change the target (a password change, a scratch account), so
+// that a run killed in flight (SIGKILL, a power cut, a lost connection)
+// can still be undone by `authconform restore`. It is removed only after a
+// restore that was verified by logging in with the original password.
+
+// journalEntry is one pending change, in a 0600 file.
+type journalEntry struct {
+	Kind    string            `json:"kind,omitempty"` // scratchKind, or empty: a fixture's change
+	Target  string            `json:"target"`         // canonical, see CanonicalTarget
+	BaseURL string            `json:"base_url"`
+	Flavor  string            `json:"flavor"`
+	Fixture string            `json:"fixture"`
+	User    string            `json:"user"`
+	Vars    map[string]string `json:"vars"` // the fixture's variables, new password included
+	Written time.Time         `json:"written"`
+}
+
+const journalPrefix = "restore-"
+
+// writeJournal records e in dir before the change is made and returns the
+// file's path.
+func writeJournal(dir string, e journalEntry) (string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("restore journal: %w", err)
+	}
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	path := filepath.Join(dir, journalPrefix+fileKey(e.Target)+"-"+hex.EncodeToString(b)+".json")
+	data, _ := json.MarshalIndent(e, "", "  ")
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("restore journal: %w", err)
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync() // on disk before the change goes out
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return "", fmt.Errorf("restore journal: %w", err)
+	}
+	return path, nil
+}
+
+// PendingRestore is a journal left by a run that did not verify its
+// restore.
+type PendingRestore struct {
+	// Path is the journal file.
+	Path string
+	// Target is the canonical target (CanonicalTarget), Flavor its flavor,
+	// Fixture the fixture that made the change and User the account.
+	Target, Flavor, Fixture, User string
+	// Written is when the change was about to be made.
+	Written time.Time
+	entry   journalEntry
+}
+
+// PendingRestores lists the journals in dir, oldest first; a missing dir
+// has none. canonical, when not empty, keeps those of that target only.
+func PendingRestores(dir, canonical string) ([]PendingRestore, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, journalPrefix+"*.json"))
+	if err != nil {
+		return nil, err
+	}
+	var out []PendingRestore
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("restore journal %s: %w", p, err)
+		}
+		var e journalEntry
+		if err := json.Unmarshal(data, &e); err != nil {
+			return nil, fmt.Errorf("restore journal %s: %w", p, err)
+		}
+		if canonical != "" && e.Target != canonical {
+			continue
+		}
+		out = append(out, PendingRestore{Path: p, Target: e.Target, Flavor: e.Flavor, Fixture: e.Fixture, User: e.User, Written: e.Written, entry: e})
+	}
+	return out, nil
+}
+
+// Restore undoes the journal's change on its target and removes the
+// journal once a login with the original password succeeds. The change's
+// outcome was unknown, so the restore tries both passwords: the fixture's
+// restore steps (with the temporary password), then the original password
+// alone, which works when the change never took effect. client may be nil.
+func (p PendingRestore) Restore(ctx context.Context, client *http.Client, timeout time.Duration) error {
+	if p.Scratch() {
+		return p.deleteScratch(ctx, client, timeout)
+	}
+	all, err := fixtures.All()
+	if err != nil {
+		return err
+	}
+	var fx *fixtures.Fixture
+	for i := range all {
+		if all[i].ID == p.entry.Fixture {
+			fx = &all[i]
+		}
+	}
+	if fx == nil {
+		return fmt.Errorf("restore journal %s: no fixture %q in this version of the suite", p.Path, p.entry.Fixture)
+	}
+	run := &fixtureRun{target: Target{BaseURL: p.entry.BaseURL, Flavor: p.entry.Flavor, Timeout: timeout}, vars: fixtures.Vars{}, captured: map[string]string{}, client: safeClient(client), mutated: true, journal: p.Path}
+	run.fx = *fx
+	for k, v := range p.entry.Vars {
+		run.vars[k] = v
+	}
+	run.vars["Captured"] = run.captured
+	return run.restore(ctx)
+}
+
+// verifyLogin logs in as the journal's user with the original password:
+// the proof that the target is as it was.
+func (r *fixtureRun) verifyLogin(ctx context.Context) error {
+	fl, err := flavorOf(r.target.Flavor)
+	if err != nil {
+		return err
+	}
+	user, _ := r.vars["User"].(string)
+	pass, _ := r.vars["Password"].(string)
+	ctx, cancel := context.WithTimeout(ctx, r.timeout())
+	defer cancel()
+	req, err := fl.credentialCheck(ctx, strings.TrimSuffix(r.target.BaseURL, "/"), user)
+	if err != nil {
+		return err
+	}
+	req.SetBasicAuth(user, pass)
+	req.Header.Set("Accept", "application/json")
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("logging in with the original password: %w", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("logging in with the original password: %s %s answered %d", req.Method, req.URL.Path, resp.StatusCode)
+	}
+	return nil
+}
+
+// errNoJournal: a live target was given no state directory, so a change
+// could not be undone after a crash.
+var errNoJournal = errors.New("changes the target, which needs a restore journal: give the Target a StateDir (the CLI's --state-dir)")
+
+// journalChange writes the journal of r's change before its first
+// mutating request (once per fixture) and says where it is.
+func (r *fixtureRun) journalChange(ctx context.Context) error {
+	if r.journal != "" || r.target.StateDir == "" {
+		return nil
+	}
+	canonical, err := CanonicalTarget(ctx, r.target.BaseURL)
+	if err != nil {
+		return fmt.Errorf("restore journal: %w", err)
+	}
+	e := journalEntry{Target: canonical, BaseURL: r.target.BaseURL, Flavor: r.fx.Flavor, Fixture: r.fx.ID, Vars: map[string]string{}, Written: time.Now().UTC()}
+	for k, v := range r.vars {
+		if s, ok := v.(string); ok {
+			e.Vars[k] = s
+		}
+	}
+	e.User = e.Vars["User"]
+	path, err := writeJournal(r.target.StateDir, e)
+	if err != nil {
+		return err
+	}
+	r.journal = path
+	if r.target.Progress != nil {
+		r.target.Progress(fmt.Sprintf("%s: changing the target; restore journal %s (if this run dies, run: authconform restore --state-dir %s)", r.fx.ID, path, r.target.StateDir), 0)
+	}
+	return nil
+}
+
+// deleteScratch deletes a scratch user a run left behind.
+func (p PendingRestore) deleteScratch(ctx context.Context, client *http.Client, timeout time.Duration) error {
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	c := safeClient(client)
+	c.Timeout = timeout
+	v := p.entry.Vars
+	base := strings.TrimSuffix(p.entry.BaseURL, "/")
+	if p.entry.Kind == scratchDBKind {
+		if err := deleteScratchDB(ctx, c, base, v["User"], v["Password"], v["Scratch"]); err != nil {
+			return fmt.Errorf("deleting scratch database %s: %w", v["Scratch"], err)
+		}
+	} else if err := deleteScratch(ctx, c, base, v["User"], v["Password"], v["Scratch"]); err != nil {
+		return fmt.Errorf("deleting scratch user %s: %w", v["Scratch"], err)
+	}
+	return os.Remove(p.Path)
+}
+
+// Scratch reports whether the journal is a scratch user's (which any run
+// may clean up at its start) rather than a changed password.
+func (p PendingRestore) Scratch() bool {
+	return p.entry.Kind == scratchKind || p.entry.Kind == scratchDBKind
+}

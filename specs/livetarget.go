@@ -1,0 +1,195 @@
+package specs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// LiveConfig describes a real server to judge, as the CLI's run flags do.
+type LiveConfig struct {
+	// BaseURL is the server's root, without user info.
+	BaseURL string
+	// Flavor is one of fixtures.Flavors.
+	Flavor string
+	// Credentials say how the server is set up.
+	Credentials Credentials
+	// Client carries the transport (TLS settings); nil uses the default.
+	// LiveTarget never lets it follow a redirect.
+	Client *http.Client
+	// Timeout bounds each request; default 10 s.
+	Timeout time.Duration
+	// StateDir is where restore journals and failed-login ledgers live;
+	// it is required, and must be writable (see DefaultStateDir).
+	StateDir string
+	// AllowDestructive runs fixtures that change the account (restored).
+	AllowDestructive bool
+}
+
+// ErrNoStateDir means a live run has nowhere to keep its failed-login
+// ledger and restore journals, so it does not start.
+var ErrNoStateDir = errors.New("no writable state directory for the failed-login ledger and restore journals")
+
+// ErrPendingRestore means an earlier run left a change on the target that
+// was never verified as undone.
+var ErrPendingRestore = errors.New("a restore journal is pending for this target")
+
+// DefaultStateDir is the user cache directory's authconform folder, or an
+// error when there is none (HOME and XDG_CACHE_HOME unset).
+func DefaultStateDir() (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("%w (%v): pass --state-dir", ErrNoStateDir, err)
+	}
+	return filepath.Join(dir, "authconform"), nil
+}
+
+// LiveTarget prepares a real server for Register exactly as `authconform
+// run --target` does: it checks the state directory, deletes the scratch
+// users and databases earlier runs' journals name, refuses a target with
+// another pending restore journal, probes the server, checks the
+// credentials with one login counted against the failed-login ledger (so
+// that runs with a wrong password stop before a lockout), checks that what
+// the credentials name exists (CouchDB: Database, Document, OtherUser; an
+// error wrapping ErrPrecondition says how to create it, or with
+// AllowDestructive a scratch database is made for the run), and returns a
+// Target whose fixtures spend the same ledger. On CouchDB with a server
+// admin, fixtures that fail logins run as scratch users. Register's
+// container deletes what the run created after its last fixture. Every
+// error is one line.
+func LiveTarget(ctx context.Context, c LiveConfig) (Target, error) {
+	if err := writableDir(c.StateDir); err != nil {
+		return Target{}, err
+	}
+	timeout := c.Timeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	client := safeClient(c.Client)
+	client.Timeout = timeout
+	canonical, err := CanonicalTarget(ctx, c.BaseURL)
+	if err != nil {
+		return Target{}, err
+	}
+	pending, err := PendingRestores(c.StateDir, canonical)
+	if err != nil {
+		return Target{}, err
+	}
+	pending, err = cleanScratch(ctx, pending, client, timeout)
+	if err != nil {
+		return Target{}, err
+	}
+	if len(pending) > 0 {
+		return Target{}, fmt.Errorf("%w (%s, left by fixture %s at %s): run authconform restore --state-dir %s first",
+			ErrPendingRestore, pending[0].Path, pending[0].Fixture, pending[0].Written.Format(time.RFC3339), c.StateDir)
+	}
+	if err := Probe(client, c.BaseURL, c.Flavor); err != nil {
+		return Target{}, err
+	}
+	budget := DefaultBudget(c.Flavor)
+	budget.StateFile = filepath.Join(c.StateDir, "budget", fileKey(canonical, c.Credentials.User)+".json")
+	live := Live(c.Flavor, c.BaseURL, c.Credentials, client)
+	if err := checkCountingFailures(ctx, live, budget); err != nil {
+		return Target{}, err
+	}
+	live.stateDir, live.canonical = c.StateDir, canonical
+	if err := live.detectScratch(ctx); err != nil {
+		return Target{}, err
+	}
+	var cleanup func(context.Context) error
+	if c.Flavor == "couchdb" {
+		if cleanup, err = couchPreconditions(ctx, live, budget, c.AllowDestructive); err != nil {
+			return Target{}, err
+		}
+	}
+	return Target{
+		Name:             fmt.Sprintf("%s at %s", c.Flavor, RedactText(c.BaseURL)),
+		BaseURL:          c.BaseURL,
+		Flavor:           c.Flavor,
+		States:           live,
+		Client:           client,
+		Timeout:          timeout,
+		AllowDestructive: c.AllowDestructive,
+		Budget:           &budget,
+		StateDir:         c.StateDir,
+		cleanup:          once(cleanup),
+	}, nil
+}
+
+// checkCountingFailures runs the credential check as one failed login
+// reserved in the ledger beforehand (refused when the ledger has no room)
+// and given back when the login succeeds.
+func checkCountingFailures(ctx context.Context, live *LiveStates, b FailureBudget) error {
+	c := live.creds
+	if c.AuthDisabled || (c.User == "" && c.Token == "") {
+		return nil
+	}
+	ledger := &budgetTracker{b: b, now: time.Now}
+	if err := ledger.reserve(); err != nil {
+		return fmt.Errorf("not even checking the credentials: %v", err)
+	}
+	err := live.CheckCredentials(ctx)
+	if err == nil || !errors.Is(err, ErrBadCredentials) {
+		if rerr := ledger.giveBack(err == nil && b.ResetOnSuccess); rerr != nil && err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// writableDir makes dir (0700) and proves it writable.
+func writableDir(dir string) error {
+	if dir == "" {
+		return fmt.Errorf("%w: pass --state-dir", ErrNoStateDir)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("%w (%v): pass --state-dir", ErrNoStateDir, err)
+	}
+	f, err := os.CreateTemp(dir, ".probe-*")
+	if err != nil {
+		return fmt.Errorf("%w (%v): pass --state-dir", ErrNoStateDir, strings.TrimPrefix(err.Error(), "open "))
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// cleanScratch deletes the scratch users that earlier runs' journals name
+// and returns the other journals (changed passwords, for restore).
+func cleanScratch(ctx context.Context, pending []PendingRestore, client *http.Client, timeout time.Duration) ([]PendingRestore, error) {
+	var rest []PendingRestore
+	for _, p := range pending {
+		if !p.Scratch() {
+			rest = append(rest, p)
+			continue
+		}
+		if err := p.Restore(ctx, client, timeout); err != nil {
+			return nil, fmt.Errorf("an earlier run's scratch user is left (%s): %v", p.Path, err)
+		}
+	}
+	return rest, nil
+}
+
+// once makes a cleanup safe to call from the container and the caller:
+// it runs once, and every call returns its error.
+func once(f func(context.Context) error) func(context.Context) error {
+	if f == nil {
+		return nil
+	}
+	var mu sync.Mutex
+	done := false
+	var err error
+	return func(ctx context.Context) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if !done {
+			done, err = true, f(ctx)
+		}
+		return err // again on a later call, so the caller hears of it too
+	}
+}
