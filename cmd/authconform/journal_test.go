@@ -56,6 +56,34 @@ func journals(t *testing.T, dir string) []string {
 	return paths
 }
 
+// killMidChange runs the change-password fixture against target with its
+// journals in dir, waits until the change has reached the server and kills
+// the run with SIGKILL (no handler, no cleanup). It returns the run's
+// arguments and what it printed.
+func killMidChange(t *testing.T, target, dir string, changed <-chan struct{}) (args []string, out string) {
+	t.Helper()
+	args = []string{"run", "--flavor", "neo4j-3.3", "--target", target, "--user", "neo4j", "--password", "neo4j",
+		"--allow-destructive", "--fixture", "neo4j-3.3/change-password", "--state-dir", dir, "--timeout", "60s"}
+	cmd := command(args...)
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changed:
+	case <-time.After(60 * time.Second):
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		t.Fatalf("the run never sent the change:\n%s", buf.String())
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	return args, buf.String()
+}
+
 // TestSIGKILLMidChangeThenRestore kills the run with SIGKILL while the
 // password change is in flight (applied, unanswered): the journal it wrote
 // first (0600) makes the next run refuse the target, and `restore` brings
@@ -64,36 +92,19 @@ func TestSIGKILLMidChangeThenRestore(t *testing.T) {
 	t.Parallel()
 	srv, changed := changeThenHang(t)
 	dir := t.TempDir()
-	args := []string{"run", "--flavor", "neo4j-3.3", "--target", srv.URL, "--user", "neo4j", "--password", "neo4j",
-		"--allow-destructive", "--fixture", "neo4j-3.3/change-password", "--state-dir", dir, "--timeout", "60s"}
-	cmd := command(args...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-changed:
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("the run never sent the change:\n%s", out.String())
-	}
-	if err := cmd.Process.Kill(); err != nil { // SIGKILL: no handler, no cleanup
-		t.Fatal(err)
-	}
-	_ = cmd.Wait()
+	args, out := killMidChange(t, srv.URL, dir, changed)
 	if code := neo4jLogin(t, srv.URL); code != http.StatusUnauthorized {
 		t.Fatalf("after SIGKILL neo4j/neo4j gets %d, want 401 (the change took effect)", code)
 	}
 	js := journals(t, dir)
 	if len(js) != 1 {
-		t.Fatalf("journals after SIGKILL: %v\n%s", js, out.String())
+		t.Fatalf("journals after SIGKILL: %v\n%s", js, out)
 	}
 	if st, err := os.Stat(js[0]); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("journal %s: %v, mode %v, want 0600", js[0], err, st.Mode())
 	}
-	if !strings.Contains(out.String(), js[0]) {
-		t.Errorf("the run did not print the journal's path %s:\n%s", js[0], out.String())
+	if !strings.Contains(out, js[0]) {
+		t.Errorf("the run did not print the journal's path %s:\n%s", js[0], out)
 	}
 
 	if r := cli(t, args...); r.code != 2 || !strings.Contains(r.stderr, "authconform restore") {
@@ -173,19 +184,7 @@ func TestRestoreOfAChangeThatNeverHappened(t *testing.T) {
 	t.Parallel()
 	srv, changed := hangOnChange(t, false)
 	dir := t.TempDir()
-	cmd := command("run", "--flavor", "neo4j-3.3", "--target", srv.URL, "--user", "neo4j", "--password", "neo4j",
-		"--allow-destructive", "--fixture", "neo4j-3.3/change-password", "--state-dir", dir, "--timeout", "60s")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-changed:
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("the run never sent the change")
-	}
-	_ = cmd.Process.Kill()
-	_ = cmd.Wait()
+	killMidChange(t, srv.URL, dir, changed)
 	if js := journals(t, dir); len(js) != 1 {
 		t.Fatalf("journals after SIGKILL: %v", js)
 	}
@@ -208,19 +207,7 @@ func TestFailedRestoreKeepsTheJournal(t *testing.T) {
 	t.Parallel()
 	srv, changed := changeThenHang(t)
 	dir := t.TempDir()
-	cmd := command("run", "--flavor", "neo4j-3.3", "--target", srv.URL, "--user", "neo4j", "--password", "neo4j",
-		"--allow-destructive", "--fixture", "neo4j-3.3/change-password", "--state-dir", dir, "--timeout", "60s")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-changed:
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("the run never sent the change")
-	}
-	_ = cmd.Process.Kill()
-	_ = cmd.Wait()
+	killMidChange(t, srv.URL, dir, changed)
 	js := journals(t, dir)
 	if len(js) != 1 {
 		t.Fatalf("journals after SIGKILL: %v", js)
