@@ -1,17 +1,21 @@
 package specs_test
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 )
 
 // consumerTest is a test file of a separate module that uses authconform as
 // a library: a fake started in process, and the suite run against a server
-// of its own (here the fake behind its own handler).
+// of its own (here the fake behind its own handler), with Ginkgo wired by
+// hand.
 const consumerTest = `package consumer
 
 import (
@@ -53,9 +57,123 @@ func TestMyServerConforms(t *testing.T) {
 }
 `
 
+// runTest calls specs.Run as the issue's user does: against the CouchDB
+// fake with its control plane, it passes.
+const runTest = `package run
+
+import (
+	"testing"
+
+	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/specs"
+)
+
+func TestRunAgainstTheFake(t *testing.T) {
+	srv, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.CouchDB, ControlPlane: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	specs.Run(t, specs.Target{BaseURL: srv.URL, Flavor: "couchdb", States: specs.ControlPlane(srv.URL, srv.Client())})
+}
+`
+
+// forbiddenTest is runTest against a server that answers 403 where the
+// fake answers 401: it must fail, naming the fixture's file and line.
+const forbiddenTest = `package forbidden
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/specs"
+)
+
+type forbidding struct{ http.ResponseWriter }
+
+func (w forbidding) WriteHeader(code int) {
+	if code == http.StatusUnauthorized {
+		code = http.StatusForbidden
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func TestRunAgainstAForbiddingServer(t *testing.T) {
+	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.CouchDB, ControlPlane: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fake.ServeHTTP(forbidding{w}, r) }))
+	defer srv.Close()
+	specs.Run(t, specs.Target{BaseURL: srv.URL, Flavor: "couchdb", States: specs.ControlPlane(srv.URL, srv.Client())})
+}
+`
+
+// twiceTest calls specs.Run twice: the second call must fail the test
+// with a clear message, not panic.
+const twiceTest = `package twice
+
+import (
+	"testing"
+
+	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/specs"
+)
+
+func TestRunTwice(t *testing.T) {
+	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.CouchDB})
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := specs.Target{BaseURL: "http://fake.test", Flavor: "couchdb", Client: specs.InProcessClient(fake),
+		States:  specs.StateFuncs{EnterFunc: fake.EnterState, AdvanceFunc: fake.Advance},
+		Include: func(id string) bool { return id == "couchdb/get-session" }}
+	specs.Run(t, target)
+	if t.Failed() {
+		t.Fatal("the first Run failed")
+	}
+	target.Name = "again"
+	specs.Run(t, target)
+}
+`
+
+// inProcessTest is ExampleRun: the user's own handler judged in process
+// (the CouchDB fake stands in for it), with every state's variables.
+const inProcessTest = `package inprocess
+
+import (
+	"testing"
+
+	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/specs"
+)
+
+func TestRunInProcess(t *testing.T) {
+	mine, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.CouchDB})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := specs.Run(t, specs.Target{
+		BaseURL: "http://mine.test", Flavor: "couchdb", Client: specs.InProcessClient(mine),
+		States:           specs.StateFuncs{EnterFunc: mine.EnterState, AdvanceFunc: mine.Advance},
+		AllowDestructive: true,
+	})
+	for _, r := range s.Results {
+		if r.Outcome.String() != "passed" {
+			t.Errorf("%s: %s (%s)", r.ID, r.Outcome, r.Reason)
+		}
+	}
+}
+`
+
 // TestPublicAPIFromAnotherModule builds and runs a separate module that
 // imports fakeserver and specs, proving the public API works from outside
-// (no internal package, no test-only helper).
+// (no internal package, no test-only helper): Register with Ginkgo wired
+// by hand, and Run, which passes against the fake, fails against a server
+// answering 403 for 401 naming the fixture's file and line, and refuses a
+// second call.
 func TestPublicAPIFromAnotherModule(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a separate module")
@@ -78,24 +196,93 @@ func TestPublicAPIFromAnotherModule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, data := range map[string][]byte{"go.mod": []byte(mod), "go.sum": sum, "consumer_test.go": []byte(consumerTest)} {
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+	files := map[string]string{"go.mod": mod, "go.sum": string(sum), "consumer_test.go": consumerTest,
+		"run/run_test.go": runTest, "forbidden/forbidden_test.go": forbiddenTest, "twice/twice_test.go": twiceTest, "inprocess/inprocess_test.go": inProcessTest}
+	for name, data := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	run := func(args ...string) string {
+	gotest := func(args ...string) ([]byte, error) {
 		cmd := exec.Command("go", args...)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return string(out)
+		return cmd.CombinedOutput()
 	}
-	run("mod", "tidy")
-	out := run("test", "-count=1", "-v", "./...")
-	if !strings.Contains(out, "consumer run:") || !strings.Contains(out, "--- PASS: TestMyServerConforms") {
-		t.Fatalf("the consumer module did not run the suite:\n%s", out)
+	if out, err := gotest("mod", "tidy"); err != nil {
+		t.Fatalf("go mod tidy: %v\n%s", err, out)
+	}
+	out, _ := gotest("test", "-count=1", "-json", "./...") // some packages fail on purpose
+	tests, output := testEvents(t, out)
+	for test, want := range map[string]string{
+		"TestMyServerConforms": "pass", "TestRunAgainstTheFake": "pass",
+		"TestRunAgainstAForbiddingServer": "fail", "TestRunTwice": "fail", "TestRunInProcess": "pass",
+	} {
+		if tests[test] != want {
+			t.Errorf("%s: %q, want %q\n%s", test, tests[test], want, output[test])
+		}
+	}
+	checkNamesFixtureLine(t, root, output["TestRunAgainstAForbiddingServer"])
+	twice := output["TestRunTwice"]
+	if !strings.Contains(twice, "specs.Run: called a second time") || strings.Contains(twice, "panic") {
+		t.Errorf("a second Run: want a clear error and no panic, got\n%s", twice)
+	}
+}
+
+// testEvents reads go test -json output: each test's action (pass, fail)
+// and its output.
+func testEvents(t *testing.T, out []byte) (map[string]string, map[string]string) {
+	t.Helper()
+	actions, outputs := map[string]string{}, map[string]string{}
+	for _, line := range strings.Split(string(out), "\n") {
+		var ev struct{ Action, Test, Output string }
+		if json.Unmarshal([]byte(line), &ev) != nil || ev.Test == "" {
+			continue
+		}
+		switch ev.Action {
+		case "pass", "fail", "skip":
+			actions[ev.Test] = ev.Action
+		case "output":
+			outputs[ev.Test] += ev.Output
+		}
+	}
+	if len(actions) == 0 {
+		t.Fatalf("go test -json gave no test results:\n%s", out)
+	}
+	return actions, outputs
+}
+
+// fixtureLine is a fixture file and line as a failure names them.
+var fixtureLine = regexp.MustCompile(`fixtures/(couchdb/[a-z0-9-]+\.yaml):(\d+)`)
+
+// checkNamesFixtureLine: the output names CouchDB fixtures' files at
+// lines they have, one of them where a step starts (the step that failed).
+func checkNamesFixtureLine(t *testing.T, root, out string) {
+	t.Helper()
+	all := fixtureLine.FindAllStringSubmatch(out, -1)
+	if len(all) == 0 {
+		t.Fatalf("the failing run names no fixture file and line:\n%s", out)
+	}
+	steps := 0
+	for _, m := range all {
+		data, err := os.ReadFile(filepath.Join(root, "fixtures", m[1]))
+		if err != nil {
+			t.Fatalf("the failure names %s: %v", m[0], err)
+		}
+		n, _ := strconv.Atoi(m[2])
+		lines := strings.Split(string(data), "\n")
+		if n < 1 || n > len(lines) {
+			t.Fatalf("the failure names %s, past the file's end", m[0])
+		}
+		if strings.HasPrefix(strings.TrimSpace(lines[n-1]), "- ") {
+			steps++
+		}
+	}
+	if steps == 0 {
+		t.Errorf("the failure names %d fixture lines, none the start of a step:\n%s", len(all), out)
 	}
 }

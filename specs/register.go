@@ -48,7 +48,7 @@ func Register(t Target) bool {
 			})
 		}
 		for _, fx := range ordered {
-			g.It(fx.ID, g.Label(Labels(fx)...), func(ctx g.SpecContext) { runFixture(ctx, t, fx) })
+			g.It(fx.ID, location(fx, 0), g.Label(Labels(fx)...), func(ctx g.SpecContext) { runFixture(ctx, t, fx) })
 		}
 	})
 	return true

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	g "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/authconform/authconform/fixtures"
 	"github.com/authconform/authconform/specs/report"
@@ -37,7 +38,7 @@ func runFixture(ctx context.Context, t Target, fx fixtures.Fixture) {
 	for _, e := range fx.Errata {
 		run.result.Errata = append(run.result.Errata, e.ID)
 	}
-	g.DeferCleanup(run.finish)
+	g.DeferCleanup(run.finish, location(fx, 0))
 	run.settle(run.execute(ctx))
 	run.judge()
 }
@@ -130,8 +131,18 @@ func (r *fixtureRun) judge() {
 	case report.Skipped:
 		g.Skip(r.result.Reason)
 	case report.Failed, report.Error:
-		g.Fail(r.result.Outcome.String() + ": " + r.result.Reason)
+		g.Fail(fmt.Sprintf("%s: %s: %s", r.where(), r.result.Outcome, r.result.Reason))
 	}
+}
+
+// where is the fixture's file and the line of the step it stopped at (of
+// its id when it stopped before any step), for a failure message.
+func (r *fixtureRun) where() types.CodeLocation {
+	line := 0
+	if i := len(r.result.Steps) - 1; i >= 0 && i < len(r.fx.Steps) {
+		line = r.fx.Steps[i].Line
+	}
+	return location(r.fx, line)
 }
 
 // finish runs after the It, whatever happened in it (a failure, a skip,
@@ -148,7 +159,7 @@ func (r *fixtureRun) finish(ctx context.Context) {
 	}
 	if err != nil {
 		r.result.Outcome, r.result.Reason, r.result.Expectation = report.Error, err.Error(), nil
-		g.Fail("error: " + err.Error())
+		g.Fail(fmt.Sprintf("%s: error: %s", location(r.fx, 0), err))
 	}
 }
 

@@ -89,6 +89,7 @@ func TestSuiteAgainstFakes(t *testing.T) {
 	checkBroken := registerBroken(t)
 	checkGuards := registerGuards(t)
 	checkMisuse := registerMisuse(t)
+	checkNoAnswer := registerNoAnswer(t)
 	var summary report.Summary
 	var ginkgoReport types.Report
 	ReportAfterSuite("summary", func(r types.Report) { summary, ginkgoReport = specs.Summarize(r), r })
@@ -105,6 +106,8 @@ func TestSuiteAgainstFakes(t *testing.T) {
 	checkBroken(summary)
 	checkGuards(summary)
 	checkMisuse(summary)
+	checkNoAnswer(summary)
+	checkGinkgoAgrees(t, summary, ginkgoReport)
 	for _, r := range summary.Results {
 		if !strings.HasPrefix(r.Target, "fake ") {
 			continue
