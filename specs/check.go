@@ -194,7 +194,7 @@ func (r *fixtureRun) checkCookies(c *collector, raw *http.Response, want fixture
 			continue
 		}
 		if w.SessionMaxAge && sessionTTL(r.vars) <= 0 {
-			r.warn("cookie %s: Max-Age not compared with the session lifetime, which this target does not give (--session-timeout)", name)
+			r.warn("cookie %s: Max-Age not compared with the session lifetime, which the state did not give (its var SessionTTL)", name)
 		}
 		if w.MaxAge != nil && w.MaxAgeAdvisory {
 			if m := haveMaxAge(*w.MaxAge); !m.match(ck) {

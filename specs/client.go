@@ -29,8 +29,9 @@ func safeClient(c *http.Client) *http.Client {
 	return out
 }
 
-// SafeClient is safeClient for callers outside the package, such as the
-// CLI's own requests.
+// SafeClient is c (or a default client, for c nil) made safe for a live
+// target: it never follows a redirect, which would carry credentials to
+// wherever the server points, and reads at most MaxBody of any body.
 func SafeClient(c *http.Client) *http.Client { return safeClient(c) }
 
 // cappedTransport wraps every response body in a cappedBody.

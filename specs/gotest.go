@@ -1,6 +1,7 @@
 package specs
 
 import (
+	"context"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -18,8 +19,9 @@ var ran atomic.Bool
 // Run judges targets from go test in one call: it registers them (see
 // Register), runs the specs with Ginkgo (its -ginkgo.* flags apply), writes
 // the text summary to the test log, and fails t with the verdict when a
-// fixture failed or errored, or none passed. It returns the summary for
-// other reports (package report).
+// fixture failed or errored, or none passed. It closes each target (see
+// Target.Close) and returns the summary for other reports (package
+// report).
 //
 // Ginkgo runs one suite per test binary: call Run once in a package's
 // tests, with every target; a second call fails t and runs nothing. Call
@@ -44,6 +46,12 @@ func Run(t *testing.T, targets ...Target) report.Summary {
 	reporterConfig.Succinct = !reporterConfig.Verbose && !reporterConfig.VeryVerbose
 	reporterConfig.SilenceSkips = !reporterConfig.Verbose && !reporterConfig.VeryVerbose // the summary gives each skip's reason
 	g.RunSpecs(verdictDecides{}, "authconform: "+t.Name(), suiteConfig, reporterConfig)
+	for _, target := range targets {
+		// Done by each target's container already, unless no fixture ran.
+		if err := target.Close(context.Background()); err != nil {
+			t.Errorf("closing %s: %v", target.name(), err)
+		}
+	}
 	var text strings.Builder
 	_ = report.Text(&text, summary, false)
 	t.Log("authconform summary:\n" + text.String())

@@ -32,7 +32,7 @@ var guards = []guard{
 	{
 		name:   "destructive fixtures without AllowDestructive",
 		holds:  func(fx fixtures.Fixture) bool { return fx.Destructive },
-		reason: "--allow-destructive",
+		reason: "Target.AllowDestructive",
 		target: func(fake *fakeserver.Fake) specs.Target {
 			return specs.Target{States: specs.StateFuncs{EnterFunc: fake.EnterState, AdvanceFunc: fake.Advance}}
 		},

@@ -88,7 +88,7 @@ func (r *fixtureRun) execute(ctx context.Context) error {
 // the run wait in real time.
 func (r *fixtureRun) advance(ctx context.Context, d time.Duration) error {
 	if l, ok := r.target.States.(realClock); ok && r.target.Progress != nil {
-		r.target.Progress(fmt.Sprintf("%s: waiting %s s for the session to expire (--max-wait %s)", r.fx.ID, seconds(d), l.AdvanceLimit()), d)
+		r.target.Progress(fmt.Sprintf("%s: waiting %s s for the session to expire (AdvanceLimit %s)", r.fx.ID, seconds(d), l.AdvanceLimit()), d)
 	}
 	if err := r.target.States.Advance(ctx, d); err != nil {
 		return r.stateError("moving the clock", err)
@@ -189,7 +189,7 @@ func (r *fixtureRun) prepare(ctx context.Context) error {
 	r.captured = map[string]string{}
 	r.vars["Captured"] = r.captured
 	if missing := r.missingVars(); len(missing) > 0 {
-		return skipf("needs %s, which this target does not provide (see the run flags: --database, --document, --token, --other-user)", strings.Join(missing, ", "))
+		return skipf("needs the vars %s, which state %s did not provide (see StateVars)", strings.Join(missing, ", "), fx.State)
 	}
 	r.client = safeClient(t.Client) // whatever client is given, it follows no redirect
 	return nil
@@ -204,7 +204,7 @@ func admit(t Target, fx fixtures.Fixture) error {
 	case t.States == nil:
 		return skip("no way to reach states on this target (Target.States is nil)")
 	case fx.Destructive && !t.AllowDestructive:
-		return skip("changes user state; enable with --allow-destructive (the change is restored afterwards)")
+		return skip("changes user state; set Target.AllowDestructive to run it (the change is restored afterwards)")
 	case t.States.LockoutSafe() || t.Guard != nil:
 		return nil
 	case fx.Lockout:
@@ -219,7 +219,7 @@ func admit(t Target, fx fixtures.Fixture) error {
 
 // errNoGuard: a live target without a Guard has no restore journal, so a
 // change could not be undone after a crash.
-var errNoGuard = errors.New("changes the target, which needs a restore journal: give the Target a Guard (specs/live's Target does, with its StateDir; the CLI's --state-dir)")
+var errNoGuard = errors.New("changes the target, which needs a restore journal: give the Target a Guard (live.Target does, journaling in Config.StateDir)")
 
 // enter reaches the fixture's state: through the Guard for a fixture that
 // fails logins on a target whose accounts are real, else through States.
@@ -239,10 +239,10 @@ func (r *fixtureRun) enter(ctx context.Context) (fixtures.Vars, error) {
 func (r *fixtureRun) checkClockSteps(vars fixtures.Vars) error {
 	d, ok := ClockTime(r.fx, sessionTTL(vars))
 	if !ok {
-		return skip("its clock steps are fractions of the session lifetime: pass --session-timeout with the server's [chttpd_auth] timeout")
+		return skip("its clock steps are fractions of the session lifetime: its state must give the var SessionTTL (the server's [chttpd_auth] timeout)")
 	}
 	if l, ok := r.target.States.(interface{ AdvanceLimit() time.Duration }); ok && d > l.AdvanceLimit() {
-		return skipf("needs %s to pass on the target's clock, more than the %s it may wait (--max-wait)", d, l.AdvanceLimit())
+		return skipf("needs %s to pass on the target's clock, more than the %s it may wait (AdvanceLimit)", d, l.AdvanceLimit())
 	}
 	return nil
 }

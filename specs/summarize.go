@@ -99,7 +99,7 @@ func resultOf(sr types.SpecReport, reg *registration, wouldHaveRun bool) (report
 	case wouldHaveRun:
 		res.Outcome, res.Reason = report.NotRun, "not run: the run was interrupted before it started"
 	default:
-		res.Outcome, res.Reason = report.Disabled, "switched off (--label-filter)"
+		res.Outcome, res.Reason = report.Disabled, "switched off (a label filter)"
 	}
 	return res, true
 }

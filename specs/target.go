@@ -40,7 +40,7 @@ type Target struct {
 	Expectations *fixtures.Expectations
 	// Progress, when set, hears of each real-time wait before it starts,
 	// such as "couchdb/cookie-expired: waiting 630 s for the session to
-	// expire (--max-wait 12m0s)", and how long it will be, and of the
+	// expire (AdvanceLimit 12m0s)", and how long it will be, and of the
 	// Guard's notes (where a change is journaled), with no wait.
 	Progress func(line string, wait time.Duration)
 	// Guard, when set, keeps a live target safe (see Guard and package

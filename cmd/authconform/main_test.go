@@ -347,6 +347,9 @@ func TestServeThenRunOverTheWireEveryFlavor(t *testing.T) {
 			if r.code != 0 || failed != "0" || passed == "0" {
 				t.Fatalf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
 			}
+			if m := goWords.FindString(r.stdout + r.stderr); m != "" {
+				t.Errorf("the CLI's output names the library's %s instead of a flag", m)
+			}
 			for _, m := range regexp.MustCompile(`(?m)^\s+skipped\s+(\S+)\s.*\n\s+(.*)$`).FindAllStringSubmatch(r.stdout, -1) {
 				if !regexp.MustCompile(`clock|locks an account|failed-login budget|auth-disabled|authentication enabled|require_valid_user|require-valid-user-except-for-up|default-password|Neo4j 5 server`).MatchString(m[2]) {
 					t.Errorf("%s skipped for a reason a live server should not need: %s", m[1], m[2])

@@ -13,7 +13,7 @@ import (
 // server's clock, and on a terminal counts the wait down.
 func progress(w io.Writer) func(line string, wait time.Duration) {
 	return func(line string, wait time.Duration) {
-		fmt.Fprintln(w, line)
+		fmt.Fprintln(w, inFlagWords(line))
 		if isTerminal(w) && wait > time.Second {
 			go countdown(w, wait)
 		}

@@ -136,6 +136,7 @@ func run(cmd *cobra.Command, f runFlags) error {
 	}
 	estimate(cmd.ErrOrStderr(), ts)
 	summary := runSuite(ts, f)
+	summaryInFlagWords(&summary)
 	for _, t := range ts {
 		if err := t.Close(context.Background()); err != nil {
 			fmt.Fprintf(cmd.ErrOrStderr(), "authconform: %v\n", err)

@@ -144,9 +144,9 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 	})
 	switch {
 	case errors.Is(err, live.ErrNoStateDir), errors.Is(err, live.ErrPendingRestore), errors.Is(err, live.ErrPrecondition):
-		return nil, nil, usageError{err}
+		return nil, nil, usageError{flagWorded{err}}
 	case err != nil:
-		return nil, nil, runError{err}
+		return nil, nil, runError{flagWorded{err}}
 	}
 	return []specs.Target{t}, func() {}, nil
 }
@@ -158,7 +158,7 @@ func stateDir(f runFlags) (string, error) {
 	}
 	dir, err := live.DefaultStateDir()
 	if err != nil {
-		return "", usageError{err}
+		return "", usageError{flagWorded{err}}
 	}
 	return dir, nil
 }

@@ -61,7 +61,7 @@ func (t *budgetTracker) spend(n int) error {
 	t.load()
 	live := t.recent()
 	if len(live)+n > t.b.Max {
-		return fmt.Errorf("would bring the failed logins on this account to %d within %s (this run's and recent runs'), over the budget of %d that keeps it from locking; run it again later, or alone with --fixture", len(live)+n, t.b.Window, t.b.Max)
+		return fmt.Errorf("would bring the failed logins on this account to %d within %s (this run's and recent runs'), over the budget of %d that keeps it from locking; run it again later, or alone (Target.Include)", len(live)+n, t.b.Window, t.b.Max)
 	}
 	for range n {
 		t.spent = append(t.spent, now)

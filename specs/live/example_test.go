@@ -3,43 +3,35 @@ package live_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
-
-	"github.com/onsi/ginkgo/v2"
-	"github.com/onsi/gomega"
 
 	"github.com/authconform/authconform/specs"
 	"github.com/authconform/authconform/specs/live"
 )
 
 // Judge a real CouchDB from go test, as `authconform run --target` does:
-// Target checks the server and the credentials before any fixture, and
-// its Guard keeps the failed logins below the server's lock and journals
-// every change in StateDir so that it is undone even after a crash.
-// (Compiled, not run: it needs a real server.)
+// Target checks the server and the credentials when the test runs (never
+// at package init), and its Guard keeps the failed logins below the
+// server's lock and journals every change in the state directory
+// (DefaultStateDir, as StateDir is not set), so that it is undone even
+// after a crash. (Compiled, not run: it needs a real server.)
 func ExampleTarget() {
 	var t *testing.T // your test's *testing.T
 
-	dir, err := live.DefaultStateDir() // the ledger must outlive the run
-	if err != nil {
-		t.Fatal(err)
-	}
 	target, err := live.Target(context.Background(), live.Config{
 		BaseURL: "http://127.0.0.1:5984",
 		Flavor:  "couchdb",
 		Credentials: live.Credentials{
-			User: "admin", Password: "secret",
+			User: "admin", Password: os.Getenv("COUCHDB_PASSWORD"),
 			OtherUser: "alice", OtherPassword: "alicepw",
 			Database: "authtest", Document: "public/document",
 		},
-		StateDir: dir,
 	})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatal(err) // one line: unreachable, wrong password, missing database...
 	}
-	specs.Register(target)
-	gomega.RegisterFailHandler(ginkgo.Fail)
-	ginkgo.RunSpecs(t, "my CouchDB conforms")
+	specs.Run(t, target)
 }
 
 // A live server's failed-login budget stays below its own lock threshold:

@@ -34,8 +34,8 @@ func (g *guard) FailedLogins(ctx context.Context, fx fixtures.Fixture) (fixtures
 	if g.states == nil {
 		return nil, nil, errors.New("this guard only restores journals")
 	}
-	if g.states.ScratchAccounts() {
-		return g.states.EnterScratch(ctx, fx.ID, fx.State)
+	if g.states.scratchAccounts() {
+		return g.states.enterScratch(ctx, fx.ID, fx.State)
 	}
 	if fx.Lockout {
 		return nil, nil, unreachable("locks an account on purpose; runs only against a fake or a CouchDB scratch user (needs a server admin), never against a live server's own accounts")

@@ -70,10 +70,10 @@ func unreachable(format string, args ...any) error {
 // clock, up to MaxWait.
 func (l *States) Advance(ctx context.Context, d time.Duration) error {
 	if l.creds.MaxWait <= 0 {
-		return unreachable("a live server's clock cannot be moved; pass --max-wait to let the run wait for it")
+		return unreachable("a live server's clock cannot be moved; set Credentials.MaxWait to let the run wait for it")
 	}
 	if d > l.creds.MaxWait {
-		return unreachable("needs %s to pass, more than --max-wait %s", d, l.creds.MaxWait)
+		return unreachable("needs %s to pass, more than Credentials.MaxWait %s", d, l.creds.MaxWait)
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -109,15 +109,15 @@ func (l *States) Enter(ctx context.Context, state string) (fixtures.Vars, error)
 	}
 	if state == "auth-disabled" {
 		if !c.AuthDisabled {
-			return nil, unreachable("the target has authentication enabled (pass --auth-disabled if it is off)")
+			return nil, unreachable("the target has authentication enabled (set Credentials.AuthDisabled if it is off)")
 		}
 		return vars, nil
 	}
 	if c.AuthDisabled {
-		return nil, unreachable("the target runs with authentication disabled (--auth-disabled)")
+		return nil, unreachable("the target runs with authentication disabled (Credentials.AuthDisabled)")
 	}
 	if c.User == "" {
-		return nil, unreachable("needs credentials: pass --user and --password")
+		return nil, unreachable("needs credentials: set Credentials.User and Credentials.Password")
 	}
 	fl, err := flavorOf(l.flavor)
 	if err != nil {
@@ -143,9 +143,9 @@ func (l *States) enterNeo4jQuery(ctx context.Context, state string, vars fixture
 func (l *States) enterCouchDB(ctx context.Context, state string, vars fixtures.Vars) (fixtures.Vars, error) {
 	switch {
 	case state == "require-valid-user" && !l.creds.RequireValidUser:
-		return nil, unreachable("needs a server with [chttpd] require_valid_user = true (then pass --require-valid-user)")
+		return nil, unreachable("needs a server with [chttpd] require_valid_user = true (then set Credentials.RequireValidUser)")
 	case state != "require-valid-user" && l.creds.RequireValidUser:
-		return nil, unreachable("the server refuses anonymous requests (--require-valid-user), which this fixture needs")
+		return nil, unreachable("the server refuses anonymous requests (Credentials.RequireValidUser), which this fixture needs")
 	case state == "logged-in":
 		cookie, err := l.couchLogin(ctx)
 		if err != nil {
@@ -203,13 +203,13 @@ func (l *States) enterNeo4j33(ctx context.Context, state string, vars fixtures.V
 	case http.StatusForbidden:
 		required = true
 	default:
-		return nil, fmt.Errorf("probing GET /db/data/ with --user/--password: status %d, want 200 or 403 (a pending password change); check the credentials", resp.StatusCode)
+		return nil, fmt.Errorf("probing GET /db/data/ with Credentials.User and Credentials.Password: status %d, want 200 or 403 (a pending password change); check the credentials", resp.StatusCode)
 	}
 	switch {
 	case state == "default-password" && !required:
 		return nil, unreachable("the user has no pending password change (only a fresh install has one)")
 	case state == "password-changed" && required:
-		return nil, unreachable("the user must change the password first: run with --allow-destructive so the change-password fixture does it (and restores it), or pass a changed password")
+		return nil, unreachable("the user must change the password first: set Config.AllowDestructive so that the change-password fixture does it (and restores it), or give a changed password")
 	case state != "default-password" && state != "password-changed":
 		return nil, unreachable("state %s does not exist on Neo4j 3.3", state)
 	}
@@ -249,7 +249,7 @@ func (l *States) CheckCredentials(ctx context.Context) error {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
 	switch {
 	case resp.StatusCode/100 == 3:
-		return fmt.Errorf("checking the credentials: %s %s answered %d (a redirect to %q); the suite follows no redirect, since it would carry the credentials elsewhere: give the --target it points to", req.Method, req.URL.Path, resp.StatusCode, specs.RedactText(resp.Header.Get("Location")))
+		return fmt.Errorf("checking the credentials: %s %s answered %d (a redirect to %q); the suite follows no redirect, since it would carry the credentials elsewhere: give the Config.BaseURL it points to", req.Method, req.URL.Path, resp.StatusCode, specs.RedactText(resp.Header.Get("Location")))
 	case resp.StatusCode == http.StatusUnauthorized:
 		return fmt.Errorf("%w (%s %s answered 401); stopped before any fixture ran, so the account is not locked", ErrBadCredentials, req.Method, req.URL.Path)
 	case resp.StatusCode == http.StatusTooManyRequests:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,15 +16,15 @@ import (
 func TestLiveAdvanceWaitsOnlyWithinMaxWait(t *testing.T) {
 	ctx := context.Background()
 	none := NewStates("couchdb", "http://127.0.0.1:1", Credentials{}, nil)
-	if err := none.Advance(ctx, 0); !errors.Is(err, specs.ErrUnreachable) {
-		t.Errorf("without --max-wait: %v, want specs.ErrUnreachable", err)
+	if err := none.Advance(ctx, 0); !errors.Is(err, specs.ErrUnreachable) || !strings.Contains(err.Error(), "set Credentials.MaxWait") {
+		t.Errorf("without MaxWait: %v, want specs.ErrUnreachable naming Credentials.MaxWait", err)
 	}
 	some := NewStates("couchdb", "http://127.0.0.1:1", Credentials{MaxWait: time.Millisecond}, nil)
 	if err := some.Advance(ctx, time.Millisecond); err != nil {
-		t.Errorf("within --max-wait: %v", err)
+		t.Errorf("within MaxWait: %v", err)
 	}
 	if err := some.Advance(ctx, time.Hour); !errors.Is(err, specs.ErrUnreachable) {
-		t.Errorf("beyond --max-wait: %v, want specs.ErrUnreachable", err)
+		t.Errorf("beyond MaxWait: %v, want specs.ErrUnreachable", err)
 	}
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()

@@ -14,7 +14,8 @@ import (
 	"github.com/authconform/authconform/specs"
 )
 
-// Config describes a real server to judge, as the CLI's run flags do.
+// Config describes a real server to judge and how far a run may go on it
+// (the CLI's run flags set it).
 type Config struct {
 	// BaseURL is the server's root, without user info.
 	BaseURL string
@@ -27,8 +28,9 @@ type Config struct {
 	Client *http.Client
 	// Timeout bounds each request; default 10 s.
 	Timeout time.Duration
-	// StateDir is where restore journals and failed-login ledgers live;
-	// it is required, and must be writable (see DefaultStateDir).
+	// StateDir is where restore journals and failed-login ledgers live,
+	// kept between runs; it must be writable. Empty means
+	// DefaultStateDir().
 	StateDir string
 	// AllowDestructive runs fixtures that change the account (restored).
 	AllowDestructive bool
@@ -47,13 +49,13 @@ var ErrPendingRestore = errors.New("a restore journal is pending for this target
 func DefaultStateDir() (string, error) {
 	dir, err := os.UserCacheDir()
 	if err != nil {
-		return "", fmt.Errorf("%w (%v): pass --state-dir", ErrNoStateDir, err)
+		return "", fmt.Errorf("%w (%v): set Config.StateDir", ErrNoStateDir, err)
 	}
 	return filepath.Join(dir, "authconform"), nil
 }
 
-// Target prepares a real server for specs.Register exactly as `authconform
-// run --target` does: it checks the state directory, deletes the scratch
+// Target prepares a real server for specs.Run or specs.Register, as
+// `authconform run --target` does: it checks the state directory, deletes the scratch
 // users and databases earlier runs' journals name, refuses a target with
 // another pending restore journal, probes the server, checks the
 // credentials with one login counted against the failed-login ledger (so
@@ -66,6 +68,13 @@ func DefaultStateDir() (string, error) {
 // scratch users. Register's container deletes what the run created after
 // its last fixture. Every error is one line.
 func Target(ctx context.Context, c Config) (specs.Target, error) {
+	if c.StateDir == "" {
+		dir, err := DefaultStateDir()
+		if err != nil {
+			return specs.Target{}, err
+		}
+		c.StateDir = dir
+	}
 	if err := writableDir(c.StateDir); err != nil {
 		return specs.Target{}, err
 	}
@@ -148,14 +157,14 @@ func checkCountingFailures(ctx context.Context, live *States, b FailureBudget) e
 // writableDir makes dir (0700) and proves it writable.
 func writableDir(dir string) error {
 	if dir == "" {
-		return fmt.Errorf("%w: pass --state-dir", ErrNoStateDir)
+		return fmt.Errorf("%w: set Config.StateDir", ErrNoStateDir)
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("%w (%v): pass --state-dir", ErrNoStateDir, err)
+		return fmt.Errorf("%w (%v): set Config.StateDir", ErrNoStateDir, err)
 	}
 	f, err := os.CreateTemp(dir, ".probe-*")
 	if err != nil {
-		return fmt.Errorf("%w (%v): pass --state-dir", ErrNoStateDir, strings.TrimPrefix(err.Error(), "open "))
+		return fmt.Errorf("%w (%v): set Config.StateDir", ErrNoStateDir, strings.TrimPrefix(err.Error(), "open "))
 	}
 	f.Close()
 	return os.Remove(f.Name())

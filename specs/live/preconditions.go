@@ -13,10 +13,10 @@ import (
 	"time"
 )
 
-// ErrPrecondition means the target lacks something its flags name (a
+// ErrPrecondition means the target lacks something its Credentials name (a
 // database, a document, a second user): a usage error, not a failure of
 // the server.
-var ErrPrecondition = errors.New("the target lacks what the flags name")
+var ErrPrecondition = errors.New("the target lacks what the credentials name")
 
 func preconditionf(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrPrecondition, fmt.Sprintf(format, args...))
@@ -57,10 +57,10 @@ func couchPreconditions(ctx context.Context, l *States, b FailureBudget, allowDe
 	if c.Database != "" {
 		path := "/" + url.PathEscape(c.Database)
 		if status, _, err := l.adminRequest(ctx, http.MethodGet, path, nil); err != nil || status != http.StatusOK {
-			return fail(preconditionf("--database %s: GET %s as %s answered %d %v; create it with: curl -u %s -X PUT %s%s (new databases are admin-only)", c.Database, path, c.User, status, errOrEmpty(err), c.User, host, path))
+			return fail(preconditionf("Credentials.Database %s: GET %s as %s answered %d %v; create it with: curl -u %s -X PUT %s%s (new databases are admin-only)", c.Database, path, c.User, status, errOrEmpty(err), c.User, host, path))
 		}
 		if status, err := anonymousGet(ctx, l, path); err == nil && status/100 == 2 {
-			return fail(preconditionf("--database %s is readable anonymously (GET %s answered %d); name one only server admins may read", c.Database, path, status))
+			return fail(preconditionf("Credentials.Database %s is readable anonymously (GET %s answered %d); name one only server admins may read", c.Database, path, status))
 		}
 	}
 	if c.Document == "" && allowDestructive && l.scratch {
@@ -74,7 +74,7 @@ func couchPreconditions(ctx context.Context, l *States, b FailureBudget, allowDe
 		db, doc, _ := strings.Cut(c.Document, "/")
 		path := "/" + url.PathEscape(db) + "/" + url.PathEscape(doc)
 		if status, err := anonymousGet(ctx, l, path); err != nil || status != http.StatusOK {
-			return fail(preconditionf("--document %s: anonymous GET %s answered %d %v; create a public one with: curl -u %s -X PUT %s/%s; curl -u %s -X PUT %s/%s/_security -d '{\"members\":{},\"admins\":{}}'; curl -u %s -X PUT %s%s -d '{}' (or pass --allow-destructive to let the run create and delete one)",
+			return fail(preconditionf("Credentials.Document %s: anonymous GET %s answered %d %v; create a public one with: curl -u %s -X PUT %s/%s; curl -u %s -X PUT %s/%s/_security -d '{\"members\":{},\"admins\":{}}'; curl -u %s -X PUT %s%s -d '{}' (or set Config.AllowDestructive to let the run create and delete one)",
 				c.Document, path, status, errOrEmpty(err), c.User, host, db, c.User, host, db, c.User, host, path))
 		}
 	}
@@ -84,7 +84,7 @@ func couchPreconditions(ctx context.Context, l *States, b FailureBudget, allowDe
 		ob := b
 		ob.StateFile = strings.TrimSuffix(b.StateFile, fileKey(l.canonical, c.User)+".json") + fileKey(l.canonical, c.OtherUser) + ".json"
 		if err := checkCountingFailures(ctx, &other, ob); err != nil {
-			return fail(preconditionf("--other-user %s does not log in: %v; create it with: curl -u %s -X PUT %s/_users/org.couchdb.user:%s -d '{\"name\":\"%s\",\"password\":\"...\",\"roles\":[],\"type\":\"user\"}'", c.OtherUser, err, c.User, host, c.OtherUser, c.OtherUser))
+			return fail(preconditionf("Credentials.OtherUser %s does not log in: %v; create it with: curl -u %s -X PUT %s/_users/org.couchdb.user:%s -d '{\"name\":\"%s\",\"password\":\"...\",\"roles\":[],\"type\":\"user\"}'", c.OtherUser, err, c.User, host, c.OtherUser, c.OtherUser))
 		}
 	}
 	return cleanup, nil

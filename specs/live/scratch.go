@@ -25,14 +25,14 @@ import (
 // scratchKind marks a journal entry for a scratch user (not a password).
 const scratchKind = "couchdb-scratch-user"
 
-// ScratchAccounts is true when Target found the credentials to be a
+// scratchAccounts is true when Target found the credentials to be a
 // CouchDB server admin on a server with a _users database.
-func (l *States) ScratchAccounts() bool { return l.scratch }
+func (l *States) scratchAccounts() bool { return l.scratch }
 
-// EnterScratch creates a scratch user (random name and password) as the
+// enterScratch creates a scratch user (random name and password) as the
 // admin, journaled before the request so that a killed run's user is
 // deleted by the next run or by restore, and enters state as that user.
-func (l *States) EnterScratch(ctx context.Context, fixture, state string) (fixtures.Vars, func(context.Context) error, error) {
+func (l *States) enterScratch(ctx context.Context, fixture, state string) (fixtures.Vars, func(context.Context) error, error) {
 	b := make([]byte, 14)
 	_, _ = rand.Read(b)
 	name, password := "authconform-scratch-"+hex.EncodeToString(b[:5]), hex.EncodeToString(b[5:])
