@@ -445,6 +445,10 @@ func (c *Server) serveSecurity(w http.ResponseWriter, r *http.Request, db *couch
 				http.StatusBadRequest, "bad_request", err.Error())
 			return
 		}
+		if c.storedBytes()-len(db.security)+len(next.security) > c.maxStored {
+			c.storageFull(w, r)
+			return
+		}
 		db.security, db.sec = next.security, next.sec
 		c.writeJSON(w, r, http.StatusOK, couchOK{OK: true})
 	default:

@@ -123,10 +123,12 @@ func seedCouchDoc(id, body string) (*couchDoc, error) {
 	return &couchDoc{rev: rev, fields: enc}, nil
 }
 
-// storedBytes is what the documents of every database take.
+// storedBytes is what the documents and security objects of every
+// database take.
 func (c *Server) storedBytes() int {
 	n := 0
 	for _, db := range c.dbs {
+		n += len(db.security)
 		for id, d := range db.docs {
 			n += len(id) + len(d.rev) + len(d.fields)
 		}
@@ -264,8 +266,8 @@ func (c *Server) putDoc(w http.ResponseWriter, r *http.Request, db *couchDatabas
 		c.fail(w, r, http.StatusBadRequest, "bad_request", couchMsgNotObject)
 		return
 	}
-	if c.storedBytes()+len(enc) > maxStoredBytes {
-		c.fail(w, r, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("the fake holds at most %d MiB of documents", maxStoredBytes>>20))
+	if c.storedBytes()+len(enc) > c.maxStored {
+		c.storageFull(w, r)
 		return
 	}
 	prev := ""
@@ -281,6 +283,12 @@ func (c *Server) putDoc(w http.ResponseWriter, r *http.Request, db *couchDatabas
 	w.Header().Set("ETag", `"`+d.rev+`"`)
 	w.Header().Set("Location", couchAbsoluteURL(r, "/"+couchURLEncode(db.name)+"/"+docPath(id)))
 	c.writeJSON(w, r, status, couchDocReply{OK: true, ID: id, Rev: d.rev})
+}
+
+// storageFull refuses a write that would take the stored bytes past
+// c.maxStored.
+func (c *Server) storageFull(w http.ResponseWriter, r *http.Request) {
+	c.fail(w, r, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("the fake holds at most %d bytes of documents and security objects", c.maxStored))
 }
 
 // docPath is an id as it appears in a URL: a design or local prefix kept.
