@@ -152,8 +152,9 @@ func (r *Redactor) Mask(s string) string {
 	return RedactText(s)
 }
 
-// MaskSecrets is Mask without the patterns, for text in which a pattern
-// would hide what the reader needs, such as a header already masked.
+// MaskSecrets is Mask without the patterns, for prose (a reason, an error,
+// a summary line) where a pattern would hide what the reader needs:
+// "state default-password: the user ..." looks like a password field.
 func (r *Redactor) MaskSecrets(s string) string {
 	if r == nil {
 		return s
@@ -185,8 +186,9 @@ func (r *Redactor) build() *strings.Replacer {
 	return r.replacer
 }
 
-// Writer returns a writer that masks what each Write carries before
-// passing it to w. Every line the CLI prints is one Write, so a secret is
+// Writer returns a writer that masks the known secrets in what each Write
+// carries before passing it to w (not the patterns, which would take
+// "state default-password: the user" for a password field). Every line the CLI prints is one Write, so a secret is
 // never split between two.
 func (r *Redactor) Writer(w io.Writer) io.Writer { return &maskingWriter{r: r, w: w} }
 
@@ -196,7 +198,7 @@ type maskingWriter struct {
 }
 
 func (m *maskingWriter) Write(p []byte) (int, error) {
-	if _, err := io.WriteString(m.w, m.r.Mask(string(p))); err != nil {
+	if _, err := io.WriteString(m.w, m.r.MaskSecrets(string(p))); err != nil {
 		return 0, err
 	}
 	return len(p), nil

@@ -55,7 +55,7 @@ type reportFile struct {
 // a failure before the run (the error has been printed). Every string of
 // the summary is masked with red before any of it is written.
 func finish(cmd *cobra.Command, s report.Summary, f runFlags, printText bool, red *specs.Redactor) error {
-	s = s.Masked(red.Mask)
+	s = s.Masked(red.MaskSecrets)
 	if printText {
 		if err := report.Text(cmd.OutOrStdout(), s, f.verbose); err != nil {
 			return err

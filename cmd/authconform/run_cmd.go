@@ -17,6 +17,7 @@ import (
 
 	"github.com/authconform/authconform/fixtures"
 	"github.com/authconform/authconform/specs"
+	"github.com/authconform/authconform/specs/live"
 	"github.com/authconform/authconform/specs/report"
 )
 
@@ -26,7 +27,7 @@ type runFlags struct {
 	target           string
 	control          bool
 	controlToken     string
-	creds            specs.Credentials
+	creds            live.Credentials
 	allowDestructive bool
 	timeout          time.Duration
 	labelFilter      string

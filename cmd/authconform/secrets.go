@@ -66,9 +66,9 @@ func maskError(err error, red *specs.Redactor) error {
 	case err == nil, errors.As(err, &code):
 		return err
 	case errors.As(err, &ue):
-		return usageError{errors.New(red.Mask(err.Error()))}
+		return usageError{errors.New(red.MaskSecrets(err.Error()))}
 	}
-	return errors.New(red.Mask(err.Error()))
+	return errors.New(red.MaskSecrets(err.Error()))
 }
 
 // takeUserinfo moves http://user:pw@host's user info into the
