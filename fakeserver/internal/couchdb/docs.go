@@ -253,7 +253,7 @@ func (c *Server) putDoc(w http.ResponseWriter, r *http.Request, db *couchDatabas
 	var apply func()
 	if db.name == "_users" && !isDesignDoc(id) {
 		var p *problem
-		if apply, p = c.userDocUpdate(id, fields, old); p != nil {
+		if apply, p = c.userDocUpdate(id, fields); p != nil {
 			c.writeProblem(w, r, *p)
 			return
 		}
