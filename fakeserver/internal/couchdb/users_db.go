@@ -99,7 +99,7 @@ func (c *Server) userDocUpdate(id string, fields map[string]json.RawMessage) (ap
 		}
 		delete(fields, "password")
 	}
-	if c.configAdmins[name] {
+	if _, admin := c.configAdmins[name]; admin {
 		return func() {}, nil
 	}
 	// Logins are checked against the stored document's own hash, whether
@@ -113,7 +113,7 @@ func (c *Server) userDocUpdate(id string, fields map[string]json.RawMessage) (ap
 // userDocDeleted ends the account of a deleted user document.
 func (c *Server) userDocDeleted(id string) {
 	name, ok := strings.CutPrefix(id, userDocPrefix)
-	if ok && !c.configAdmins[name] {
+	if _, admin := c.configAdmins[name]; ok && !admin {
 		c.users.Delete(name)
 	}
 }
