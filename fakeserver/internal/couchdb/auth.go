@@ -60,15 +60,21 @@ func (c *Server) authenticate(r *http.Request, parts []string) (couchUserCtx, *p
 			return ctx, nil
 		}
 	}
-	if crash, ok := basicCrash(r); ok && c.cfg.Release {
-		// 3.5.0's Basic handler crashes on these (m166-m168; cases 35, 38,
-		// 41): only function_clause is caught, fixed upstream after 3.5.2.
-		// The documented profile answers the 400s below.
-		return couchUserCtx{}, &problem{crash: &crash}
-	}
-	name, password, present, ok := parseBasicCouch(r.Header.Get("Authorization"))
-	if !ok {
-		return couchUserCtx{}, &problem{status: http.StatusBadRequest, couch: "bad_request", msg: couchMsgBadBase64}
+	var name, password string
+	var present bool
+	if c.cfg.Release {
+		// 3.5.0's Basic handler crashes on some values (m166-m168; cases
+		// 35, 38, 41; erlbase64.go): only function_clause is caught, fixed
+		// upstream after 3.5.2. The documented profile answers 400s.
+		var p *problem
+		if name, password, present, p = releaseBasicCredentials(r); p != nil {
+			return couchUserCtx{}, p
+		}
+	} else {
+		var ok bool
+		if name, password, present, ok = parseBasicCouch(r.Header.Get("Authorization")); !ok {
+			return couchUserCtx{}, &problem{status: http.StatusBadRequest, couch: "bad_request", msg: couchMsgBadBase64}
+		}
 	}
 	if present {
 		acct, outcome := c.limiter.Attempt(c.users, couchLockKey(r, name), name, password, now)

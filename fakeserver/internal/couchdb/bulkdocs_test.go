@@ -140,3 +140,14 @@ func TestAllDocs(t *testing.T) {
 	wantCouchError(t, couchDo(f, "POST", "/_users/_all_docs", `{"keys":["b"]}`, "Authorization", tAliceB, "Content-Type", jsonCT), 401, "unauthorized", wantNotAdmin)                              // u39
 	want(t, couchDo(f, "POST", "/_users/_all_docs?include_docs=true", `{"keys":["org.couchdb.user:alice"]}`, "Authorization", tAdminB, "Content-Type", jsonCT), 200, `"password_scheme":"pbkdf2"`) // u38
 }
+
+// TestBulkDocsDeleteMissing: deleting a document that is not there leaves
+// a tombstone (u50); a new document with a revision conflicts (u51).
+func TestBulkDocsDeleteMissing(t *testing.T) {
+	f := newCouchFake(t, fakeserver.Options{})
+	res := bulkResults(t, bulk(f, "authtest", `{"docs":[{"_id":"nope","_deleted":true},{"_id":"nope2","_rev":"1-abc"}]}`, tAdminB))
+	if len(res) != 2 || !res[0].OK || res[0].Rev[:2] != "1-" || res[1] != (bulkResult{ID: "nope2", Error: "conflict", Reason: "Document update conflict."}) {
+		t.Fatalf("%+v", res)
+	}
+	wantCouchError(t, couchDo(f, "GET", "/authtest/nope", "", "Authorization", tAdminB), 404, "not_found", "deleted")
+}

@@ -279,9 +279,7 @@ func (c *Server) applyDocWrite(db *couchDatabase, wr docWrite, ctx couchUserCtx)
 		return nil, conflict // m112, m114
 	}
 	if wr.deleting {
-		if current == "" {
-			return nil, conflict
-		}
+		// Deleting what is not there leaves a tombstone too (run 6, u50).
 		return c.storeTombstone(db, id, old), nil
 	}
 	first := []string(nil)
@@ -366,7 +364,11 @@ func (c *Server) removeDoc(w http.ResponseWriter, r *http.Request, db *couchData
 // storeTombstone deletes a document, leaving a tombstone, and in _users
 // ends the account.
 func (c *Server) storeTombstone(db *couchDatabase, id string, old *couchDoc) *couchDoc {
-	d := &couchDoc{rev: nextRev(old.rev, nil), deleted: true}
+	prev := ""
+	if old != nil {
+		prev = old.rev
+	}
+	d := &couchDoc{rev: nextRev(prev, nil), deleted: true}
 	db.docs[id] = d
 	db.seq++
 	if db.name == "_users" {

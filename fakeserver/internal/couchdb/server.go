@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -313,6 +314,9 @@ func (c *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 	if _, bare := w.(sessionWriter); !c.cfg.Release || !bare {
 		couchRequestHeaders(h)
 	}
+	if b, ok := requestBody(r).(*unreadBody); ok && !b.read {
+		h.Set("Connection", "close")
+	}
 	w.WriteHeader(status)
 	if r == nil || r.Method != http.MethodHead {
 		_, _ = w.Write(buf.Bytes())
@@ -355,6 +359,13 @@ func (c *Server) fail(w http.ResponseWriter, r *http.Request, status int, couch,
 	c.writeProblem(w, r, problem{status: status, couch: couch, msg: reason})
 }
 
+func requestBody(r *http.Request) io.ReadCloser {
+	if r == nil {
+		return nil
+	}
+	return r.Body
+}
+
 // WriteProblem implements core.Flavor.
 func (c *Server) WriteProblem(w http.ResponseWriter, r *http.Request, p core.Problem) {
 	switch p {
@@ -365,6 +376,18 @@ func (c *Server) WriteProblem(w http.ResponseWriter, r *http.Request, p core.Pro
 		}
 		c.fail(w, r, p.Status(), "bad_request", "Request header fields too large.")
 	case core.BodyTooLarge:
+		if c.cfg.Release {
+			// 3.5.0 authenticates before it reads the body: bad
+			// credentials are a 401, not a 413 (run 6). The body is left
+			// unread, so the connection closes.
+			w.Header().Set("Connection", "close")
+			if parts, ok := couchPathParts(r); ok {
+				if _, authFailed := c.authenticate(r, parts); authFailed != nil {
+					c.writeProblem(w, r, *authFailed)
+					return
+				}
+			}
+		}
 		c.fail(w, r, p.Status(), "too_large", "the request entity is too large")
 	case core.BodyTimeout:
 		c.fail(w, r, p.Status(), "request_timeout", "the request body was not received in time")
@@ -386,9 +409,14 @@ func (c *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request, allowe
 }
 
 func (c *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if c.cfg.Release && lineTooLong(r) {
-		c.mochiBadRequest(w)
-		return
+	if c.cfg.Release {
+		if lineTooLong(r) {
+			c.mochiBadRequest(w)
+			return
+		}
+		if r.ContentLength != 0 {
+			r.Body = &unreadBody{ReadCloser: r.Body}
+		}
 	}
 	parts, ok := couchPathParts(r)
 	if !ok {
