@@ -86,17 +86,18 @@ func (c *Server) verifyCookie(value string, now time.Time) (ctx couchUserCtx, ma
 	acct, known := c.users.LookupOrDummy(name)
 	macOK := core.SameSecret(c.cookieMAC(acct, name+":"+hexTime), []byte(mac))
 	issued, err := strconv.ParseInt(hexTime, 16, 64)
-	if !known || !macOK || err != nil || now.Unix() >= issued+c.ttl {
+	ttl := c.ttl.Load()
+	if !known || !macOK || err != nil || now.Unix() >= issued+ttl {
 		return anon, false
 	}
-	expiry := time.Unix(issued+c.ttl, 0)
+	expiry := time.Unix(issued+ttl, 0)
 	if c.revoked != nil && c.revoked.has(string(raw), now) {
 		return anon, false
 	}
-	timeLeft := issued + c.ttl - now.Unix()
+	timeLeft := issued + ttl - now.Unix()
 	return couchUserCtx{
 		name: name, roles: nonNil(acct.Roles), handler: "cookie", acct: acct,
-		refresh: 10*timeLeft < 9*c.ttl, // more than 10% of the lifetime used (case 111)
+		refresh: 10*timeLeft < 9*ttl, // more than 10% of the lifetime used (case 111)
 		cookie:  string(raw), expiry: expiry,
 	}, false
 }
@@ -120,8 +121,9 @@ const (
 // Secure is added on TLS requests. net/http's Cookie.String cannot write
 // either shape (it has no Version and orders attributes differently).
 func (c *Server) sessionSetCookie(r *http.Request, value string, now time.Time) string {
-	expires := now.Add(time.Duration(c.ttl) * time.Second).UTC()
-	maxAge := strconv.FormatInt(c.ttl, 10)
+	ttl := c.ttl.Load()
+	expires := now.Add(time.Duration(ttl) * time.Second).UTC()
+	maxAge := strconv.FormatInt(ttl, 10)
 	if c.cfg.Release {
 		return "AuthSession=" + value + "; Version=1; Expires=" + expires.Format(couchCookieDate) +
 			"; Max-Age=" + maxAge + secureAttr(r) + "; Path=/; HttpOnly"
@@ -270,15 +272,17 @@ type couchLoginReply struct {
 // login is POST /_session: form or JSON credentials; 200 (302 with
 // ?next=) and a cookie, or 401 and an emptied cookie (cases 8, 15-23).
 func (c *Server) login(w http.ResponseWriter, r *http.Request) {
+	// The body is read first: 3.5.0 has read it when it refuses the type,
+	// so its 415 keeps the connection open (run 6).
+	body, ok := c.readBody(w, r)
+	if !ok {
+		return
+	}
 	ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
 	ct = strings.ToLower(strings.TrimSpace(ct))
 	if ct != "application/x-www-form-urlencoded" && ct != "application/json" {
 		c.fail(w, r, http.StatusUnsupportedMediaType, "bad_content_type",
 			"Content-Type must be 'application/x-www-form-urlencoded' or 'application/json'")
-		return
-	}
-	body, ok := c.readBody(w, r)
-	if !ok {
 		return
 	}
 	fields := map[string]string{}
