@@ -222,23 +222,6 @@ func (c *Server) serveSession(w http.ResponseWriter, r *http.Request, parts []st
 	}
 }
 
-type couchSessionUser struct {
-	Name  *string  `json:"name"`
-	Roles []string `json:"roles"`
-}
-
-type couchSessionInfo struct {
-	AuthenticationDB       string   `json:"authentication_db,omitempty"`
-	AuthenticationHandlers []string `json:"authentication_handlers"`
-	Authenticated          string   `json:"authenticated,omitempty"`
-}
-
-type couchSession struct {
-	OK      bool             `json:"ok"`
-	UserCtx couchSessionUser `json:"userCtx"`
-	Info    couchSessionInfo `json:"info"`
-}
-
 // sessionInfo is GET /_session (cases 9, 11, 12, 14). The documented
 // profile lists the document's handlers and authentication_db.
 func (c *Server) sessionInfo(w http.ResponseWriter, r *http.Request, ctx couchUserCtx) {
@@ -246,19 +229,38 @@ func (c *Server) sessionInfo(w http.ResponseWriter, r *http.Request, ctx couchUs
 		c.fail(w, r, http.StatusUnauthorized, "unauthorized", couchMsgPleaseLogin)
 		return
 	}
-	body := couchSession{OK: true, UserCtx: couchSessionUser{Roles: nonNil(ctx.roles)}}
-	if !ctx.anonymous() {
-		name := ctx.name
-		body.UserCtx.Name = &name
-	}
-	body.Info.Authenticated = ctx.handler
-	if c.cfg.Release {
-		body.Info.AuthenticationHandlers = []string{"cookie", "default"}
+	c.writeBody(w, r, http.StatusOK, c.appendSessionInfo(make([]byte, 0, 256), ctx))
+}
+
+// appendSessionInfo is the body of GET /_session as send_json writes it:
+// {"ok":true,"userCtx":{"name":...,"roles":[...]},"info":{...}} and a
+// newline. It is written by hand, not through encoding/json, because it is
+// the most requested reply of an authenticated client (a test compares the
+// two).
+func (c *Server) appendSessionInfo(b []byte, ctx couchUserCtx) []byte {
+	b = append(b, `{"ok":true,"userCtx":{"name":`...)
+	if ctx.anonymous() {
+		b = append(b, "null"...)
 	} else {
-		body.Info.AuthenticationDB = "_users"
-		body.Info.AuthenticationHandlers = []string{"delegated", "cookie", "default", "local"}
+		b = core.AppendJSONString(b, ctx.name, false)
 	}
-	c.writeJSON(w, r, http.StatusOK, body)
+	b = append(b, `,"roles":[`...)
+	for i, role := range ctx.roles {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = core.AppendJSONString(b, role, false)
+	}
+	b = append(b, `]},"info":{`...)
+	if c.cfg.Release {
+		b = append(b, `"authentication_handlers":["cookie","default"]`...)
+	} else {
+		b = append(b, `"authentication_db":"_users","authentication_handlers":["delegated","cookie","default","local"]`...)
+	}
+	if ctx.handler != "" {
+		b = core.AppendJSONString(append(b, `,"authenticated":`...), ctx.handler, false)
+	}
+	return append(b, "}}\n"...)
 }
 
 type couchLoginReply struct {
