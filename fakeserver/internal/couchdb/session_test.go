@@ -2,7 +2,9 @@ package couchdb
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/authconform/authconform/fakeserver/internal/core"
@@ -73,6 +75,30 @@ func FuzzSessionInfoBody(f *testing.F) {
 		c := &Server{cfg: Config{Release: release}}
 		if got, want := string(c.appendSessionInfo(nil, ctx)), refSessionBody(ctx, release); got != want {
 			t.Errorf("%+v:\n got %s\nwant %s", ctx, got, want)
+		}
+	})
+}
+
+// refDecodeCouchBase64URL is couch_util:decodeBase64Url written the
+// plain way: the URL alphabet mapped to the standard one, then decoded.
+func refDecodeCouchBase64URL(s string) ([]byte, error) {
+	s = strings.NewReplacer("-", "+", "_", "/").Replace(strings.TrimRight(s, "="))
+	return base64.RawStdEncoding.DecodeString(s)
+}
+
+func FuzzCouchBase64URL(f *testing.F) {
+	for _, s := range []string{"", "YWRtaW46NjkyMUYwOEI6", "a-_b", "a+/b", "YQ==", "YQ", "Y", "Y\nQ", strings.Repeat("QUJD", 100) + "-_"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := decodeCouchBase64URL(s)
+		want, wantErr := refDecodeCouchBase64URL(s)
+		if (err == nil) != (wantErr == nil) || (err == nil && !bytes.Equal(got, want)) {
+			t.Errorf("%q: got %q, %v; want %q, %v", s, got, err, want, wantErr)
+		}
+		prefixed, err := appendCouchBase64URL([]byte("x"), s)
+		if err == nil && string(prefixed) != "x"+string(want) {
+			t.Errorf("%q appended to x: %q", s, prefixed)
 		}
 	})
 }
