@@ -54,6 +54,9 @@ type config struct {
 	clients  []int
 	serveBin string
 	only     string
+	// realCouchDB, when set, is a real CouchDB (admin/secret) that serve's
+	// CouchDB Basic row is also compared with.
+	realCouchDB string
 }
 
 func parseFlags() (config, error) {
@@ -65,6 +68,7 @@ func parseFlags() (config, error) {
 	flag.StringVar(&clients, "clients", "16,1", "concurrent keep-alive clients, comma-separated")
 	flag.StringVar(&c.serveBin, "serve", "", "authconform binary to run (default: build ./cmd/authconform)")
 	flag.StringVar(&c.only, "only", "", "run only the paths whose name contains this")
+	flag.StringVar(&c.realCouchDB, "real-couchdb", "", "also compare serve's CouchDB Basic row with a real CouchDB at this URL (admin/secret)")
 	flag.Parse()
 	for _, s := range strings.Split(clients, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -109,8 +113,19 @@ func run() error {
 		if cfg.only != "" && !strings.Contains(p.name, cfg.only) {
 			continue
 		}
-		if err := benchPath(cfg, p, self, tmp); err != nil {
+		if err := benchPath(cfg, p, bareYardstick(self, tmp)); err != nil {
 			return fmt.Errorf("%s: %w", p.name, err)
+		}
+	}
+	if cfg.realCouchDB != "" {
+		fmt.Println()
+		fmt.Println("| path | clients | real CouchDB req/s | serve req/s | serve / real | real CPU µs/req | serve CPU µs/req |")
+		fmt.Println("|---|---|---|---|---|---|---|")
+		real := func(authPath, int, string, []byte) (*server, error) {
+			return &server{name: "real CouchDB", url: strings.TrimSuffix(cfg.realCouchDB, "/")}, nil
+		}
+		if err := benchPath(cfg, authPaths[0], real); err != nil {
+			return fmt.Errorf("%s against %s: %w", authPaths[0].name, cfg.realCouchDB, err)
 		}
 	}
 	fmt.Println()
@@ -123,11 +138,27 @@ type side struct {
 	rps, cpuPerReq []float64
 }
 
-func benchPath(cfg config, p authPath, self, tmp string) error {
-	logFile, err := os.Create(filepath.Join(tmp, "serve.log"))
+// yardstick starts (or names) the server serve is compared with, given
+// serve's reply to the path's request.
+type yardstick func(p authPath, status int, contentType string, body []byte) (*server, error)
+
+// bareYardstick starts this program as the bare server, writing the reply.
+func bareYardstick(self, tmp string) yardstick {
+	return func(_ authPath, status int, contentType string, body []byte) (*server, error) {
+		bodyFile := filepath.Join(tmp, "reply")
+		if err := os.WriteFile(bodyFile, body, 0o600); err != nil {
+			return nil, err
+		}
+		return startProcess("bare", self, []string{"bare", strconv.Itoa(status), contentType, bodyFile}, os.Stderr)
+	}
+}
+
+func benchPath(cfg config, p authPath, startYardstick yardstick) error {
+	logFile, err := os.CreateTemp("", "servebench-serve-log")
 	if err != nil {
 		return err
 	}
+	defer os.Remove(logFile.Name())
 	defer logFile.Close()
 	serve, err := startProcess("serve", cfg.serveBin, append([]string{"serve", "--addr", "127.0.0.1:0"}, p.serveArgs...), logFile)
 	if err != nil {
@@ -144,23 +175,19 @@ func benchPath(cfg config, p authPath, self, tmp string) error {
 	if err != nil {
 		return err
 	}
-	bodyFile := filepath.Join(tmp, "reply")
-	if err := os.WriteFile(bodyFile, body, 0o600); err != nil {
-		return err
-	}
-	bare, err := startProcess("bare", self, []string{"bare", strconv.Itoa(status), contentType, bodyFile}, logFile)
+	other, err := startYardstick(p, status, contentType, body)
 	if err != nil {
 		return err
 	}
-	defer bare.stop()
+	defer other.stop()
 	for _, clients := range cfg.clients {
-		sides := map[*server]*side{serve: {}, bare: {}}
-		loads := map[*server]*load{serve: newLoad(p, serve.url, extra, clients), bare: newLoad(p, bare.url, extra, clients)}
+		sides := map[*server]*side{serve: {}, other: {}}
+		loads := map[*server]*load{serve: newLoad(p, serve.url, extra, clients), other: newLoad(p, other.url, extra, clients)}
 		var ratios []float64
 		for round := range cfg.rounds {
-			order := []*server{bare, serve}
+			order := []*server{other, serve}
 			if round%2 == 1 {
-				order = []*server{serve, bare}
+				order = []*server{serve, other}
 			}
 			rps := map[*server]float64{}
 			for _, s := range order {
@@ -181,13 +208,13 @@ func benchPath(cfg config, p authPath, self, tmp string) error {
 					sides[s].cpuPerReq = append(sides[s].cpuPerReq, float64((cpu1-cpu0).Microseconds())/float64(n))
 				}
 			}
-			ratios = append(ratios, rps[serve]/rps[bare])
+			ratios = append(ratios, rps[serve]/rps[other])
 		}
 		loads[serve].close()
-		loads[bare].close()
+		loads[other].close()
 		fmt.Printf("| %s | %d | %.0f | %.0f | %.2fx | %s | %s |\n", p.name, clients,
-			median(sides[bare].rps), median(sides[serve].rps), median(ratios),
-			perReq(sides[bare].cpuPerReq), perReq(sides[serve].cpuPerReq))
+			median(sides[other].rps), median(sides[serve].rps), median(ratios),
+			perReq(sides[other].cpuPerReq), perReq(sides[serve].cpuPerReq))
 	}
 	return nil
 }
