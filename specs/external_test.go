@@ -226,7 +226,11 @@ func TestPublicAPIFromAnotherModule(t *testing.T) {
 			t.Errorf("%s: %q, want %q\n%s", test, tests[test], want, output[test])
 		}
 	}
-	checkNamesFixtureLine(t, root, output["TestRunAgainstAForbiddingServer"])
+	forbidden := output["TestRunAgainstAForbiddingServer"]
+	checkNamesFixtureLine(t, root, forbidden)
+	if strings.Contains(forbidden, "[FAILED]") || strings.Contains(forbidden, "Summarizing") || !strings.Contains(forbidden, "authconform summary:") {
+		t.Errorf("Run printed Ginkgo's failure blocks besides its summary (each failure must be printed once):\n%s", forbidden)
+	}
 	twice := output["TestRunTwice"]
 	if !strings.Contains(twice, "specs.Run: called a second time") || strings.Contains(twice, "panic") {
 		t.Errorf("a second Run: want a clear error and no panic, got\n%s", twice)

@@ -2,14 +2,18 @@ package specs
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	g "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/onsi/ginkgo/v2/types"
 	"github.com/onsi/gomega"
 
+	"github.com/authconform/authconform/fixtures"
 	"github.com/authconform/authconform/specs/report"
 )
 
@@ -17,9 +21,11 @@ import (
 var ran atomic.Bool
 
 // Run judges targets from go test in one call: it registers them (see
-// Register), runs the specs with Ginkgo (its -ginkgo.* flags apply), writes
-// the text summary to the test log, and fails t with the verdict when a
-// fixture failed or errored, or none passed. It closes each target (see
+// Register), runs the specs with Ginkgo (its -ginkgo.* flags apply; its own
+// reporter speaks only with -ginkgo.v), writes the text summary to the
+// test log, and fails t with the verdict when a fixture failed or errored,
+// or none passed, naming each such fixture's file and the line of the step
+// it stopped at. It closes each target (see
 // Target.Close) and returns the summary for other reports (package
 // report).
 //
@@ -43,8 +49,13 @@ func Run(t *testing.T, targets ...Target) report.Summary {
 	g.ReportAfterSuite("authconform summary", func(r types.Report) { summary = Summarize(r) })
 	gomega.RegisterFailHandler(g.Fail)
 	suiteConfig, reporterConfig := g.GinkgoConfiguration()
-	reporterConfig.Succinct = !reporterConfig.Verbose && !reporterConfig.VeryVerbose
-	reporterConfig.SilenceSkips = !reporterConfig.Verbose && !reporterConfig.VeryVerbose // the summary gives each skip's reason
+	if !reporterConfig.Verbose && !reporterConfig.VeryVerbose {
+		// The summary is the one account of the run: Ginkgo's own would
+		// print each failure again (-ginkgo.v brings it back).
+		saved := formatter.ColorableStdOut
+		formatter.ColorableStdOut = io.Discard
+		defer func() { formatter.ColorableStdOut = saved }()
+	}
 	g.RunSpecs(verdictDecides{}, "authconform: "+t.Name(), suiteConfig, reporterConfig)
 	for _, target := range targets {
 		// Done by each target's container already, unless no fixture ran.
@@ -56,9 +67,35 @@ func Run(t *testing.T, targets ...Target) report.Summary {
 	_ = report.Text(&text, summary, false)
 	t.Log("authconform summary:\n" + text.String())
 	if code, why := report.Verdict(summary, false); code != report.ExitOK {
-		t.Error(why)
+		t.Error(strings.Join(append([]string{why}, failedAt(summary)...), "\n"))
 	}
 	return summary
+}
+
+// failedAt names, for each fixture that failed or errored, its file and
+// the line of the step it stopped at, as IDEs and go test read them.
+func failedAt(s report.Summary) []string {
+	all, err := fixtures.All()
+	if err != nil {
+		return nil
+	}
+	byID := map[string]fixtures.Fixture{}
+	for _, fx := range all {
+		byID[fx.ID] = fx
+	}
+	var out []string
+	for _, r := range s.Results {
+		fx, ok := byID[r.ID]
+		if !ok || (r.Outcome != report.Failed && r.Outcome != report.Error) {
+			continue
+		}
+		line := 0
+		if i := len(r.Steps) - 1; i >= 0 && i < len(fx.Steps) {
+			line = fx.Steps[i].Line
+		}
+		out = append(out, fmt.Sprintf("%s: %s %s on %s", location(fx, line), r.ID, r.Outcome, r.Target))
+	}
+	return out
 }
 
 // verdictDecides stands in for t in RunSpecs: Run fails t from the summary's
