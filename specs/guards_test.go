@@ -45,6 +45,22 @@ var guards = []guard{
 			return specs.Target{AllowDestructive: true, States: notLockoutSafe{specs.StateFuncs{EnterFunc: fake.EnterState, AdvanceFunc: fake.Advance}}}
 		},
 	},
+	{
+		name:   "failed logins on a target that is not lockout-safe and has no Guard",
+		holds:  func(fx fixtures.Fixture) bool { return fx.AuthFailures > 0 && !fx.Lockout },
+		reason: "only with a failed-login ledger",
+		target: func(fake *fakeserver.Fake) specs.Target {
+			return specs.Target{AllowDestructive: true, States: notLockoutSafe{specs.StateFuncs{EnterFunc: fake.EnterState, AdvanceFunc: fake.Advance}}}
+		},
+	},
+	{
+		name:   "changes to a target that is not lockout-safe and has no Guard",
+		holds:  func(fx fixtures.Fixture) bool { return fx.Mutates() && fx.AuthFailures == 0 && !fx.Lockout },
+		reason: "needs a restore journal",
+		target: func(fake *fakeserver.Fake) specs.Target {
+			return specs.Target{AllowDestructive: true, States: notLockoutSafe{specs.StateFuncs{EnterFunc: fake.EnterState, AdvanceFunc: fake.Advance}}}
+		},
+	},
 }
 
 // registerGuards runs, per flavor and guard, only the fixtures the guard
