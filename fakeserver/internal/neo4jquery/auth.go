@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/fakeserver/internal/core"
+	"github.com/authconform/authconform/fakeserver/internal/neo4jwire"
 )
 
 // principal is who a request runs as.
@@ -24,7 +25,7 @@ func (n *Server) authenticate(w http.ResponseWriter, r *http.Request) (principal
 	}
 	values, present := r.Header["Authorization"]
 	if !present {
-		n.unauthorized(w, r, msgNoHeader)
+		n.unauthorized(w, r, neo4jwire.MsgNoHeader)
 		return principal{}, false
 	}
 	cred, ok := n.parseAuthorization(values[0])
@@ -44,7 +45,7 @@ func (n *Server) authenticate(w http.ResponseWriter, r *http.Request) (principal
 	acct, outcome := n.limiter.Attempt(n.users, cred.user, cred.user, cred.password, now)
 	switch outcome {
 	case core.LockedOut:
-		n.fail(w, n.filterContentType(), http.StatusTooManyRequests, codeRateLimit, msgRateLimited)
+		n.fail(w, n.filterContentType(), http.StatusTooManyRequests, neo4jwire.CodeRateLimit, neo4jwire.MsgRateLimited)
 		return principal{}, false
 	case core.BadLogin:
 		n.unauthorized(w, r, n.badCredentialMsg())
@@ -57,26 +58,26 @@ func (n *Server) badCredentialMsg() string {
 	if n.release() {
 		return msgBadCredential5
 	}
-	return msgBadCredential
+	return neo4jwire.MsgBadCredential
 }
 
 // unauthorized is a 401 from the filter, with the Bearer-era challenge in
 // both profiles: the document shows no WWW-Authenticate, but a 401 without
 // a challenge breaks HTTP (RFC 9110 §15.5.2) and the release sends it.
 func (n *Server) unauthorized(w http.ResponseWriter, r *http.Request, msg string) {
-	w.Header().Set("WWW-Authenticate", authenticateHeader(r, wwwAuthenticate5))
-	n.fail(w, n.filterContentType(), http.StatusUnauthorized, codeUnauthorized, msg)
+	w.Header().Set("WWW-Authenticate", neo4jwire.AuthenticateHeader(r, wwwAuthenticate5))
+	n.fail(w, n.filterContentType(), http.StatusUnauthorized, neo4jwire.CodeUnauthorized, msg)
 }
 
 // badHeader answers a malformed Authorization header: the document says 401
 // (an erratum, reference §8.1), the release 400 without a challenge.
 func (n *Server) badHeader(w http.ResponseWriter, r *http.Request) {
 	if n.release() {
-		n.fail(w, n.filterContentType(), http.StatusBadRequest, codeInvalidFormat, msgBadHeader)
+		n.fail(w, n.filterContentType(), http.StatusBadRequest, neo4jwire.CodeInvalidFormat, neo4jwire.MsgBadHeader)
 		return
 	}
-	w.Header().Set("WWW-Authenticate", authenticateHeader(r, wwwAuthenticate5))
-	n.fail(w, n.filterContentType(), http.StatusUnauthorized, codeInvalidFormat, msgBadHeader)
+	w.Header().Set("WWW-Authenticate", neo4jwire.AuthenticateHeader(r, wwwAuthenticate5))
+	n.fail(w, n.filterContentType(), http.StatusUnauthorized, neo4jwire.CodeInvalidFormat, neo4jwire.MsgBadHeader)
 }
 
 // credential is a parsed Authorization header.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/fakeserver/internal/core"
+	"github.com/authconform/authconform/fakeserver/internal/neo4jwire"
 )
 
 // Config is what the Neo4j 5 Query API flavor takes from fakeserver.Options.
@@ -106,35 +107,31 @@ func New(cfg Config) (*Server, error) {
 	if len(n.tokens) == 0 {
 		n.tokens = []Token{{Token: DefaultToken, User: users[0].Name}}
 	}
-	n.users, n.limiter, n.base = core.NewUsers(users), newLimiter(cfg.MaxFailedLogins, cfg.LockDuration), users[0]
+	n.users, n.limiter, n.base = core.NewUsers(users), neo4jwire.NewLimiter(cfg.MaxFailedLogins, cfg.LockDuration), users[0]
 	return n, nil
 }
 
 // States implements core.Flavor.
 func (n *Server) States() []string {
-	return []string{"password-changed", "auth-disabled", "default-password"}
+	return []string{neo4jwire.PasswordChanged, neo4jwire.AuthDisabled, neo4jwire.DefaultPassword}
 }
 
 // EnterState builds the state around the first user. Every state returns
 // User, Password, Token (raw, not base64) and Database.
 func (n *Server) EnterState(name string) (map[string]string, error) {
-	u := n.base
-	switch name {
-	case "password-changed":
-		u.ChangeRequired = false
-	case "auth-disabled":
+	u, authOff, err := neo4jwire.StateUser(name, n.base, n.States())
+	if err != nil {
+		return nil, err
+	}
+	if authOff {
 		n.authOff = true
-	case "default-password":
-		u.ChangeRequired = true
-		if n.defaultUsers {
-			u.Password = "neo4j" // a fresh install's initial password
-		}
-	default:
-		return nil, core.UnknownState(name, n.States())
+	}
+	if name == neo4jwire.DefaultPassword && n.defaultUsers {
+		u.Password = "neo4j" // a fresh install's initial password
 	}
 	n.users = core.NewUsers([]core.User{u})
 	vars := map[string]string{"User": u.Name, "Password": u.Password, "Database": "neo4j", "Token": n.tokenFor(u.Name)}
-	if name == "password-changed" {
+	if name == neo4jwire.PasswordChanged {
 		// A token that lapses an hour from now, for fixtures that move the clock.
 		expiring := Token{Token: "authconform-expiring-token", User: u.Name, Expires: n.cfg.Clock.Now().Add(time.Hour)}
 		n.tokens = append(slices.Clone(n.tokens), expiring)
@@ -160,19 +157,19 @@ func (n *Server) release() bool { return n.cfg.Release }
 // shows "application/json".
 func (n *Server) filterContentType() string {
 	if n.release() {
-		return neo4jJSON
+		return neo4jwire.JSON
 	}
 	return mimeJSON
 }
 
 // WriteProblem implements core.Flavor.
 func (n *Server) WriteProblem(w http.ResponseWriter, _ *http.Request, p core.Problem) {
-	n.fail(w, mimeJSON, p.Status(), codeInvalid, problemMessage(p))
+	n.fail(w, mimeJSON, p.Status(), neo4jwire.CodeInvalid, neo4jwire.ProblemMessage(p))
 }
 
 // fail writes a compact Neo4j error with the given Content-Type.
 func (n *Server) fail(w http.ResponseWriter, contentType string, status int, code, msg string) {
-	writeNeo4jJSON(w, status, contentType, false, neo4jErrorBody(code, msg, nil))
+	neo4jwire.WriteJSON(w, status, contentType, false, neo4jwire.ErrorBody(code, msg, nil))
 }
 
 // exempt is the default dbms.security.http_auth_allowlist.
@@ -198,14 +195,14 @@ func (n *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		db, isQuery := queryDatabase(p)
 		if !isQuery {
-			n.fail(w, mimeJSON, http.StatusNotFound, codeInvalid, "Not Found: the authconform fake implements only POST /db/{database}/query/v2.")
+			n.fail(w, mimeJSON, http.StatusNotFound, neo4jwire.CodeInvalid, "Not Found: the authconform fake implements only POST /db/{database}/query/v2.")
 			return
 		}
 		n.serveQuery(w, r, who, db)
 	default:
 		// Other top-level paths have no filter in front of them (reference
 		// §4 "Unknown paths"): 404 without authentication.
-		n.fail(w, mimeJSON, http.StatusNotFound, codeInvalid, "Not Found")
+		n.fail(w, mimeJSON, http.StatusNotFound, neo4jwire.CodeInvalid, "Not Found")
 	}
 }
 
@@ -232,7 +229,7 @@ func (n *Server) serveUnauthenticated(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "OPTIONS, GET, HEAD")
-		n.fail(w, mimeJSON, http.StatusMethodNotAllowed, codeInvalid, "Method Not Allowed")
+		n.fail(w, mimeJSON, http.StatusMethodNotAllowed, neo4jwire.CodeInvalid, "Method Not Allowed")
 		return
 	}
 	base := core.BaseURL(r)
@@ -243,7 +240,7 @@ func (n *Server) serveUnauthenticated(w http.ResponseWriter, r *http.Request) {
 	if strings.Contains(host, ":") {
 		host = "[" + host + "]"
 	}
-	writeNeo4jJSON(w, http.StatusOK, mimeJSON, false, struct {
+	neo4jwire.WriteJSON(w, http.StatusOK, mimeJSON, false, struct {
 		BoltRouting  string `json:"bolt_routing"`
 		Query        string `json:"query"`
 		Transaction  string `json:"transaction"`
