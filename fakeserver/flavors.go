@@ -5,6 +5,7 @@ import (
 	"github.com/authconform/authconform/fakeserver/internal/couchdb"
 	"github.com/authconform/authconform/fakeserver/internal/neo4j33"
 	"github.com/authconform/authconform/fakeserver/internal/neo4jquery"
+	"github.com/authconform/authconform/fakeserver/internal/neo4jwire"
 )
 
 // Flavor names the API a Fake implements.
@@ -62,20 +63,14 @@ type builder struct {
 // builders is every flavor, in the order Flavors lists them.
 var builders = []builder{
 	{Neo4j33, []Profile{ProfileNeo4j339}, []string{"AuthDisabled"}, []string{"PasswordChangeRequired"}, func(o Options, c *core.Clock) (core.Flavor, error) {
-		return neo4j33.New(neo4j33.Config{
-			Release: o.Profile == ProfileNeo4j339, Users: coreUsers(o.Users), AuthDisabled: o.AuthDisabled,
-			MaxFailedLogins: o.MaxFailedLogins, LockDuration: o.LockDuration, Clock: c,
-		})
+		return neo4j33.New(neo4j33.Config{Release: o.Profile == ProfileNeo4j339, Accounts: neo4jAccounts(o, c)})
 	}},
 	{Neo4jQuery, []Profile{ProfileNeo4j5}, []string{"AuthDisabled", "Tokens"}, []string{"PasswordChangeRequired"}, func(o Options, c *core.Clock) (core.Flavor, error) {
 		tokens := make([]neo4jquery.Token, len(o.Tokens))
 		for i, t := range o.Tokens {
 			tokens[i] = neo4jquery.Token(t)
 		}
-		return neo4jquery.New(neo4jquery.Config{
-			Release: o.Profile == ProfileNeo4j5, Users: coreUsers(o.Users), Tokens: tokens, AuthDisabled: o.AuthDisabled,
-			MaxFailedLogins: o.MaxFailedLogins, LockDuration: o.LockDuration, Clock: c,
-		})
+		return neo4jquery.New(neo4jquery.Config{Release: o.Profile == ProfileNeo4j5, Tokens: tokens, Accounts: neo4jAccounts(o, c)})
 	}},
 	{CouchDB, []Profile{ProfileCouchDB35}, []string{"SessionTTL", "CookieSecret", "RequireValidUser", "RequireValidUserExceptForUp", "Databases"}, []string{"Roles"}, func(o Options, c *core.Clock) (core.Flavor, error) {
 		dbs := make([]couchdb.Database, len(o.Databases))
@@ -98,6 +93,14 @@ func builderFor(f Flavor) (builder, bool) {
 		}
 	}
 	return builder{}, false
+}
+
+// neo4jAccounts is the part of o both Neo4j flavors take.
+func neo4jAccounts(o Options, c *core.Clock) neo4jwire.Accounts {
+	return neo4jwire.Accounts{
+		Users: coreUsers(o.Users), AuthDisabled: o.AuthDisabled,
+		MaxFailedLogins: o.MaxFailedLogins, LockDuration: o.LockDuration, Clock: c,
+	}
 }
 
 func coreUsers(users []User) []core.User {

@@ -2,13 +2,10 @@ package neo4j33
 
 import (
 	"encoding/json"
-	"io"
 	"mime"
 	"net/http"
-	"regexp"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/authconform/authconform/fakeserver/internal/core"
 	"github.com/authconform/authconform/fakeserver/internal/neo4jwire"
@@ -19,14 +16,7 @@ type Config struct {
 	// Release follows Neo4j 3.3.9 where it differs from the document
 	// (profile neo4j-3.3.9).
 	Release bool
-	// Users replace DefaultUser when non-empty.
-	Users        []core.User
-	AuthDisabled bool
-	// MaxFailedLogins (zero: 3; negative: no limit) and LockDuration
-	// (zero: 5 s) are the failed-login limit.
-	MaxFailedLogins int
-	LockDuration    time.Duration
-	Clock           *core.Clock
+	neo4jwire.Accounts
 }
 
 // Server is the Neo4j 3.3 HTTP API: the AuthorizationEnabledFilter in front
@@ -113,16 +103,13 @@ func (n *Server) fail(w http.ResponseWriter, status int, code, msg string) {
 	neo4jwire.WriteJSON(w, status, n.contentType(), n.pretty(), neo4jwire.ErrorBody(code, msg, nil))
 }
 
-// exempt paths skip authentication (DEFAULT_URI_WHITELIST).
-var exempt = regexp.MustCompile(`^(/|/browser.*)$`)
-
 func (n *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodOptions {
 		w.Header().Set("Allow", "OPTIONS, GET, HEAD, POST, PUT, DELETE")
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	if exempt.MatchString(r.URL.Path) {
+	if neo4jwire.Exempt(r.URL.Path) {
 		n.serveUnauthenticated(w, r)
 		return
 	}
@@ -174,8 +161,7 @@ func (n *Server) authenticate(w http.ResponseWriter, r *http.Request) (string, b
 
 func (n *Server) serveUnauthenticated(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != "/" {
-		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
-		_, _ = io.WriteString(w, "<!doctype html><title>Neo4j Browser (authconform fake)</title>\n")
+		neo4jwire.WriteBrowserPage(w)
 		return
 	}
 	base := core.BaseURL(r)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/fakeserver/internal/core"
+	"github.com/authconform/authconform/fakeserver/internal/neo4jwire"
 )
 
 // These tests drive, in this package, what the specs otherwise check over
@@ -81,13 +82,13 @@ func TestStatesSeedAnotherUser(t *testing.T) {
 }
 
 func TestStatesOtherUserFromConfig(t *testing.T) {
-	s := newDefaultServer(t, Config{Users: []core.User{{Name: "neo4j", Password: "pw"}, {Name: "wilma", Password: "wpw"}}})
+	s := newDefaultServer(t, Config{Accounts: neo4jwire.Accounts{Users: []core.User{{Name: "neo4j", Password: "pw"}, {Name: "wilma", Password: "wpw"}}}})
 	vars, err := s.EnterState("password-changed")
 	if err != nil || vars["Password"] != "pw" || vars["OtherUser"] != "wilma" || vars["OtherPassword"] != "wpw" {
 		t.Fatalf("vars %v, %v", vars, err)
 	}
 	// A sole user named like the seeded one gets a different other user.
-	s = newDefaultServer(t, Config{Users: []core.User{{Name: "fred", Password: "pw"}}})
+	s = newDefaultServer(t, Config{Accounts: neo4jwire.Accounts{Users: []core.User{{Name: "fred", Password: "pw"}}}})
 	vars, _ = s.EnterState("default-password")
 	if vars["User"] != "fred" || vars["OtherUser"] == "" || vars["OtherUser"] == "fred" {
 		t.Fatalf("vars %v", vars)
@@ -256,7 +257,7 @@ func TestPasswordChangeValidation(t *testing.T) {
 // TestPasswordChangeOfDeletedCaller is U12: the caller authenticated but is
 // gone by the time the change is looked up.
 func TestPasswordChangeOfDeletedCaller(t *testing.T) {
-	s := newDefaultServer(t, Config{AuthDisabled: true, Users: []core.User{{Name: "someone", Password: "x"}}})
+	s := newDefaultServer(t, Config{Accounts: neo4jwire.Accounts{AuthDisabled: true, Users: []core.User{{Name: "someone", Password: "x"}}}})
 	w := do(s, "POST", "/user/neo4j/password", `{"password":"new"}`)
 	code, msg, _ := neo4jErrors(t, w)
 	if w.Code != http.StatusUnprocessableEntity || code != "Neo.ClientError.General.InvalidArguments" || msg != "User 'neo4j' does not exist." {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/fakeserver/internal/core"
+	"github.com/authconform/authconform/fakeserver/internal/neo4jwire"
 )
 
 // Wire values from the reference (docs/reference/neo4j-auth.md §1, §2), not
@@ -27,11 +28,10 @@ var (
 // and fred/fredpw.
 func newTestServer(t *testing.T, release bool) *Server {
 	t.Helper()
-	s, err := New(Config{
-		Release: release,
-		Users:   []core.User{{Name: "neo4j", Password: "secret"}, {Name: "fred", Password: "fredpw"}},
-		Clock:   core.NewClock(func() time.Time { return time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC) }),
-	})
+	s, err := New(Config{Release: release, Accounts: neo4jwire.Accounts{
+		Users: []core.User{{Name: "neo4j", Password: "secret"}, {Name: "fred", Password: "fredpw"}},
+		Clock: core.NewClock(func() time.Time { return time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC) }),
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/fakeserver/internal/core"
+	"github.com/authconform/authconform/fakeserver/internal/neo4jwire"
 	"github.com/authconform/authconform/fakeserver/internal/testseeds"
 )
 
@@ -22,7 +23,7 @@ func FuzzNeo4jQueryAuthorization(f *testing.F) {
 	}
 	flavors := map[string]*Server{}
 	for p, release := range map[string]bool{"documented": false, "neo4j-5": true} {
-		fl, err := New(Config{Release: release, Clock: core.NewClock(func() time.Time { return fuzzT0 })})
+		fl, err := New(Config{Release: release, Accounts: neo4jwire.Accounts{Clock: core.NewClock(func() time.Time { return fuzzT0 })}})
 		if err != nil {
 			f.Fatal(err)
 		}

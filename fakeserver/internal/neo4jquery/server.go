@@ -1,10 +1,8 @@
 package neo4jquery
 
 import (
-	"io"
 	"net"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -19,16 +17,9 @@ type Config struct {
 	// Release follows Neo4j 5 where it differs from the document (profile
 	// neo4j-5).
 	Release bool
-	// Users replace DefaultUser when non-empty; Tokens replace the default
-	// token (DefaultToken for the first user).
-	Users        []core.User
-	Tokens       []Token
-	AuthDisabled bool
-	// MaxFailedLogins (zero: 3; negative: no limit) and LockDuration
-	// (zero: 5 s) are the failed-login limit.
-	MaxFailedLogins int
-	LockDuration    time.Duration
-	Clock           *core.Clock
+	// Tokens replace the default token (DefaultToken for the first user).
+	Tokens []Token
+	neo4jwire.Accounts
 }
 
 // Token is a bearer token and the user it logs in.
@@ -111,11 +102,6 @@ func New(cfg Config) (*Server, error) {
 	return n, nil
 }
 
-// States implements core.Flavor.
-func (n *Server) States() []string {
-	return []string{neo4jwire.PasswordChanged, neo4jwire.AuthDisabled, neo4jwire.DefaultPassword}
-}
-
 // EnterState builds the state around the first user. Every state returns
 // User, Password, Token (raw, not base64) and Database.
 func (n *Server) EnterState(name string) (map[string]string, error) {
@@ -123,9 +109,7 @@ func (n *Server) EnterState(name string) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if authOff {
-		n.authOff = true
-	}
+	n.authOff = n.authOff || authOff // no state turns Config.AuthDisabled back on
 	if name == neo4jwire.DefaultPassword && n.defaultUsers {
 		u.Password = "neo4j" // a fresh install's initial password
 	}
@@ -138,6 +122,11 @@ func (n *Server) EnterState(name string) (map[string]string, error) {
 		vars["ExpiringToken"] = expiring.Token
 	}
 	return vars, nil
+}
+
+// States implements core.Flavor.
+func (n *Server) States() []string {
+	return []string{neo4jwire.PasswordChanged, neo4jwire.AuthDisabled, neo4jwire.DefaultPassword}
 }
 
 // tokenFor is the first token of user, else the first token.
@@ -172,9 +161,6 @@ func (n *Server) fail(w http.ResponseWriter, contentType string, status int, cod
 	neo4jwire.WriteJSON(w, status, contentType, false, neo4jwire.ErrorBody(code, msg, nil))
 }
 
-// exempt is the default dbms.security.http_auth_allowlist.
-var exempt = regexp.MustCompile(`^(/|/browser.*)$`)
-
 func (n *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	switch {
@@ -185,8 +171,10 @@ func (n *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("Allow", allow)
 		w.WriteHeader(http.StatusNoContent)
-	case exempt.MatchString(p):
-		n.serveUnauthenticated(w, r)
+	case p == "/":
+		n.serveDiscovery(w, r)
+	case neo4jwire.Exempt(p):
+		neo4jwire.WriteBrowserPage(w)
 	case p == "/db" || strings.HasPrefix(p, "/db/"):
 		// Under /db/ the filter answers first, even for unknown paths.
 		who, ok := n.authenticate(w, r)
@@ -221,12 +209,8 @@ func queryDatabase(p string) (string, bool) {
 	return db, true
 }
 
-func (n *Server) serveUnauthenticated(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != "/" {
-		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
-		_, _ = io.WriteString(w, "<!doctype html><title>Neo4j Browser (authconform fake)</title>\n")
-		return
-	}
+// serveDiscovery answers GET / without authentication.
+func (n *Server) serveDiscovery(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "OPTIONS, GET, HEAD")
 		n.fail(w, mimeJSON, http.StatusMethodNotAllowed, neo4jwire.CodeInvalid, "Method Not Allowed")

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/fakeserver/internal/core"
+	"github.com/authconform/authconform/fakeserver/internal/neo4jwire"
 )
 
 // TestCheckTokenComparesEveryTokenByDigest: a known, an unknown, a shorter,
@@ -12,7 +13,7 @@ import (
 // configured token, each through core.SameSecret, so a caller can tell
 // neither which tokens exist nor their length.
 func TestCheckTokenComparesEveryTokenByDigest(t *testing.T) {
-	n, err := New(Config{Clock: core.NewClock(func() time.Time { return fuzzT0 }), Tokens: []Token{
+	n, err := New(Config{Accounts: neo4jwire.Accounts{Clock: core.NewClock(func() time.Time { return fuzzT0 })}, Tokens: []Token{
 		{Token: "first-token", User: "neo4j"}, {Token: "second", User: "neo4j"}, {Token: "a-much-longer-third-token", User: "neo4j"},
 	}})
 	if err != nil {
