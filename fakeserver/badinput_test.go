@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/authconform/authconform/fakeserver/internal/testseeds"
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // The bad-input matrix (issue "Hardening"): for every flavor and profile,
@@ -503,12 +503,12 @@ func biCases(k *biKit) []biReq {
 		{"quoted empty", `AuthSession=""`},
 		{"document's example", "AuthSession=d2FybWFuYTo1ODI1QkM2NzpZelovo2epvx9cfaDdxJGNLuzBzw"},
 		{"document's header with attributes", "AuthSession=d2FybWFuYTo1ODI1QkM2NzpZelovo2epvx9cfaDdxJGNLuzBzw; Expires=Sat, 12 Nov 2016 12:43:15 GMT; Max-Age=86400; Path=/; HttpOnly; Version=1"},
-		{"tampered", "AuthSession=" + testseeds.Tamper(valid)},
+		{"tampered", "AuthSession=" + testkit.Tamper(valid)},
 		{"padded", "AuthSession=" + valid + "=="},
 		{"standard alphabet", "AuthSession=" + strings.NewReplacer("-", "+", "_", "/").Replace(valid)},
 		{"duplicated, garbage first", "AuthSession=garbage; AuthSession=" + valid},
 		{"duplicated, valid first", "AuthSession=" + valid + "; AuthSession=garbage"},
-		{"two Cookie headers", "AuthSession=" + testseeds.Tamper(valid)},
+		{"two Cookie headers", "AuthSession=" + testkit.Tamper(valid)},
 		{"unknown user", "AuthSession=" + base64.RawURLEncoding.EncodeToString([]byte("mallory:5825BC67:xxxx"))},
 		{"time overflow", "AuthSession=" + base64.RawURLEncoding.EncodeToString([]byte("admin:FFFFFFFFFFFFFFFFFFFF:x"))},
 		{"negative time", "AuthSession=" + base64.RawURLEncoding.EncodeToString([]byte("admin:-1:x"))},

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/authconform/authconform/fakeserver/internal/testseeds"
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // Fuzz targets of the hardening work: each flavor's handler end to end,
@@ -104,7 +104,7 @@ func addServeSeeds(f *testing.F, requests [][6]string) {
 		accept := []string{"", "application/json", "text/html", "application/vnd.neo4j.query, */*;q=0.5", "text/html;q=abc"}[i%5]
 		f.Add(r[0], r[1], r[2], r[3], r[4], accept, r[5], uint16(1))
 	}
-	for _, a := range testseeds.AuthHeaders {
+	for _, a := range testkit.AuthHeaders() {
 		f.Add("GET", requests[0][1], a, "", "", "", "", uint16(0))
 	}
 }
@@ -169,7 +169,7 @@ func FuzzServeCouchDB(f *testing.F) {
 	})
 	addLargeSeeds(f, "POST", "/_session", "", "application/json", "\x01[\x01", `{"name":`+"\x01{\"a\":\x01")
 	addLargeSeeds(f, "POST", "/_session", "", "application/x-www-form-urlencoded", "name=admin&password=\x01%\x01", "\x01name=a&\x01")
-	for _, c := range testseeds.Cookies {
+	for _, c := range testkit.Cookies() {
 		f.Add("GET", "/_session", "", "AuthSession="+c, "", "text/html", "", uint16(0))
 	}
 	f.Fuzz(func(t *testing.T, method, target, auth, cookie, contentType, accept, body string, times uint16) {

@@ -5,13 +5,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/authconform/authconform/fakeserver/internal/testseeds"
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 func FuzzParseBasicStrict(f *testing.F) {
-	for _, s := range testseeds.AuthHeaders {
-		f.Add(s)
-	}
+	testkit.AddAuthHeaders(f)
 	f.Fuzz(func(t *testing.T, header string) {
 		user, password, ok := ParseBasic(header)
 		if !ok {

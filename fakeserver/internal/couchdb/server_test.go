@@ -16,7 +16,7 @@ import (
 
 	"github.com/authconform/authconform/fakeserver"
 	"github.com/authconform/authconform/fakeserver/internal/core"
-	"github.com/authconform/authconform/fakeserver/internal/testseeds"
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 var couchProfiles = []fakeserver.Profile{fakeserver.ProfileDocumented, fakeserver.ProfileCouchDB35}
@@ -278,12 +278,12 @@ func TestCouchCookieSession(t *testing.T) {
 				{"cookie beats wrong Basic (case 59)", []string{"Cookie", "AuthSession=" + c1, "Authorization", basicAuth("admin", "wrong")}, "admin", "cookie", 200, ""},
 				{"cookie beats bad base64", []string{"Cookie", "AuthSession=" + c1, "Authorization", "Basic x"}, "admin", "cookie", 200, ""},
 				{"cookie beats alice's Basic (case 60)", []string{"Cookie", "AuthSession=" + c1, "Authorization", basicAuth("alice", "alicepw")}, "admin", "cookie", 200, ""},
-				{"tampered HMAC (case 56)", []string{"Cookie", "AuthSession=" + testseeds.Tamper(c1)}, "", "", 200, ""},
-				{"unused bit flipped (case 57)", []string{"Cookie", "AuthSession=" + testseeds.FlipLastBit(c1)}, "admin", "cookie", 200, ""},
+				{"tampered HMAC (case 56)", []string{"Cookie", "AuthSession=" + testkit.Tamper(c1)}, "", "", 200, ""},
+				{"unused bit flipped (case 57)", []string{"Cookie", "AuthSession=" + testkit.FlipLastBit(c1)}, "admin", "cookie", 200, ""},
 				{"padded (m147)", []string{"Cookie", "AuthSession=" + c1 + "="}, "", "", 400, wantBadCookie},
 				{"unknown user", []string{"Cookie", "AuthSession=" + forged}, "", "", 200, ""},
 				{"other server's cookie", []string{"Cookie", "AuthSession=" + foreign}, "", "", 200, ""},
-				{"bad HMAC falls back to Basic", []string{"Cookie", "AuthSession=" + testseeds.Tamper(c1), "Authorization", basicAuth("alice", "alicepw")}, "alice", "default", 200, ""},
+				{"bad HMAC falls back to Basic", []string{"Cookie", "AuthSession=" + testkit.Tamper(c1), "Authorization", basicAuth("alice", "alicepw")}, "alice", "default", 200, ""},
 				{"empty cookie (case 65)", []string{"Cookie", "AuthSession="}, "", "", 200, ""},
 				{"empty quoted cookie", []string{"Cookie", `AuthSession=""`}, "", "", 200, ""},
 				{"malformed (case 55)", []string{"Cookie", "AuthSession=garbage"}, "", "", 400, wantBadCookie},
@@ -393,7 +393,7 @@ func TestCouchLogout(t *testing.T) {
 			if got := w.Header().Get("Set-Cookie"); got != clear {
 				t.Errorf("Set-Cookie %q, want %q", got, clear)
 			}
-			for _, variant := range []string{c1, testseeds.FlipLastBit(c1)} {
+			for _, variant := range []string{c1, testkit.FlipLastBit(c1)} {
 				name, _ := sessionName(t, couchDo(f, "GET", "/_session", "", "Cookie", "AuthSession="+variant))
 				if (name == "admin") != tc.stillValid {
 					t.Errorf("after logout the cookie authenticates as %q; want still valid = %v", name, tc.stillValid)

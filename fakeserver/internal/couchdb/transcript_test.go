@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/fakeserver"
-	"github.com/authconform/authconform/fakeserver/internal/testseeds"
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // The measured CouchDB 3.5.0 transcript
@@ -153,8 +153,8 @@ var couchTranscript = []transcriptRun{
 		{n: 53, method: "GET", path: "/_session", auth: "Basic YWRtaW46c2VjcmV0OmV4dHJh", status: 401, want: tBadPassword},
 		{n: 54, method: "GET", path: "/_session", auth: "Basic YWxpY2U6YWxpY2Vwdw", status: 400, want: tBadBase64},
 		{n: 55, method: "GET", path: "/_session", cookie: "AuthSession=garbage", status: 400, want: tBadCookie},
-		{n: 56, method: "GET", path: "/_session", cookieOf: 8, mutate: testseeds.Tamper, status: 200, want: tSessAnon},
-		{n: 57, method: "GET", path: "/_session", cookieOf: 8, mutate: testseeds.FlipLastBit, status: 200, want: tSessAdminCk},
+		{n: 56, method: "GET", path: "/_session", cookieOf: 8, mutate: testkit.Tamper, status: 200, want: tSessAnon},
+		{n: 57, method: "GET", path: "/_session", cookieOf: 8, mutate: testkit.FlipLastBit, status: 200, want: tSessAdminCk},
 		{n: 58, method: "GET", path: "/_session", cookie: "AuthSession=garbage", auth: tAdmin, status: 400, want: tBadCookie},
 		{n: 59, method: "GET", path: "/_session", cookieOf: 8, auth: tWrong, status: 200, want: tSessAdminCk},
 		{n: 60, method: "GET", path: "/_session", cookieOf: 8, auth: tAlice, status: 200, want: tSessAdminCk},

@@ -4,13 +4,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/authconform/authconform/fakeserver/internal/testseeds"
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 func FuzzParseBasicNeo4j3(f *testing.F) {
-	for _, s := range testseeds.AuthHeaders {
-		f.Add(s)
-	}
+	testkit.AddAuthHeaders(f)
 	f.Fuzz(func(t *testing.T, header string) {
 		user, _, ok := parseBasic339(header)
 		if ok && strings.Contains(user, ":") {

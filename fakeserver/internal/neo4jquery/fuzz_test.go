@@ -8,7 +8,7 @@ import (
 
 	"github.com/authconform/authconform/fakeserver/internal/core"
 	"github.com/authconform/authconform/fakeserver/internal/neo4jwire"
-	"github.com/authconform/authconform/fakeserver/internal/testseeds"
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // fuzzT0 is the fixed time of the fuzz targets, so that a finding replays
@@ -18,9 +18,7 @@ var fuzzT0 = time.Date(2016, 11, 11, 12, 43, 15, 0, time.UTC)
 // FuzzNeo4jQueryAuthorization runs the Query API's header parser in both
 // profiles, and the two base64 decoders behind it.
 func FuzzNeo4jQueryAuthorization(f *testing.F) {
-	for _, s := range testseeds.AuthHeaders {
-		f.Add(s)
-	}
+	testkit.AddAuthHeaders(f)
 	flavors := map[string]*Server{}
 	for p, release := range map[string]bool{"documented": false, "neo4j-5": true} {
 		fl, err := New(Config{Release: release, Accounts: neo4jwire.Accounts{Clock: core.NewClock(func() time.Time { return fuzzT0 })}})
