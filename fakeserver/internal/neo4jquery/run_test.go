@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // TestNeo4jQueryRequestFieldTypes: the optional fields of a query request
@@ -12,7 +13,7 @@ import (
 // Request" of docs/reference/neo4j-auth.md §5 Q4 (accessMode "bananas");
 // a well-typed or null one is accepted (Q1).
 func TestNeo4jQueryRequestFieldTypes(t *testing.T) {
-	auth := nqBasic("neo4j", "verysecret")
+	auth := testkit.Basic("neo4j", "verysecret")
 	for _, c := range []struct {
 		name, body string
 		status     int

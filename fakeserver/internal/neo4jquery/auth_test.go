@@ -4,16 +4,36 @@ import (
 	"encoding/base64"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/authconform/authconform/fakeserver/internal/core"
 	"github.com/authconform/authconform/fakeserver/internal/neo4jwire"
 	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
-// fuzzT0 is the fixed time of the fuzz targets, so that a finding replays
-// exactly.
-var fuzzT0 = time.Date(2016, 11, 11, 12, 43, 15, 0, time.UTC)
+// TestCheckTokenComparesEveryTokenByDigest: a known, an unknown, a shorter,
+// a longer and an empty token all cost one digest comparison per
+// configured token, each through core.SameSecret, so a caller can tell
+// neither which tokens exist nor their length.
+func TestCheckTokenComparesEveryTokenByDigest(t *testing.T) {
+	n, err := New(Config{Accounts: neo4jwire.Accounts{Clock: core.NewClock(testkit.ClockAt(testkit.FuzzDay()))}, Tokens: []Token{
+		{Token: "first-token", User: "neo4j"}, {Token: "second", User: "neo4j"}, {Token: "a-much-longer-third-token", User: "neo4j"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	n.sameToken = func(a, b []byte) bool { calls++; return core.SameSecret(a, b) }
+	for token, want := range map[string]bool{"first-token": true, "second": true, "first-tokeX": false, "f": false,
+		"first-token-and-more": false, "": false} {
+		calls = 0
+		if _, ok := n.checkToken(token, testkit.FuzzDay()); ok != want {
+			t.Errorf("checkToken(%q) = %v, want %v", token, ok, want)
+		}
+		if calls != len(n.tokens) {
+			t.Errorf("checkToken(%q): %d comparisons, want %d (one per token)", token, calls, len(n.tokens))
+		}
+	}
+}
 
 // FuzzNeo4jQueryAuthorization runs the Query API's header parser in both
 // profiles, and the two base64 decoders behind it.
@@ -21,7 +41,7 @@ func FuzzNeo4jQueryAuthorization(f *testing.F) {
 	testkit.AddAuthHeaders(f)
 	flavors := map[string]*Server{}
 	for p, release := range map[string]bool{"documented": false, "neo4j-5": true} {
-		fl, err := New(Config{Release: release, Accounts: neo4jwire.Accounts{Clock: core.NewClock(func() time.Time { return fuzzT0 })}})
+		fl, err := New(Config{Release: release, Accounts: neo4jwire.Accounts{Clock: core.NewClock(testkit.ClockAt(testkit.FuzzDay()))}})
 		if err != nil {
 			f.Fatal(err)
 		}
