@@ -11,9 +11,8 @@ import (
 	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
-// fuzzT0 is the fixed time of the fuzz targets, so that a finding replays
-// exactly.
-var fuzzT0 = time.Date(2016, 11, 11, 12, 43, 15, 0, time.UTC)
+// fuzzT0 is the fixed time of the fuzz targets.
+var fuzzT0 = testkit.FuzzDay()
 
 func FuzzParseBasicCouch(f *testing.F) {
 	testkit.AddAuthHeaders(f)
@@ -30,7 +29,7 @@ func FuzzParseBasicCouch(f *testing.F) {
 
 // couchFuzzFlavor builds a CouchDB flavor directly, with a fixed clock.
 func couchFuzzFlavor(tb testing.TB, release bool) *Server {
-	fl, err := New(Config{Release: release, CookieSecret: []byte("fuzz"), Clock: core.NewClock(func() time.Time { return fuzzT0 })})
+	fl, err := New(Config{Release: release, CookieSecret: []byte("fuzz"), Clock: core.NewClock(testkit.ClockAt(fuzzT0))})
 	if err != nil {
 		tb.Fatal(err)
 	}
