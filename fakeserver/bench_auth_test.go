@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // authPath is one authenticated request of the speed table in README.
@@ -45,13 +47,13 @@ func withHeaders(kv ...string) func(*testing.B, *Fake) func(*http.Request) {
 // authPaths are every authentication path of the three flavors.
 var authPaths = []authPath{
 	{"Neo4j33Basic", newBenchFake(Options{Flavor: Neo4j33, Users: []User{{Name: "neo4j", Password: "secret"}}}),
-		"GET", "/db/data/", "", withHeaders("Authorization", basicAuth("neo4j", "secret")), http.StatusOK},
+		"GET", "/db/data/", "", withHeaders("Authorization", testkit.Basic("neo4j", "secret")), http.StatusOK},
 	{"QueryBasic", newBenchFake(Options{Flavor: Neo4jQuery}), "POST", "/db/neo4j/query/v2", queryBody,
-		withHeaders("Authorization", basicAuth("neo4j", "verysecret"), "Content-Type", "application/json"), http.StatusAccepted},
+		withHeaders("Authorization", testkit.Basic("neo4j", "verysecret"), "Content-Type", "application/json"), http.StatusAccepted},
 	{"QueryBearer", newBenchFake(Options{Flavor: Neo4jQuery}), "POST", "/db/neo4j/query/v2", queryBody,
 		withHeaders("Authorization", "Bearer "+base64.StdEncoding.EncodeToString([]byte(docToken)), "Content-Type", "application/json"), http.StatusAccepted},
 	{"CouchBasic", newBenchFake(Options{Flavor: CouchDB}), "GET", "/_session", "",
-		withHeaders("Authorization", basicAuth("admin", "secret")), http.StatusOK},
+		withHeaders("Authorization", testkit.Basic("admin", "secret")), http.StatusOK},
 	{"CouchCookie", newBenchFake(Options{Flavor: CouchDB}), "GET", "/_session", "", func(b *testing.B, f *Fake) func(*http.Request) {
 		rec := inProcess(f, http.MethodPost, "/_session", "name=admin&password=secret", func(r *http.Request) {
 			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")

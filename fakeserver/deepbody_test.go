@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // deepCase is one body that a flavor reads, filled to size bytes.
@@ -34,12 +36,12 @@ func deepCases() []deepCase {
 			cs = append(cs, c)
 		}
 	}
-	bodies(Neo4j33, "/user/neo4j/password", basicAuth("neo4j", "neo4j"), "application/json")
-	bodies(Neo4jQuery, "/db/neo4j/query/v2", basicAuth("neo4j", "verysecret"), "application/json",
+	bodies(Neo4j33, "/user/neo4j/password", testkit.Basic("neo4j", "neo4j"), "application/json")
+	bodies(Neo4jQuery, "/db/neo4j/query/v2", testkit.Basic("neo4j", "verysecret"), "application/json",
 		deepCase{name: "deep statement", pre: `{"statement":"RETURN `, fill: "[", post: `1"}`},
 		deepCase{name: "deep parameter", pre: `{"statement":"RETURN $p AS p","parameters":{"p":`, fill: "[", post: "}}"},
 		deepCase{name: "long statement", pre: `{"statement":"RETURN '`, fill: "x", post: `' AS s"}`})
-	bodies(Neo4jQuery, "/db/neo4j/query/v2", basicAuth("neo4j", "verysecret"), mimeTyped,
+	bodies(Neo4jQuery, "/db/neo4j/query/v2", testkit.Basic("neo4j", "verysecret"), mimeTyped,
 		deepCase{name: "deep typed parameter", pre: `{"statement":"RETURN $p AS p","parameters":{"p":`, fill: `{"$type":"List","_value":[`, post: "}}"})
 	bodies(CouchDB, "/_session", "", "application/json")
 	return cs

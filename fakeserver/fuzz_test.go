@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
@@ -21,10 +20,6 @@ import (
 //
 // or all of them with `make fuzz`. Findings are kept in testdata/fuzz and
 // replayed by every plain `go test`.
-
-// fuzzT0 is the fixed time of the fuzz targets, so that a finding replays
-// exactly.
-var fuzzT0 = time.Date(2016, 11, 11, 12, 43, 15, 0, time.UTC)
 
 // fuzzMaxBody is the fuzzed fakes' MaxBodyBytes; amplified bodies reach one
 // byte past it, so the fuzzer meets the 413 as well as large bodies that
@@ -60,7 +55,7 @@ func fuzzServe(t *testing.T, fl Flavor, method, target, auth, cookie, contentTyp
 		return // net/http answers an unparsable request line itself
 	}
 	for _, p := range ProfilesFor(fl) {
-		f, err := New(Options{Flavor: fl, Profile: p, Clock: func() time.Time { return fuzzT0 }, MaxBodyBytes: fuzzMaxBody})
+		f, err := New(Options{Flavor: fl, Profile: p, Clock: testkit.ClockAt(testkit.FuzzDay()), MaxBodyBytes: fuzzMaxBody})
 		if err != nil {
 			t.Fatal(err)
 		}
