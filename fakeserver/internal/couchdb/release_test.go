@@ -50,7 +50,10 @@ func TestCouchReleaseCrashes(t *testing.T) {
 			if w.Header().Get("X-Couch-Request-ID") == "" {
 				t.Errorf("a 500 from chttpd's error path lacks X-Couch-Request-ID")
 			}
-			if d := couchDo(newCouchFake(t, fakeserver.Options{}), tc.method, tc.path, tc.body, h...); d.Code != 400 && !strings.HasPrefix(tc.name, "two") {
+			// The documented profile answers the same bad input with a 400;
+			// two Authorization headers are not bad input of one header, and
+			// it answers them otherwise.
+			if d := couchDo(newCouchFake(t, fakeserver.Options{}), tc.method, tc.path, tc.body, h...); d.Code != 400 && headerCount(h, "Authorization") < 2 {
 				t.Errorf("documented profile: %d %s, want a 400", d.Code, d.Body)
 			}
 		})
@@ -175,4 +178,15 @@ func TestCouchRequireValidUserExceptForUp(t *testing.T) {
 			t.Fatalf("%s: require_valid_user /_up: %d %v", p, w.Code, w.Header())
 		}
 	}
+}
+
+// headerCount counts name in name/value pairs.
+func headerCount(headers []string, name string) int {
+	n := 0
+	for i := 0; i+1 < len(headers); i += 2 {
+		if headers[i] == name {
+			n++
+		}
+	}
+	return n
 }

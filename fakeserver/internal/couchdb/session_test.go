@@ -28,6 +28,8 @@ func TestCouchLogin(t *testing.T) {
 		cookie    string // "value", "cleared" or "" (none)
 		location  string
 		errReason string
+		// documentedOnly rows crash CouchDB 3.5.0 (TestCouchReleaseCrashes).
+		documentedOnly bool
 	}{
 		{name: "form (case 8)", ctype: formCT, body: "name=admin&password=secret", status: 200,
 			reply: `{"ok":true,"name":"admin","roles":["_admin"]}`, cookie: "value"},
@@ -57,17 +59,17 @@ func TestCouchLogin(t *testing.T) {
 			reply: `{"error":"bad_content_type","reason":"Content-Type must be 'application/x-www-form-urlencoded' or 'application/json'"}`},
 		{name: "no content type", body: "name=admin&password=secret", status: 415},
 		{name: "invalid JSON", ctype: jsonCT, body: `{"name":`, status: 400},
-		{name: "JSON array", ctype: jsonCT, body: `[1,2]`, status: 400},
-		{name: "JSON null", ctype: jsonCT, body: `null`, status: 400},
-		{name: "JSON number name", ctype: jsonCT, body: `{"name":1,"password":"x"}`, status: 400},
+		{name: "JSON array", ctype: jsonCT, body: `[1,2]`, status: 400, documentedOnly: true},
+		{name: "JSON null", ctype: jsonCT, body: `null`, status: 400, documentedOnly: true},
+		{name: "JSON number name", ctype: jsonCT, body: `{"name":1,"password":"x"}`, status: 400, documentedOnly: true},
 		{name: "wrong Basic wins over a good form", ctype: formCT, body: "name=admin&password=secret",
 			headers: []string{"Authorization", testkit.Basic("admin", "wrong")}, status: 401, errReason: wantBadPassword},
 		{name: "body too large", ctype: formCT, body: "name=admin&password=" + strings.Repeat("x", 300), status: 413},
 	}
 	for _, profile := range couchProfiles {
 		for _, tc := range tests {
-			if profile == fakeserver.ProfileCouchDB35 && strings.HasPrefix(tc.name, "JSON ") && tc.name != "JSON wrong password (case 20)" {
-				continue // 500s in the release: TestCouchReleaseCrashes
+			if profile == fakeserver.ProfileCouchDB35 && tc.documentedOnly {
+				continue
 			}
 			t.Run(string(profile)+"/"+tc.name, func(t *testing.T) {
 				f := newCouchFake(t, fakeserver.Options{Profile: profile, MaxBodyBytes: 256})
