@@ -51,11 +51,11 @@ func targets(f runFlags) ([]specs.Target, func(), error) {
 	return fakes.targets, fakes.close, nil
 }
 
-// checkFlavors rejects a --flavor that is not one of fixtures.Flavors.
+// checkFlavors rejects a --flavor that is not one of fixtures.Flavors().
 func checkFlavors(flavors []string) error {
 	for _, fl := range flavors {
-		if !slices.Contains(fixtures.Flavors, fl) {
-			return usagef("unknown --flavor %q (want one of %s)", fl, strings.Join(fixtures.Flavors, ", "))
+		if !slices.Contains(fixtures.Flavors(), fl) {
+			return usagef("unknown --flavor %q (want one of %s)", fl, strings.Join(fixtures.Flavors(), ", "))
 		}
 	}
 	return nil
@@ -109,7 +109,7 @@ func (f *fakeTargets) close() {
 
 func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 	if len(f.flavors) != 1 {
-		return nil, nil, usagef("--target needs exactly one --flavor (%s)", strings.Join(fixtures.Flavors, ", "))
+		return nil, nil, usagef("--target needs exactly one --flavor (%s)", strings.Join(fixtures.Flavors(), ", "))
 	}
 	u, err := url.Parse(f.target)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

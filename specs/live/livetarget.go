@@ -18,7 +18,7 @@ import (
 type Config struct {
 	// BaseURL is the server's root, without user info.
 	BaseURL string
-	// Flavor is one of fixtures.Flavors.
+	// Flavor is one of fixtures.Flavors().
 	Flavor string
 	// Credentials say how the server is set up.
 	Credentials Credentials

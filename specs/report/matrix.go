@@ -35,7 +35,7 @@ func Matrix(w io.Writer, s Summary) error {
 			rows = append(rows, k)
 		}
 	}
-	for _, flavor := range fixtures.Flavors {
+	for _, flavor := range fixtures.Flavors() {
 		var mine []column
 		for _, x := range cols {
 			if x.flavor == flavor {
