@@ -74,6 +74,18 @@ func allProfiles() []string {
 	return all
 }
 
+// orList words a flag's choices for its help: "a, b or c".
+func orList[T ~string](items []T) string {
+	words := make([]string, len(items))
+	for i, item := range items {
+		words[i] = string(item)
+	}
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
+
 // fakeTargets are embedded fakes started for a run, each as a Target whose
 // states the fake reaches itself.
 type fakeTargets struct {
