@@ -329,7 +329,7 @@ func (r *fixtureRun) restore(ctx context.Context) error {
 			err = errors.New(strings.Join(step.Mismatches, "; "))
 		}
 		if err != nil {
-			failed = fmt.Errorf("restore step %d: %v", i+1, err)
+			failed = fmt.Errorf("restore step %d: %w", i+1, err)
 			break
 		}
 	}

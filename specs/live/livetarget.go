@@ -47,7 +47,7 @@ var ErrPendingRestore = errors.New("a restore journal is pending for this target
 func DefaultStateDir() (string, error) {
 	dir, err := os.UserCacheDir()
 	if err != nil {
-		return "", fmt.Errorf("%w (%v): pass --state-dir", ErrNoStateDir, err)
+		return "", fmt.Errorf("%w (%w): pass --state-dir", ErrNoStateDir, err)
 	}
 	return filepath.Join(dir, "authconform"), nil
 }
@@ -134,7 +134,7 @@ func checkCountingFailures(ctx context.Context, live *States, b FailureBudget) e
 	}
 	ledger := &budgetTracker{b: b, now: time.Now}
 	if err := ledger.reserve(); err != nil {
-		return fmt.Errorf("not even checking the credentials: %v", err)
+		return fmt.Errorf("not even checking the credentials: %w", err)
 	}
 	err := live.CheckCredentials(ctx)
 	if err == nil || !errors.Is(err, ErrBadCredentials) {
@@ -151,7 +151,7 @@ func writableDir(dir string) error {
 		return fmt.Errorf("%w: pass --state-dir", ErrNoStateDir)
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("%w (%v): pass --state-dir", ErrNoStateDir, err)
+		return fmt.Errorf("%w (%w): pass --state-dir", ErrNoStateDir, err)
 	}
 	f, err := os.CreateTemp(dir, ".probe-*")
 	if err != nil {
@@ -171,7 +171,7 @@ func cleanScratch(ctx context.Context, pending []PendingRestore, client *http.Cl
 			continue
 		}
 		if err := p.Restore(ctx, client, timeout); err != nil {
-			return nil, fmt.Errorf("an earlier run's scratch user is left (%s): %v", p.Path, err)
+			return nil, fmt.Errorf("an earlier run's scratch user is left (%s): %w", p.Path, err)
 		}
 	}
 	return rest, nil
