@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -54,17 +53,6 @@ func (c deepCase) body(size int) string {
 	return b + strings.Repeat(" ", size-len(b)) // JSON whitespace pads to the size
 }
 
-// allocatedBy is the bytes the heap allocated while fn ran. Nothing else
-// in the test runs meanwhile, so the figure is fn's own.
-func allocatedBy(fn func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	fn()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
 // TestDeepBodiesAtTheLargestLimit sends each deep and large body at the
 // largest MaxBodyBytes New allows (declared, and some chunked) to every
 // profile:
@@ -95,7 +83,7 @@ func TestDeepBodiesAtTheLargestLimit(t *testing.T) {
 					r.Header.Set("Authorization", c.auth)
 				}
 				w := &headRecorder{header: http.Header{}, code: http.StatusOK}
-				alloc := allocatedBy(func() { f.ServeHTTP(w, r) })
+				alloc := testkit.AllocatedBy(func() { f.ServeHTTP(w, r) })
 				if err := checkReply(c.flavor, p, r, w.code, w.header, w.body); err != nil {
 					t.Errorf("%s: %v", name, err)
 				}

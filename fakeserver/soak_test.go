@@ -45,6 +45,20 @@ func soakClient(workers int) *http.Client {
 	}
 }
 
+// soakStart serves flavor with users, and a client for that many workers,
+// until the test ends.
+func soakStart(t *testing.T, flavor Flavor, users []User, workers int) (*Server, *http.Client) {
+	t.Helper()
+	srv, err := Start(Options{Flavor: flavor, Users: users, Clock: testkit.ClockAt(testkit.TranscriptDay())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	client := soakClient(workers)
+	t.Cleanup(client.CloseIdleConnections)
+	return srv, client
+}
+
 // soakDo sends one request and returns the status and body.
 func soakDo(c *http.Client, method, u, body string, headers ...string) (int, []byte, http.Header, error) {
 	req, err := http.NewRequest(method, u, strings.NewReader(body))
@@ -102,13 +116,7 @@ func TestSoakCouchSessions(t *testing.T) {
 	start := time.Now()
 	n, workers := soakScale(2000, 200)
 	users := soakUsers(n, "u")
-	srv, err := Start(Options{Flavor: CouchDB, Users: users, Clock: testkit.ClockAt(testkit.TranscriptDay())})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	client := soakClient(workers)
-	defer client.CloseIdleConnections()
+	srv, client := soakStart(t, CouchDB, users, workers)
 	sessionOf := func(cookie string) (string, error) {
 		code, body, _, err := soakDo(client, "GET", srv.URL+"/_session", "", "Cookie", "AuthSession="+cookie)
 		if err != nil {
@@ -150,7 +158,7 @@ func TestSoakCouchSessions(t *testing.T) {
 	}
 	before := heapAlloc()
 	cookies := make([]string, n)
-	err = soakParallel(n, workers, func(i int) error {
+	err := soakParallel(n, workers, func(i int) error {
 		ck, err := login(users[i])
 		if err != nil {
 			return err
@@ -248,13 +256,7 @@ func TestSoakNeo4j33PasswordChanges(t *testing.T) {
 	start := time.Now()
 	n, workers := soakScale(500, 50)
 	users := soakUsers(n, "n")
-	srv, err := Start(Options{Flavor: Neo4j33, Users: users, Clock: testkit.ClockAt(testkit.TranscriptDay())})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	client := soakClient(workers)
-	defer client.CloseIdleConnections()
+	srv, client := soakStart(t, Neo4j33, users, workers)
 	newPassword := func(i int) string { return fmt.Sprintf("new-%04d", i) }
 	if err := soakParallel(n, workers, func(i int) error {
 		u := users[i]

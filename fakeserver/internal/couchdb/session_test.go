@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -419,17 +418,6 @@ func gzipped(t *testing.T, s string) string {
 	return buf.String()
 }
 
-// allocatedBy is the bytes the heap allocated while fn ran; nothing else in
-// the test runs meanwhile.
-func allocatedBy(fn func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	fn()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
 // manyKeys is a JSON login object of about size bytes: a wrong password
 // for admin, then short keys up to the size.
 func manyKeys(size int) string {
@@ -477,7 +465,7 @@ func TestLoginBodyOfManyKeysCostsLittle(t *testing.T) {
 			sent, headers = gzipped(t, body), append(headers, "Content-Encoding", "gzip")
 		}
 		var code int
-		alloc := allocatedBy(func() { code = couchDo(f, "POST", "/_session", sent, headers...).Code })
+		alloc := testkit.AllocatedBy(func() { code = couchDo(f, "POST", "/_session", sent, headers...).Code })
 		if code != http.StatusUnauthorized {
 			t.Fatalf("gzip=%v: status %d, want 401 (wrong password)", gz, code)
 		}

@@ -88,3 +88,22 @@ func Tamper(v string) string {
 	}
 	return v[:i] + string(c) + v[i+1:]
 }
+
+// FuzzBasicParser fuzzes a parser of Basic Authorization values, seeded
+// with AuthHeaders: a user it accepts never contains the separator, and
+// more, when not nil, checks an accepted pair further.
+func FuzzBasicParser(f *testing.F, parse func(header string) (user, password string, ok bool), more func(t *testing.T, header, user, password string)) {
+	AddAuthHeaders(f)
+	f.Fuzz(func(t *testing.T, header string) {
+		user, password, ok := parse(header)
+		if !ok {
+			return
+		}
+		if strings.Contains(user, ":") {
+			t.Fatalf("user %q of %q contains the separator", user, header)
+		}
+		if more != nil {
+			more(t, header, user, password)
+		}
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"time"
 )
@@ -55,3 +56,15 @@ func FuzzDay() time.Time { return time.Date(2016, 11, 11, 12, 43, 15, 0, time.UT
 
 // ClockAt is a clock that always reads t.
 func ClockAt(t time.Time) func() time.Time { return func() time.Time { return t } }
+
+// AllocatedBy is the bytes the heap allocated while fn ran. The caller
+// runs nothing else meanwhile (no parallel tests), so the figure is fn's
+// own.
+func AllocatedBy(fn func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	fn()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}

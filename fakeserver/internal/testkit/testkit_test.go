@@ -85,3 +85,11 @@ type recorder struct {
 
 func (r *recorder) Helper()               {}
 func (r *recorder) Fatalf(string, ...any) { r.failed = true; runtime.Goexit() }
+
+func TestAllocatedByCountsWhatFnAllocates(t *testing.T) {
+	var keep []byte
+	if got := AllocatedBy(func() { keep = make([]byte, 1<<20) }); got < 1<<20 || got > 2<<20 {
+		t.Errorf("a 1 MiB allocation counted as %d bytes", got)
+	}
+	_ = keep
+}
