@@ -111,7 +111,6 @@ func TestNeo4jQueryStatements(t *testing.T) {
 }
 
 func TestNeo4jQueryTypedParameters(t *testing.T) {
-	auth := testkit.Basic("neo4j", "verysecret")
 	cases := []struct {
 		params string
 		status int
@@ -133,7 +132,7 @@ func TestNeo4jQueryTypedParameters(t *testing.T) {
 	f := nqFake(t, fakeserver.ProfileDocumented, nil)
 	for _, c := range cases {
 		w := nqDo(f, nqReq{body: `{"statement":"RETURN $x AS x","parameters":` + c.params + `}`,
-			headers: map[string]string{"Authorization": auth, "Content-Type": "application/vnd.neo4j.query"}})
+			headers: map[string]string{"Authorization": nqAuth, "Content-Type": "application/vnd.neo4j.query"}})
 		if w.Code != c.status {
 			t.Errorf("%s: status %d, want %d; %s", c.params, w.Code, c.status, w.Body)
 			continue

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/authconform/authconform/fakeserver"
-	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // TestNeo4jQueryRequestFieldTypes: the optional fields of a query request
@@ -13,7 +12,6 @@ import (
 // Request" of docs/reference/neo4j-auth.md §5 Q4 (accessMode "bananas");
 // a well-typed or null one is accepted (Q1).
 func TestNeo4jQueryRequestFieldTypes(t *testing.T) {
-	auth := testkit.Basic("neo4j", "verysecret")
 	for _, c := range []struct {
 		name, body string
 		status     int
@@ -28,7 +26,7 @@ func TestNeo4jQueryRequestFieldTypes(t *testing.T) {
 		{"impersonatedUser, a number", `{"statement":"RETURN 1","impersonatedUser":1}`, http.StatusBadRequest},
 	} {
 		for _, profile := range []fakeserver.Profile{fakeserver.ProfileDocumented, fakeserver.ProfileNeo4j5} {
-			w := nqDo(nqFake(t, profile, nil), nqReq{body: c.body, headers: map[string]string{"Authorization": auth}})
+			w := nqDo(nqFake(t, profile, nil), nqReq{body: c.body, headers: map[string]string{"Authorization": nqAuth}})
 			if w.Code != c.status {
 				t.Errorf("%s, %s: %d %s, want %d", profile, c.name, w.Code, w.Body, c.status)
 				continue

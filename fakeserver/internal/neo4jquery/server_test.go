@@ -100,6 +100,9 @@ func nqError(t *testing.T, w *httptest.ResponseRecorder) testkit.Neo4jError {
 	return testkit.OneNeo4jError(t, w)
 }
 
+// nqAuth logs in the document's example user, neo4j/verysecret.
+const nqAuth = "Basic bmVvNGo6dmVyeXNlY3JldA=="
+
 const nqReturn1 = `{"statement":"RETURN 1 AS n"}`
 
 func TestNeo4jQueryAuthentication(t *testing.T) {
@@ -386,7 +389,6 @@ func TestNeo4jQueryAlterOutsideSystem(t *testing.T) {
 }
 
 func TestNeo4jQueryRouting(t *testing.T) {
-	auth := testkit.Basic("neo4j", "verysecret")
 	cases := []struct {
 		name      string
 		q         nqReq
@@ -394,45 +396,45 @@ func TestNeo4jQueryRouting(t *testing.T) {
 		code, msg string
 		ct        string
 	}{
-		{"unknown database without auth", nqReq{path: "/db/nope/query/v2", body: nqReturn1}, 401, codeUnauthorized, msgNoHeader, ""},
-		{"unknown database", nqReq{path: "/db/thisDbisALie/query/v2", body: nqReturn1, headers: map[string]string{"Authorization": auth}},
+		{"unknown database without nqAuth", nqReq{path: "/db/nope/query/v2", body: nqReturn1}, 401, codeUnauthorized, msgNoHeader, ""},
+		{"unknown database", nqReq{path: "/db/thisDbisALie/query/v2", body: nqReturn1, headers: map[string]string{"Authorization": nqAuth}},
 			404, "Neo.ClientError.Database.DatabaseNotFound", "Graph not found: thisdbisalie", "application/json"},
-		{"database name in upper case", nqReq{path: "/db/NEO4J/query/v2", body: nqReturn1, headers: map[string]string{"Authorization": auth}}, 202, "", "", "application/json"},
-		{"system database", nqReq{path: "/db/system/query/v2", body: nqReturn1, headers: map[string]string{"Authorization": auth}}, 202, "", "", "application/json"},
-		{"trailing slash", nqReq{path: "/db/neo4j/query/v2/", body: nqReturn1, headers: map[string]string{"Authorization": auth}}, 202, "", "", "application/json"},
-		{"GET", nqReq{method: http.MethodGet, headers: map[string]string{"Authorization": auth}}, 405, codeInvalid, "Method Not Allowed", "application/json"},
-		{"DELETE", nqReq{method: http.MethodDelete, headers: map[string]string{"Authorization": auth}}, 405, codeInvalid, "Method Not Allowed", "application/json"},
-		{"GET without auth", nqReq{method: http.MethodGet}, 401, codeUnauthorized, msgNoHeader, ""},
-		{"text/csv", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": auth, "Content-Type": "text/csv"}}, 415, codeInvalid, "Unsupported Media Type", "application/json"},
-		{"unknown content type", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": auth, "Content-Type": "application/doesnt-exist"}}, 415, codeInvalid, "Unsupported Media Type", "application/json"},
-		{"no content type", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": auth, "Content-Type": ""}}, 415, codeInvalid, "Unsupported Media Type", "application/json"},
-		{"json with charset", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": auth, "Content-Type": "application/json; charset=utf-8"}}, 202, "", "", "application/json"},
-		{"typed content type", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": auth, "Content-Type": "application/vnd.neo4j.query.v1.1"}}, 202, "", "", "application/json"},
-		{"bad accept", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": auth, "Accept": "nonsense-value"}}, 406, codeInvalid, "Not Acceptable", "application/json"},
-		{"accept text/html", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": auth, "Accept": "text/html"}}, 406, codeInvalid, "Not Acceptable", "application/json"},
-		{"no accept", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": auth, "Accept": ""}}, 202, "", "", "application/json"},
-		{"accept any", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": auth, "Accept": "*/*"}}, 202, "", "", "application/json"},
-		{"accept typed", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": auth, "Accept": "application/vnd.neo4j.query"}}, 202, "", "", "application/vnd.neo4j.query"},
-		{"accept typed v1.2", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": auth, "Accept": "application/vnd.neo4j.query.v1.2"}}, 202, "", "", "application/vnd.neo4j.query.v1.2"},
-		{"not JSON", nqReq{body: "This is a random string!", headers: map[string]string{"Authorization": auth}}, 400, codeInvalid, "Bad Request", "application/json"},
-		{"JSON array", nqReq{body: `["RETURN 1"]`, headers: map[string]string{"Authorization": auth}}, 400, codeInvalid, "Bad Request", "application/json"},
-		{"statement not a string", nqReq{body: `{"statement":1}`, headers: map[string]string{"Authorization": auth}}, 400, codeInvalid, "Bad Request", "application/json"},
-		{"bad access mode", nqReq{body: `{"statement":"RETURN 1","accessMode":"bananas"}`, headers: map[string]string{"Authorization": auth}}, 400, codeInvalid, "Bad Request", "application/json"},
-		{"read access mode", nqReq{body: `{"statement":"RETURN 1","accessMode":"READ"}`, headers: map[string]string{"Authorization": auth}}, 202, "", "", "application/json"},
-		{"bad parameters", nqReq{body: `{"statement":"RETURN 1","parameters":[1]}`, headers: map[string]string{"Authorization": auth}}, 400, codeInvalid, "Bad Request", "application/json"},
-		{"empty body", nqReq{body: "", headers: map[string]string{"Authorization": auth}}, 400, codeInvalid, "statement cannot be null or empty", "application/json"},
-		{"empty object", nqReq{body: "{}", headers: map[string]string{"Authorization": auth}}, 400, codeInvalid, "statement cannot be null or empty", "application/json"},
-		{"blank statement", nqReq{body: `{"statement":"  "}`, headers: map[string]string{"Authorization": auth}}, 400, codeInvalid, "statement cannot be null or empty", "application/json"},
-		{"statement key in other case", nqReq{body: `{"STATEMENT":"RETURN 1"}`, headers: map[string]string{"Authorization": auth}}, 400, codeInvalid, "statement cannot be null or empty", "application/json"},
-		{"unsupported statement", nqReq{body: `{"statement":"MATCH (n) RETURN n"}`, headers: map[string]string{"Authorization": auth}}, 400, codeArgumentError, msgUnsupportedStatement, "application/json"},
-		{"typed error", nqReq{body: `{"statement":"MATCH (n) RETURN n"}`, headers: map[string]string{"Authorization": auth, "Accept": "application/vnd.neo4j.query"}},
+		{"database name in upper case", nqReq{path: "/db/NEO4J/query/v2", body: nqReturn1, headers: map[string]string{"Authorization": nqAuth}}, 202, "", "", "application/json"},
+		{"system database", nqReq{path: "/db/system/query/v2", body: nqReturn1, headers: map[string]string{"Authorization": nqAuth}}, 202, "", "", "application/json"},
+		{"trailing slash", nqReq{path: "/db/neo4j/query/v2/", body: nqReturn1, headers: map[string]string{"Authorization": nqAuth}}, 202, "", "", "application/json"},
+		{"GET", nqReq{method: http.MethodGet, headers: map[string]string{"Authorization": nqAuth}}, 405, codeInvalid, "Method Not Allowed", "application/json"},
+		{"DELETE", nqReq{method: http.MethodDelete, headers: map[string]string{"Authorization": nqAuth}}, 405, codeInvalid, "Method Not Allowed", "application/json"},
+		{"GET without nqAuth", nqReq{method: http.MethodGet}, 401, codeUnauthorized, msgNoHeader, ""},
+		{"text/csv", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqAuth, "Content-Type": "text/csv"}}, 415, codeInvalid, "Unsupported Media Type", "application/json"},
+		{"unknown content type", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqAuth, "Content-Type": "application/doesnt-exist"}}, 415, codeInvalid, "Unsupported Media Type", "application/json"},
+		{"no content type", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqAuth, "Content-Type": ""}}, 415, codeInvalid, "Unsupported Media Type", "application/json"},
+		{"json with charset", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqAuth, "Content-Type": "application/json; charset=utf-8"}}, 202, "", "", "application/json"},
+		{"typed content type", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqAuth, "Content-Type": "application/vnd.neo4j.query.v1.1"}}, 202, "", "", "application/json"},
+		{"bad accept", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqAuth, "Accept": "nonsense-value"}}, 406, codeInvalid, "Not Acceptable", "application/json"},
+		{"accept text/html", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqAuth, "Accept": "text/html"}}, 406, codeInvalid, "Not Acceptable", "application/json"},
+		{"no accept", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqAuth, "Accept": ""}}, 202, "", "", "application/json"},
+		{"accept any", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqAuth, "Accept": "*/*"}}, 202, "", "", "application/json"},
+		{"accept typed", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqAuth, "Accept": "application/vnd.neo4j.query"}}, 202, "", "", "application/vnd.neo4j.query"},
+		{"accept typed v1.2", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqAuth, "Accept": "application/vnd.neo4j.query.v1.2"}}, 202, "", "", "application/vnd.neo4j.query.v1.2"},
+		{"not JSON", nqReq{body: "This is a random string!", headers: map[string]string{"Authorization": nqAuth}}, 400, codeInvalid, "Bad Request", "application/json"},
+		{"JSON array", nqReq{body: `["RETURN 1"]`, headers: map[string]string{"Authorization": nqAuth}}, 400, codeInvalid, "Bad Request", "application/json"},
+		{"statement not a string", nqReq{body: `{"statement":1}`, headers: map[string]string{"Authorization": nqAuth}}, 400, codeInvalid, "Bad Request", "application/json"},
+		{"bad access mode", nqReq{body: `{"statement":"RETURN 1","accessMode":"bananas"}`, headers: map[string]string{"Authorization": nqAuth}}, 400, codeInvalid, "Bad Request", "application/json"},
+		{"read access mode", nqReq{body: `{"statement":"RETURN 1","accessMode":"READ"}`, headers: map[string]string{"Authorization": nqAuth}}, 202, "", "", "application/json"},
+		{"bad parameters", nqReq{body: `{"statement":"RETURN 1","parameters":[1]}`, headers: map[string]string{"Authorization": nqAuth}}, 400, codeInvalid, "Bad Request", "application/json"},
+		{"empty body", nqReq{body: "", headers: map[string]string{"Authorization": nqAuth}}, 400, codeInvalid, "statement cannot be null or empty", "application/json"},
+		{"empty object", nqReq{body: "{}", headers: map[string]string{"Authorization": nqAuth}}, 400, codeInvalid, "statement cannot be null or empty", "application/json"},
+		{"blank statement", nqReq{body: `{"statement":"  "}`, headers: map[string]string{"Authorization": nqAuth}}, 400, codeInvalid, "statement cannot be null or empty", "application/json"},
+		{"statement key in other case", nqReq{body: `{"STATEMENT":"RETURN 1"}`, headers: map[string]string{"Authorization": nqAuth}}, 400, codeInvalid, "statement cannot be null or empty", "application/json"},
+		{"unsupported statement", nqReq{body: `{"statement":"MATCH (n) RETURN n"}`, headers: map[string]string{"Authorization": nqAuth}}, 400, codeArgumentError, msgUnsupportedStatement, "application/json"},
+		{"typed error", nqReq{body: `{"statement":"MATCH (n) RETURN n"}`, headers: map[string]string{"Authorization": nqAuth, "Accept": "application/vnd.neo4j.query"}},
 			400, codeArgumentError, msgUnsupportedStatement, "application/vnd.neo4j.query"},
-		{"missing parameter", nqReq{body: `{"statement":"RETURN $a AS a, $b AS b"}`, headers: map[string]string{"Authorization": auth}}, 400, codeParameterMissing, "Expected parameter(s): a, b", "application/json"},
-		{"impersonation", nqReq{body: `{"statement":"RETURN 1","impersonatedUser":"bob"}`, headers: map[string]string{"Authorization": auth}},
+		{"missing parameter", nqReq{body: `{"statement":"RETURN $a AS a, $b AS b"}`, headers: map[string]string{"Authorization": nqAuth}}, 400, codeParameterMissing, "Expected parameter(s): a, b", "application/json"},
+		{"impersonation", nqReq{body: `{"statement":"RETURN 1","impersonatedUser":"bob"}`, headers: map[string]string{"Authorization": nqAuth}},
 			400, codeArgumentError, "Impersonation is not supported in community edition.", "application/json"},
-		{"unknown path under /db without auth", nqReq{method: http.MethodGet, path: "/db/data/nowhere"}, 401, codeUnauthorized, msgNoHeader, ""},
-		{"unknown path under /db", nqReq{method: http.MethodGet, path: "/db/data/nowhere", headers: map[string]string{"Authorization": auth}}, 404, codeInvalid, "", "application/json"},
-		{"tx endpoint", nqReq{path: "/db/neo4j/tx/commit", body: nqReturn1, headers: map[string]string{"Authorization": auth}}, 404, codeInvalid, "", "application/json"},
+		{"unknown path under /db without nqAuth", nqReq{method: http.MethodGet, path: "/db/data/nowhere"}, 401, codeUnauthorized, msgNoHeader, ""},
+		{"unknown path under /db", nqReq{method: http.MethodGet, path: "/db/data/nowhere", headers: map[string]string{"Authorization": nqAuth}}, 404, codeInvalid, "", "application/json"},
+		{"tx endpoint", nqReq{path: "/db/neo4j/tx/commit", body: nqReturn1, headers: map[string]string{"Authorization": nqAuth}}, 404, codeInvalid, "", "application/json"},
 		{"unknown top-level path", nqReq{method: http.MethodGet, path: "/this/does/not/exist"}, 404, codeInvalid, "Not Found", "application/json"},
 		{"POST to /", nqReq{path: "/", body: "{}"}, 405, codeInvalid, "Method Not Allowed", "application/json"},
 	}
