@@ -93,3 +93,18 @@ func TestAllocatedByCountsWhatFnAllocates(t *testing.T) {
 	}
 	_ = keep
 }
+
+func TestCookieEdits(t *testing.T) {
+	const v = "YWRtaW46NkIwMzAwRTQ6nGSuzfighsClECNRwxLrY6GjawILEiibY97jWcTtij0" // the transcript's case 8 cookie shape
+	for _, tc := range []struct{ got, want string }{
+		{FlipLastBit(v), v[:len(v)-1] + "1"},
+		{FlipLastBit("ab"), "aa"},
+		{FlipLastBit("a_"), "a-"},
+		{Tamper(v), v[:len(v)-10] + "A" + v[len(v)-9:]},
+		{Tamper("AAAAAAAAAAAA"), "AABAAAAAAAAA"}, // 10 from the end, an A becomes B
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%q, want %q", tc.got, tc.want)
+		}
+	}
+}
