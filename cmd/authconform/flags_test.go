@@ -81,10 +81,7 @@ func TestSessionTimeoutIsOneNameInServeAndRun(t *testing.T) {
 // TestControlPlaneListsItsRoutes: GET /_authconform/ lists every route, and
 // every listed GET route answers (the list is not stale).
 func TestControlPlaneListsItsRoutes(t *testing.T) {
-	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.CouchDB, ControlPlane: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake := newFake(t, fakeserver.Options{Flavor: fakeserver.CouchDB, ControlPlane: true})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	get := func(path string) *http.Response {
