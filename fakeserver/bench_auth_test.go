@@ -66,6 +66,19 @@ var authPaths = []authPath{
 	}, http.StatusOK},
 }
 
+// ready builds p's fake and its request's preparation, and checks one
+// answer in process, which it returns.
+func (p authPath) ready(b *testing.B) (*Fake, func(*http.Request), *httptest.ResponseRecorder) {
+	b.Helper()
+	f := p.fake(b)
+	prepare := p.prepare(b, f)
+	rec := inProcess(f, p.method, p.path, p.body, prepare)
+	if rec.Code != p.want {
+		b.Fatalf("%s: status %d: %s", p.name, rec.Code, rec.Body)
+	}
+	return f, prepare, rec
+}
+
 // bareLike is the yardstick for a path: a plain net/http handler that
 // writes the fake's own reply (status, Content-Type, body) without
 // authenticating or parsing anything.
@@ -85,12 +98,7 @@ func bareLike(rec *httptest.ResponseRecorder) http.Handler {
 // fake with its bare.
 func BenchmarkAuth(b *testing.B) {
 	for _, p := range authPaths {
-		f := p.fake(b)
-		prepare := p.prepare(b, f)
-		rec := inProcess(f, p.method, p.path, p.body, prepare)
-		if rec.Code != p.want {
-			b.Fatalf("%s: status %d: %s", p.name, rec.Code, rec.Body)
-		}
+		f, prepare, rec := p.ready(b)
 		for _, clients := range []int{1, 16} {
 			for _, side := range []struct {
 				name string

@@ -25,12 +25,7 @@ import (
 // machine as wall-clock throughput is.
 func BenchmarkServeStack(b *testing.B) {
 	for _, p := range authPaths {
-		f := p.fake(b)
-		prepare := p.prepare(b, f)
-		rec := inProcess(f, p.method, p.path, p.body, prepare)
-		if rec.Code != p.want {
-			b.Fatalf("%s: status %d: %s", p.name, rec.Code, rec.Body)
-		}
+		f, prepare, rec := p.ready(b)
 		logFile, err := os.Create(filepath.Join(b.TempDir(), "serve.log"))
 		if err != nil {
 			b.Fatal(err)
