@@ -8,7 +8,7 @@
 //	authconform fixtures --flavor neo4j-query
 //	authconform version                   # also --version
 //
-// Exit status (see README, "Exit codes"): 0 when nothing failed or errored
+// Exit status (see docs/commands-and-flags.md, "Exit codes"): 0 when nothing failed or errored
 // and at least one fixture passed, 1 when a fixture failed or errored, the
 // target could not be judged (unreachable, another flavor, refused
 // credentials) or nothing passed, 2 on a usage error, 130 and 143 when

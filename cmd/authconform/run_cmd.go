@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/signal"
 	"regexp"
@@ -257,7 +258,14 @@ func compileFlag(flag, expr string) (*regexp.Regexp, error) {
 // ship with their profile.
 func expectations(f runFlags) ([]fixtures.Expectations, error) {
 	if f.expect != "" {
+		// An embedded profile's name (--expect couchdb-3.5) needs no checkout.
+		if e, ok, err := fixtures.ProfileExpectations(f.expect); ok || err != nil {
+			return []fixtures.Expectations{e}, err
+		}
 		e, err := fixtures.LoadExpectations(f.expect)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, usagef("--expect %s: no such file, nor an embedded profile (%s)", f.expect, strings.Join(releaseProfiles(), ", "))
+		}
 		if err != nil {
 			return nil, usagef("--expect: %v", err)
 		}

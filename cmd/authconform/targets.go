@@ -73,6 +73,18 @@ func allProfiles() []string {
 	return all
 }
 
+// releaseProfiles lists the profiles with shipped expectations, the names
+// --expect takes besides a file.
+func releaseProfiles() []string {
+	var names []string
+	for _, p := range allProfiles() {
+		if _, ok, _ := fixtures.ProfileExpectations(p); ok {
+			names = append(names, p)
+		}
+	}
+	return names
+}
+
 // fakeTargets are embedded fakes started for a run, each as a Target whose
 // states the fake reaches itself.
 type fakeTargets struct {
