@@ -52,11 +52,15 @@ func execute(args []string) int {
 		Version:       currentVersion().String(),
 	}
 	root.SetVersionTemplate("authconform {{.Version}}\n")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	// --version without cobra's -v shorthand: -v is run's --verbose.
+	root.Flags().Bool("version", false, "print the version (as 'authconform version' does)")
+	root.PersistentFlags().Bool("no-color", false, "no colour in the output (also NO_COLOR=1; colour is used only on a terminal)")
+	root.SetFlagErrorFunc(suggestFlag)
 	root.AddCommand(newRunCmd(), newRestoreCmd(), newServeCmd(), newFixturesCmd(), newMatrixCmd(), newVersionCmd())
 	withEnv(root)
 	root.SetArgs(args)
-	err := root.Execute()
+	cmd, err := root.ExecuteC()
+	err = nameEnvSources(err, cmd)
 	var ue usageError
 	var code exitCode
 	switch {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -54,7 +55,15 @@ type reportFile struct {
 // a failure before the run (the error has been printed).
 func finish(cmd *cobra.Command, s report.Summary, f runFlags, printText bool) error {
 	if printText {
-		if err := report.Text(cmd.OutOrStdout(), s, f.verbose); err != nil {
+		var text bytes.Buffer
+		if err := report.Text(&text, s, f.verbose); err != nil {
+			return err
+		}
+		out := text.Bytes()
+		if useColour(cmd) {
+			out = colourOutcomes(out)
+		}
+		if _, err := cmd.OutOrStdout().Write(out); err != nil {
 			return err
 		}
 	}

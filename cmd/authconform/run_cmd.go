@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/signal"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	g "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/onsi/ginkgo/v2/types"
 	"github.com/onsi/gomega"
 	"github.com/spf13/cobra"
@@ -170,10 +172,11 @@ func runSuite(ts []specs.Target, f runFlags) report.Summary {
 	suiteConfig, reporterConfig := g.GinkgoConfiguration()
 	suiteConfig.LabelFilter = f.labelFilter
 	suiteConfig.RandomizeAllSpecs = false
-	reporterConfig.Verbose = f.verbose
-	reporterConfig.Succinct = !f.verbose
-	reporterConfig.SilenceSkips = !f.verbose // the summary gives every skip with its reason
-	reporterConfig.NoColor = os.Getenv("NO_COLOR") != "" || os.Getenv("CI") != ""
+	// Ginkgo's own reporter is silenced: the summary is the one account of
+	// the run (Ginkgo's would add a seed, a second failure block and the
+	// build machine's paths).
+	formatter.ColorableStdOut = io.Discard
+	reporterConfig.Succinct, reporterConfig.SilenceSkips, reporterConfig.NoColor = true, true, true
 	g.RunSpecs(ginkgoT{}, "authconform "+currentVersion().Module, suiteConfig, reporterConfig)
 	summary.SuiteVersion = currentVersion().String()
 	select {

@@ -24,3 +24,36 @@ func TestExpectTakesAnEmbeddedProfileName(t *testing.T) {
 		t.Errorf("--expect couchdb-9.9: exit %d, want 2 naming the profiles; stderr %q", r.code, r.stderr)
 	}
 }
+
+// TestOneSummary: a run with failures prints the summary alone: no
+// Ginkgo seed, no second failure block, no source paths, and no colour
+// when the output is not a terminal.
+func TestOneSummary(t *testing.T) {
+	t.Parallel()
+	r := cli(t, "run", "--flavor", "neo4j-query", "--expect", "neo4j-5") // stale expectations fail
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1 (stale expectations):\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	out := r.stdout + r.stderr
+	for _, bad := range []*regexp.Regexp{
+		regexp.MustCompile(`\[\d{6,}\]`),             // Ginkgo's random seed
+		regexp.MustCompile(`Summarizing|Ran \d+ of`), // Ginkgo's own summary
+		regexp.MustCompile(`\.go:\d+`),               // a source path
+		regexp.MustCompile("\x1b\\["),                // colour
+	} {
+		if m := bad.FindString(out); m != "" {
+			t.Errorf("output has %q:\n%s", m, out)
+		}
+	}
+	if n := len(countLine.FindAllString(r.stdout, -1)); n != 1 {
+		t.Errorf("%d count lines, want 1", n)
+	}
+}
+
+func TestColourOnlyMarksOutcomes(t *testing.T) {
+	got := string(colourOutcomes([]byte("  failed          couchdb/x   section passed\n  passed          couchdb/y\n")))
+	want := "  \x1b[31mfailed\x1b[0m          couchdb/x   section passed\n  \x1b[32mpassed\x1b[0m          couchdb/y\n"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
