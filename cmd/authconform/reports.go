@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -108,8 +107,8 @@ func checkOutputs(f runFlags) error {
 		}
 	}
 	for _, rf := range f.reports.each() {
-		if st, err := os.Stat(filepath.Dir(rf.path)); err != nil || !st.IsDir() {
-			return usagef("%s %s: the folder %s does not exist", rf.flag, rf.path, filepath.Dir(rf.path))
+		if err := checkWritable(rf.flag, rf.path); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -83,7 +83,7 @@ changed; fixtures that lock an account never run against a live server.`,
 	fl.StringVar(&f.creds.Document, "document", "", "a document anyone may read, as db/docid (couchdb)")
 	fl.BoolVar(&f.creds.RequireValidUser, "require-valid-user", false, "the target refuses anonymous requests (couchdb require_valid_user)")
 	fl.DurationVar(&f.creds.SessionTTL, "session-timeout", 0, "the target's session lifetime, CouchDB's [chttpd_auth] timeout (fixtures timed against it run only when it is given)")
-	fl.DurationVar(&f.creds.MaxWait, "max-wait", 0, "how long a fixture may wait in real time for a live server's clock (default: 1.2 x --session-timeout, or 0, which skips such fixtures)")
+	fl.DurationVar(&f.creds.MaxWait, "max-wait", 0, "how long a fixture may wait in real time for a live server's clock, such as 11m for a 600 s session (default 0: such fixtures are skipped; the run says how long it will wait before it starts)")
 	fl.BoolVar(&f.allowDestructive, "allow-destructive", false, "run fixtures that change a password (restored afterwards)")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "timeout of each request")
 	fl.StringVar(&f.stateDir, "state-dir", "", "folder for the failed-login ledger and restore journals of live targets (default: the user cache directory's authconform folder)")
@@ -104,6 +104,9 @@ func run(cmd *cobra.Command, f runFlags) error {
 	if err := resolveSecrets(&f); err != nil {
 		return err
 	}
+	if err := checkCredentialsGiven(f); err != nil {
+		return err
+	}
 	if err := checkOutputs(f); err != nil {
 		return err
 	}
@@ -113,6 +116,9 @@ func run(cmd *cobra.Command, f runFlags) error {
 	}
 	include, err := selectFixtures(f)
 	if err != nil {
+		return err
+	}
+	if err := checkClockWaits(f, include); err != nil {
 		return err
 	}
 	started := time.Now()

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -55,5 +58,36 @@ func TestColourOnlyMarksOutcomes(t *testing.T) {
 	want := "  \x1b[31mfailed\x1b[0m          couchdb/x   section passed\n  \x1b[32mpassed\x1b[0m          couchdb/y\n"
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestLiveRunsFailBeforeTheyStart: a live target without an account, and
+// a report that cannot be written, stop the run at once with one line and
+// exit 2, before any request.
+func TestLiveRunsFailBeforeTheyStart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	readOnly := filepath.Join(dir, "ro")
+	if err := os.Mkdir(readOnly, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	if probe, err := os.Create(filepath.Join(readOnly, "x")); err == nil {
+		probe.Close()
+		// root writes into read-only folders; not into sysfs.
+		if readOnly = "/sys"; runtime.GOOS != "linux" {
+			t.Skip("this user writes into read-only folders, and there is no /sys")
+		}
+	}
+	for name, c := range map[string]struct {
+		args []string
+		want string
+	}{
+		"no account":        {[]string{"run", "--flavor", "couchdb", "--target", "http://" + closedPort(t)}, "needs an account on it: pass --user and --password"},
+		"unwritable report": {[]string{"run", "--flavor", "neo4j-3.3", "--junit-report", filepath.Join(readOnly, "junit.xml")}, "--junit-report " + filepath.Join(readOnly, "junit.xml") + ": the folder " + readOnly + " is not writable"},
+	} {
+		r := cli(t, c.args...)
+		if r.code != 2 || r.stdout != "" || !strings.Contains(r.stderr, c.want) || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want 2 and one line with %q", name, r.code, r.stdout, r.stderr, c.want)
+		}
 	}
 }

@@ -130,10 +130,6 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if f.creds.MaxWait == 0 && f.creds.SessionTTL > 0 {
-		// Enough for the longest session fixture (1.1 lifetimes).
-		f.creds.MaxWait = f.creds.SessionTTL * 12 / 10
-	}
 	client := &http.Client{Timeout: f.timeout, Transport: transport}
 	if f.control {
 		if err := specs.Probe(client, f.target, f.flavors[0]); err != nil {
