@@ -69,8 +69,11 @@ func unreachable(format string, args ...any) error {
 // Advance waits d in real time, a live server's clock being the wall
 // clock, up to MaxWait.
 func (l *States) Advance(ctx context.Context, d time.Duration) error {
+	if l.creds.MaxWait <= 0 && l.creds.SessionTTL > 0 {
+		return unreachable("it waits in real time for the server's %s sessions to expire: pass --max-wait %s to allow it", l.creds.SessionTTL, l.creds.SessionTTL*11/10+time.Second)
+	}
 	if l.creds.MaxWait <= 0 {
-		return unreachable("a live server's clock cannot be moved; pass --max-wait to let the run wait for it")
+		return unreachable("it waits in real time for the server's sessions to expire: pass --session-timeout (the server's session lifetime) and --max-wait to allow it")
 	}
 	if d > l.creds.MaxWait {
 		return unreachable("needs %s to pass, more than --max-wait %s", d, l.creds.MaxWait)
