@@ -54,6 +54,17 @@ func TestWrongPasswordStopsBeforeAnyLockout(t *testing.T) {
 			if strings.Contains(r.stderr, "wrong-on-purpose") {
 				t.Error("the password appears in the error")
 			}
+			// What was spent and what the server does after how many, and
+			// never a claim that the account is safe.
+			lock := map[string]string{"neo4j-3.3": "after 3 failed logins with no successful one between", "neo4j-query": "after 3 failed logins with no successful one between", "couchdb": "after 5 failed logins within 5m0s"}[flavor]
+			for _, want := range []string{"spent 1 failed login", "counts 1 on this account", lock, "--state-dir"} {
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("the message does not say %q: %s", want, r.stderr)
+				}
+			}
+			if strings.Contains(r.stderr, "not locked") {
+				t.Errorf("the message claims the account is not locked: %s", r.stderr)
+			}
 		})
 	}
 }

@@ -169,6 +169,23 @@ func (t *budgetTracker) giveBack(clear bool) error {
 	return t.save()
 }
 
+// spentNote says what a refused credential check cost and what the server
+// does after how many, and never that the account is safe: the ledger
+// knows only the failures it saw.
+func (t *budgetTracker) spentNote() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	counted, lock := len(t.spent), fmt.Sprintf("the server locks the account after %d failed logins within %s", t.b.Max+1, t.b.Window)
+	if t.b.ResetOnSuccess {
+		lock = fmt.Sprintf("the server locks the account after %d failed logins with no successful one between", t.b.Max+1)
+	} else {
+		counted = len(t.recent())
+	}
+	return fmt.Sprintf("this check spent 1 failed login; the ledger %s counts %d on this account, and %s. "+
+		"Failures from other clients, and from earlier runs whose state directory is gone (a fresh CI runner), are not counted: "+
+		"keep --state-dir on storage that outlives the run, so that the suite stops before the lock", t.b.StateFile, counted, lock)
+}
+
 // recent keeps the failures still inside the window.
 func (t *budgetTracker) recent() []time.Time {
 	now := t.now()
