@@ -304,6 +304,8 @@ func (c *Server) serveDatabase(w http.ResponseWriter, r *http.Request, parts []s
 		c.serveSecurity(w, r, db, parts, ctx)
 	case "_all_docs":
 		c.serveAllDocs(w, r, db, parts)
+	case "_bulk_docs":
+		c.serveBulkDocs(w, r, db, parts, ctx)
 	case "_design":
 		c.serveDesign(w, r, db, parts, ctx)
 	case "_local":
@@ -446,7 +448,7 @@ func (c *Server) serveSecurity(w http.ResponseWriter, r *http.Request, db *couch
 			return
 		}
 		if c.storedBytes()-len(db.security)+len(next.security) > c.maxStored {
-			c.storageFull(w, r)
+			c.writeProblem(w, r, *c.storageFull())
 			return
 		}
 		db.security, db.sec = next.security, next.sec
@@ -454,44 +456,6 @@ func (c *Server) serveSecurity(w http.ResponseWriter, r *http.Request, db *couch
 	default:
 		c.methodNotAllowed(w, r, "GET,HEAD,PUT")
 	}
-}
-
-type couchAllDocsRow struct {
-	ID    string `json:"id"`
-	Key   string `json:"key"`
-	Value struct {
-		Rev string `json:"rev"`
-	} `json:"value"`
-}
-
-type couchAllDocs struct {
-	TotalRows int               `json:"total_rows"`
-	Offset    int               `json:"offset"`
-	Rows      []couchAllDocsRow `json:"rows"`
-}
-
-// serveAllDocs is GET /{db}/_all_docs without query options (m21).
-func (c *Server) serveAllDocs(w http.ResponseWriter, r *http.Request, db *couchDatabase, parts []string) {
-	if len(parts) > 2 || r.URL.RawQuery != "" {
-		c.notImplemented(w, r, "_all_docs options")
-		return
-	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		c.notImplemented(w, r, r.Method+" /"+db.name+"/_all_docs")
-		return
-	}
-	out := couchAllDocs{Rows: []couchAllDocsRow{}}
-	for id, d := range db.docs {
-		if d.deleted || len(id) > 7 && id[:7] == "_local/" {
-			continue
-		}
-		row := couchAllDocsRow{ID: id, Key: id}
-		row.Value.Rev = d.rev
-		out.Rows = append(out.Rows, row)
-	}
-	sort.Slice(out.Rows, func(i, j int) bool { return out.Rows[i].ID < out.Rows[j].ID })
-	out.TotalRows = len(out.Rows)
-	c.writeJSON(w, r, http.StatusOK, out)
 }
 
 // notImplemented is the answer to a CouchDB endpoint the fake leaves out:
