@@ -94,9 +94,13 @@ func (r *Redactor) Secret(values ...string) {
 }
 
 // Credentials adds password, as Secret does, and the base64 forms of
-// user:password.
+// user:password. A password equal to its user name (Neo4j's neo4j/neo4j
+// before the first change) is not masked alone: the name is shown anyway,
+// and masking it would hide every "neo4j-3.3" in a report.
 func (r *Redactor) Credentials(user, password string) {
-	r.Secret(password)
+	if password != user {
+		r.Secret(password)
+	}
 	if r == nil || len(password) < minSecret {
 		return
 	}

@@ -144,3 +144,14 @@ func TestMaskingWriterMasksEachWrite(t *testing.T) {
 		t.Errorf("a secret learned after the writer was made is not masked: %q", b.String())
 	}
 }
+
+func TestRedactorLeavesAPasswordThatIsTheUserName(t *testing.T) {
+	red := NewRedactor()
+	red.Credentials("neo4j", "neo4j")
+	if got := red.Mask("neo4j-3.3/change-password as neo4j"); got != "neo4j-3.3/change-password as neo4j" {
+		t.Errorf("got %q", got)
+	}
+	if got := red.Mask("Basic bmVvNGo6bmVvNGo="); strings.Contains(got, "bmVvNGo6bmVvNGo") {
+		t.Errorf("the Basic form of neo4j:neo4j is shown: %q", got)
+	}
+}
