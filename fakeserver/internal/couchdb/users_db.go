@@ -99,6 +99,9 @@ func (c *Server) userDocUpdate(id string, fields map[string]json.RawMessage) (ap
 		}
 		delete(fields, "password")
 	}
+	if p := validateUserHash(fields); p != nil {
+		return nil, p
+	}
 	if _, admin := c.configAdmins[name]; admin {
 		return func() {}, nil
 	}
