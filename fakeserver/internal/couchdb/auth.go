@@ -23,6 +23,8 @@ const (
 	couchMsgPleaseLogin   = "Please login."
 	couchMsgNotAuthorized = "You are not authorized to access this db."
 	couchMsgNotAllowed    = "You are not allowed to access this db."
+	// The documented profile's own wording: no CouchDB release says it.
+	couchMsgTwoAuthorizations = "Only one Authorization header is allowed."
 )
 
 // couchUserCtx is the #user_ctx a request runs as. An empty name is the
@@ -59,6 +61,9 @@ func (c *Server) authenticate(r *http.Request, parts []string) (couchUserCtx, *p
 		if !ctx.anonymous() {
 			return ctx, nil
 		}
+	}
+	if p := c.repeatedAuthorization(r); p != nil {
+		return couchUserCtx{}, p
 	}
 	var name, password string
 	var present bool
@@ -97,6 +102,17 @@ func (c *Server) authenticate(r *http.Request, parts []string) (couchUserCtx, *p
 		return couchUserCtx{}, &problem{status: http.StatusUnauthorized, couch: "unauthorized", msg: couchMsgAuthRequired}
 	}
 	return couchUserCtx{roles: []string{}}, nil
+}
+
+// repeatedAuthorization is the documented profile's answer to a request
+// with more than one Authorization header: a 400 that says so, since
+// taking either would be a guess at what the client meant (the Neo4j
+// flavors answer 400 too). The couchdb-3.5 profile follows the release.
+func (c *Server) repeatedAuthorization(r *http.Request) *problem {
+	if c.cfg.Release || len(r.Header["Authorization"]) < 2 {
+		return nil
+	}
+	return &problem{status: http.StatusBadRequest, couch: "bad_request", msg: couchMsgTwoAuthorizations}
 }
 
 func nonNil(roles []string) []string {

@@ -49,6 +49,8 @@ const (
 	couchMsgDBExists    = "The database could not be created, the file already exists."
 	couchMsgNotDBAdmin  = "You are not a db or server admin."
 	couchMsgUsersSecObj = "You can't edit the security object of the user database."
+	// couch_doc:validate_docid on an id such as "_design" or "_foo".
+	couchMsgUnderscoreID = "Only reserved document ids may start with underscore."
 )
 
 func couchIllegalName(name string) string {
@@ -303,12 +305,10 @@ func (c *Server) serveDatabase(w http.ResponseWriter, r *http.Request, parts []s
 		c.serveAllDocs(w, r, db, parts)
 	case "_bulk_docs":
 		c.serveBulkDocs(w, r, db, parts, ctx)
-	case "_design", "_local":
-		if len(parts) != 3 {
-			c.notImplemented(w, r, "/"+name+"/"+parts[1]+"/"+parts[2]+"/... (views, shows, lists, attachments)")
-			return
-		}
-		c.serveDoc(w, r, db, parts[1]+"/"+parts[2], ctx)
+	case "_design":
+		c.serveDesign(w, r, db, parts, ctx)
+	case "_local":
+		c.serveLocal(w, r, db, parts, ctx)
 	default:
 		if parts[1][0] == '_' {
 			c.notImplemented(w, r, "/"+name+"/"+parts[1])
@@ -319,6 +319,35 @@ func (c *Server) serveDatabase(w http.ResponseWriter, r *http.Request, parts []s
 			return
 		}
 		c.serveDoc(w, r, db, parts[1], ctx)
+	}
+}
+
+// serveDesign is /{db}/_design[/{ddoc}[/...]]. Without a name CouchDB
+// takes "_design" as a document id (chttpd_db:db_req): no such document
+// can exist, and writing one is refused as an illegal id.
+func (c *Server) serveDesign(w http.ResponseWriter, r *http.Request, db *couchDatabase, parts []string, ctx couchUserCtx) {
+	switch {
+	case len(parts) == 2 && (r.Method == http.MethodPut || r.Method == http.MethodPost):
+		c.fail(w, r, http.StatusBadRequest, "illegal_docid", couchMsgUnderscoreID)
+	case len(parts) == 2:
+		c.serveDoc(w, r, db, parts[1], ctx)
+	case len(parts) == 3:
+		c.serveDoc(w, r, db, "_design/"+parts[2], ctx)
+	default:
+		c.notImplemented(w, r, "/"+db.name+"/_design/"+parts[2]+"/... (views, shows, lists, attachments)")
+	}
+}
+
+// serveLocal is /{db}/_local/{id}: CouchDB refuses the bare prefix and
+// anything after the id (chttpd_db:db_req).
+func (c *Server) serveLocal(w http.ResponseWriter, r *http.Request, db *couchDatabase, parts []string, ctx couchUserCtx) {
+	switch len(parts) {
+	case 2:
+		c.fail(w, r, http.StatusBadRequest, "bad_request", "Invalid _local document id.")
+	case 3:
+		c.serveDoc(w, r, db, "_local/"+parts[2], ctx)
+	default:
+		c.fail(w, r, http.StatusBadRequest, "bad_request", "_local documents do not accept attachments.")
 	}
 }
 
@@ -415,6 +444,10 @@ func (c *Server) serveSecurity(w http.ResponseWriter, r *http.Request, db *couch
 		if err := next.setSecurity(body); err != nil {
 			c.releaseOr(w, r, http.StatusInternalServerError, "error", "no_majority", // m94
 				http.StatusBadRequest, "bad_request", err.Error())
+			return
+		}
+		if c.storedBytes()-len(db.security)+len(next.security) > c.maxStored {
+			c.storageFull(w, r)
 			return
 		}
 		db.security, db.sec = next.security, next.sec

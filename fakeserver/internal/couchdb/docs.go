@@ -123,10 +123,12 @@ func seedCouchDoc(id, body string) (*couchDoc, error) {
 	return &couchDoc{rev: rev, fields: enc}, nil
 }
 
-// storedBytes is what the documents of every database take.
+// storedBytes is what the documents and security objects of every
+// database take.
 func (c *Server) storedBytes() int {
 	n := 0
 	for _, db := range c.dbs {
+		n += len(db.security)
 		for id, d := range db.docs {
 			n += len(id) + len(d.rev) + len(d.fields)
 		}
@@ -279,7 +281,7 @@ func (c *Server) applyDocWrite(db *couchDatabase, wr docWrite, ctx couchUserCtx)
 		return nil, conflict // m112, m114
 	}
 	if wr.deleting {
-		// Deleting what is not there leaves a tombstone too (run 6, u50).
+		// Deleting what is not there leaves a tombstone too (run 6, d50).
 		return c.storeTombstone(db, id, old), nil
 	}
 	first := []string(nil)
@@ -295,8 +297,8 @@ func (c *Server) applyDocWrite(db *couchDatabase, wr docWrite, ctx couchUserCtx)
 	if err != nil {
 		return nil, &problem{status: http.StatusBadRequest, couch: "bad_request", msg: couchMsgNotObject}
 	}
-	if c.storedBytes()+len(enc) > maxStoredBytes {
-		return nil, &problem{status: http.StatusRequestEntityTooLarge, couch: "too_large", msg: fmt.Sprintf("the fake holds at most %d MiB of documents", maxStoredBytes>>20)}
+	if c.storedBytes()+len(enc) > c.maxStored {
+		return nil, c.storageFullProblem()
 	}
 	prev := ""
 	if old != nil {
@@ -309,6 +311,16 @@ func (c *Server) applyDocWrite(db *couchDatabase, wr docWrite, ctx couchUserCtx)
 		apply()
 	}
 	return d, nil
+}
+
+// storageFull refuses a write that would take the stored bytes past
+// c.maxStored.
+func (c *Server) storageFull(w http.ResponseWriter, r *http.Request) {
+	c.writeProblem(w, r, *c.storageFullProblem())
+}
+
+func (c *Server) storageFullProblem() *problem {
+	return &problem{status: http.StatusRequestEntityTooLarge, couch: "too_large", msg: fmt.Sprintf("the fake holds at most %d bytes of documents and security objects", c.maxStored)}
 }
 
 // docPath is an id as it appears in a URL: a design or local prefix kept.

@@ -92,7 +92,7 @@ func sha1Hex(s string) string {
 
 // TestUsersReadyHashRefusals: hashes that do not match log no one in
 // (401); a prf or iteration count CouchDB will not check is a 403 with its
-// reason (run 6, h6-h11), and the fake never spends minutes on one.
+// reason (run 6, h13-h24), and the fake never spends minutes on one.
 func TestUsersReadyHashRefusals(t *testing.T) {
 	const salt = "abc"
 	good := pbkdf2Hex(t, sha256.New, 32, "carolpw", salt, 5)
@@ -122,7 +122,7 @@ func TestUsersReadyHashRefusals(t *testing.T) {
 }
 
 // TestUsersHashFieldsValidated: the _users design document of 3.5.0 refuses
-// these hash fields (run 6, h3, h8, h9).
+// these hash fields (run 6, h7, h17, h19).
 func TestUsersHashFieldsValidated(t *testing.T) {
 	f := newCouchFake(t, fakeserver.Options{})
 	for fields, reason := range map[string]string{

@@ -68,7 +68,7 @@ func (b *unreadBody) Read(p []byte) (int, error) {
 // CouchDB reads it only in the handler, after the access checks.
 func (c *Server) bodyReadAhead(body []byte) io.ReadCloser {
 	rc := io.NopCloser(bytes.NewReader(body))
-	if c.cfg.Release {
+	if c.cfg.Release && len(body) > 0 {
 		return &unreadBody{ReadCloser: rc}
 	}
 	return rc

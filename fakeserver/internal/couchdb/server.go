@@ -40,7 +40,10 @@ type Config struct {
 	// (zero: 300 s) are the lockout per client IP and user name.
 	MaxFailedLogins int
 	LockDuration    time.Duration
-	Clock           *core.Clock
+	// MaxBodyBytes is the request body limit (zero: 1 MiB); a gzip body
+	// may unpack to no more than it.
+	MaxBodyBytes int64
+	Clock        *core.Clock
 }
 
 // Database is a database seeded into the server.
@@ -95,6 +98,11 @@ type Server struct {
 	// [chttpd_auth_lockout] does not set them.
 	lockMax  int
 	lockLife time.Duration
+	// maxBody bounds a request body after gunzip.
+	maxBody int64
+	// maxStored bounds the bytes of documents and security objects
+	// (maxStoredBytes; tests lower it).
+	maxStored int
 	// revoked holds logged-out cookies (documented profile only; nil in
 	// couchdb-3.5, whose logout does not revoke).
 	revoked *couchRevocations
@@ -176,9 +184,15 @@ func New(o Config) (*Server, error) {
 	if lock <= 0 {
 		lock = 300 * time.Second // [chttpd_auth_lockout] max_lifetime
 	}
+	maxBody := o.MaxBodyBytes
+	if maxBody <= 0 {
+		maxBody = 1 << 20
+	}
 	uuid := make([]byte, 16)
 	_, _ = rand.Read(uuid)
 	c := &Server{
+		maxBody:    maxBody,
+		maxStored:  maxStoredBytes,
 		cfg:        o,
 		users:      core.NewUsers(users),
 		secret:     secret,

@@ -6,7 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
+	"encoding/binary"
 	"errors"
 	"io"
 	"net/http"
@@ -291,21 +291,20 @@ func (c *Server) login(w http.ResponseWriter, r *http.Request) {
 			c.WriteProblem(w, r, core.TooDeep)
 			return
 		}
-		if crash, ok := c.loginCrash(body); ok {
+		login, valid := parseJSONLogin(body)
+		if crash, ok := c.loginCrash(login, valid); ok {
 			c.writeCrash(w, r, crash)
 			return
 		}
-		var obj map[string]any
-		if err := json.Unmarshal(body, &obj); err != nil || obj == nil {
+		if !valid || login.top != '{' {
 			c.fail(w, r, http.StatusBadRequest, "bad_request", "invalid UTF-8 JSON")
 			return
 		}
-		for _, k := range []string{"name", "username", "password"} {
-			v, present := obj[k]
+		for _, k := range loginKeys {
+			s, present, isString := login.text(k)
 			if !present {
 				continue
 			}
-			s, isString := v.(string)
 			if !isString {
 				c.fail(w, r, http.StatusBadRequest, "bad_request", "\""+k+"\" must be a string")
 				return
@@ -314,7 +313,7 @@ func (c *Server) login(w http.ResponseWriter, r *http.Request) {
 		}
 	} else {
 		form, _ := url.ParseQuery(string(body)) // lenient like mochiweb: bad pairs are dropped
-		for _, k := range []string{"name", "username", "password"} {
+		for _, k := range loginKeys {
 			if vs, present := form[k]; present {
 				fields[k] = vs[0]
 			}
@@ -398,7 +397,8 @@ func (c *Server) logout(w http.ResponseWriter, r *http.Request, ctx couchUserCtx
 // readBody reads the whole (bounded) body; ok is false once it has
 // answered a body that could not be read.
 // A gzip body (Content-Encoding: gzip, which CouchDB accepts and kivik
-// sends by default) is unpacked, bounded at maxUnzippedBody.
+// sends by default) is unpacked under the same bound as a plain body: a
+// few kilobytes of gzip must not become megabytes of work.
 func (c *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	body, p, ok := core.ReadBody(r)
 	if !ok {
@@ -407,8 +407,12 @@ func (c *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool)
 	}
 	if strings.EqualFold(strings.TrimSpace(r.Header.Get("Content-Encoding")), "gzip") {
 		var err error
-		if body, err = gunzip(body); err != nil {
-			c.fail(w, r, http.StatusBadRequest, "bad_request", "the gzip request body is broken or larger than the fake accepts")
+		if body, err = gunzip(body, c.maxBody); err != nil {
+			if errors.Is(err, errUnzippedTooLarge) {
+				c.WriteProblem(w, r, core.BodyTooLarge)
+			} else {
+				c.fail(w, r, http.StatusBadRequest, "bad_request", "the gzip request body is broken")
+			}
 			return nil, false
 		}
 		r.Header.Del("Content-Encoding") // read once: a second readBody sees plain bytes
@@ -427,42 +431,44 @@ func (c *Server) readJSON(w http.ResponseWriter, r *http.Request) ([]byte, bool)
 	return body, ok
 }
 
-// maxUnzippedBody bounds what a gzip body may unpack to.
-const maxUnzippedBody = 8 << 20
+var errUnzippedTooLarge = errors.New("the unzipped body is over the body limit")
 
-func gunzip(b []byte) ([]byte, error) {
+// gunzip unpacks b, refusing more than limit bytes of output. The gzip
+// trailer's size (ISIZE, the last member's size modulo 2^32) sizes the
+// buffer, capped at the limit, so a body is unpacked into one allocation
+// rather than a growing series; a body whose trailer lies merely grows.
+func gunzip(b []byte, limit int64) ([]byte, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(b))
 	if err != nil {
 		return nil, err
 	}
-	out, err := io.ReadAll(io.LimitReader(zr, maxUnzippedBody+1))
-	if err == nil && len(out) > maxUnzippedBody {
-		err = errors.New("too large")
+	size := int64(0)
+	if len(b) >= 4 {
+		size = int64(binary.LittleEndian.Uint32(b[len(b)-4:]))
 	}
-	return out, err
+	buf := bytes.NewBuffer(make([]byte, 0, min(size, limit)+1))
+	_, err = buf.ReadFrom(io.LimitReader(zr, limit+1))
+	if err == nil && int64(buf.Len()) > limit {
+		err = errUnzippedTooLarge
+	}
+	return buf.Bytes(), err
 }
 
 // loginCrash is the 500 3.5.0 answers to a JSON login body that is not an
 // object or whose name is not a string (m173, m174, m177), if any.
-func (c *Server) loginCrash(body []byte) (couchCrash, bool) {
-	if !c.cfg.Release {
+func (c *Server) loginCrash(login jsonLogin, valid bool) (couchCrash, bool) {
+	if !c.cfg.Release || !valid {
 		return couchCrash{}, false
 	}
-	var v any
-	if json.Unmarshal(body, &v) != nil {
-		return couchCrash{}, false
-	}
-	switch x := v.(type) {
-	case nil:
+	switch login.top {
+	case 'n':
 		return crashLoginNull, true
-	case []any:
+	case '[':
 		return crashLoginArray, true
-	case map[string]any:
+	case '{':
 		for _, k := range []string{"name", "username"} {
-			if n, ok := x[k]; ok {
-				if _, isString := n.(string); !isString {
-					return crashLoginNotText, true
-				}
+			if _, present, isString := login.text(k); present && !isString {
+				return crashLoginNotText, true
 			}
 		}
 	}

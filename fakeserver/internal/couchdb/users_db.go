@@ -15,7 +15,8 @@ import (
 
 // The _users database: each org.couchdb.user:NAME document is an account.
 // The fake validates documents as the _auth design document of CouchDB 3.5
-// does (reference run 5, cases m248-m255), stores the password only as a
+// does (reference run 5, cases m248-m255; the rules on names and roles
+// from 3.5.0's source, couch_js_functions.hrl), stores the password only as a
 // PBKDF2 key (m5) and keeps the accounts that authenticate requests in
 // step: a created user logs in at once, checked against the document's own
 // hash (passwords.go), and a deletion or a new salt (every password change)
@@ -73,19 +74,16 @@ func (c *Server) userDocUpdate(id string, fields map[string]json.RawMessage) (ap
 	if json.Unmarshal(rawRoles, &roleValues) != nil || roleValues == nil {
 		return nil, userForbidden("doc.roles must be an array")
 	}
-	if id != userDocPrefix+name {
-		return nil, userForbidden("Doc ID must be of the form org.couchdb.user:name")
-	}
 	roles := make([]string, 0, len(roleValues))
 	for _, rv := range roleValues {
 		var role string
 		if json.Unmarshal(rv, &role) != nil {
 			return nil, userForbidden("doc.roles can only contain strings")
 		}
-		if strings.HasPrefix(role, "_") {
-			return nil, userForbidden("No system roles (starting with underscore) in users db.")
-		}
 		roles = append(roles, role)
+	}
+	if id != userDocPrefix+name {
+		return nil, userForbidden("Doc ID must be of the form org.couchdb.user:name")
 	}
 	if raw, ok := fields["password"]; ok {
 		var password string
@@ -99,7 +97,11 @@ func (c *Server) userDocUpdate(id string, fields map[string]json.RawMessage) (ap
 		}
 		delete(fields, "password")
 	}
+	// couch_js_functions.hrl checks the hash fields, then names and roles.
 	if p := validateUserHash(fields); p != nil {
+		return nil, p
+	}
+	if p := userNameAndRolesProblem(name, roles); p != nil {
 		return nil, p
 	}
 	if _, admin := c.configAdmins[name]; admin {
@@ -111,6 +113,25 @@ func (c *Server) userDocUpdate(id string, fields map[string]json.RawMessage) (ap
 	return func() {
 		c.users.Put(core.User{Name: name, Roles: roles, Hash: cred, Salt: cred.sessionSalt()})
 	}, nil
+}
+
+// userNameAndRolesProblem is the end of _users' validate_doc_update in
+// CouchDB 3.5.0 (couch_js_functions.hrl): no system role but _metrics
+// (which grants /_node/_local/_prometheus), no name starting with an
+// underscore, no colon in a name (it would split a Basic credential).
+func userNameAndRolesProblem(name string, roles []string) *problem {
+	for _, role := range roles {
+		if role != "_metrics" && strings.HasPrefix(role, "_") {
+			return userForbidden("No system roles (starting with underscore) in users db.")
+		}
+	}
+	if strings.HasPrefix(name, "_") {
+		return userForbidden("Username may not start with underscore.")
+	}
+	if strings.Contains(name, ":") {
+		return userForbidden("Character `:` is not allowed in usernames.")
+	}
+	return nil
 }
 
 // userDocDeleted ends the account of a deleted user document.
