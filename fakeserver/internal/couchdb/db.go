@@ -447,7 +447,7 @@ func (c *Server) serveSecurity(w http.ResponseWriter, r *http.Request, db *couch
 			return
 		}
 		if c.storedBytes()-len(db.security)+len(next.security) > c.maxStored {
-			c.storageFull(w, r)
+			c.writeProblem(w, r, *c.storageFull())
 			return
 		}
 		db.security, db.sec = next.security, next.sec

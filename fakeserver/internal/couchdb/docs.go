@@ -298,7 +298,7 @@ func (c *Server) applyDocWrite(db *couchDatabase, wr docWrite, ctx couchUserCtx)
 		return nil, &problem{status: http.StatusBadRequest, couch: "bad_request", msg: couchMsgNotObject}
 	}
 	if c.storedBytes()+len(enc) > c.maxStored {
-		return nil, c.storageFullProblem()
+		return nil, c.storageFull()
 	}
 	prev := ""
 	if old != nil {
@@ -315,11 +315,7 @@ func (c *Server) applyDocWrite(db *couchDatabase, wr docWrite, ctx couchUserCtx)
 
 // storageFull refuses a write that would take the stored bytes past
 // c.maxStored.
-func (c *Server) storageFull(w http.ResponseWriter, r *http.Request) {
-	c.writeProblem(w, r, *c.storageFullProblem())
-}
-
-func (c *Server) storageFullProblem() *problem {
+func (c *Server) storageFull() *problem {
 	return &problem{status: http.StatusRequestEntityTooLarge, couch: "too_large", msg: fmt.Sprintf("the fake holds at most %d bytes of documents and security objects", c.maxStored)}
 }
 
