@@ -64,7 +64,7 @@ func TestServeControlBeyondLoopbackNeedsAToken(t *testing.T) {
 	t.Setenv("AUTHCONFORM_CONTROL_TOKEN", "")
 	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0", "192.0.2.1:0"} {
 		cmd := newServeCmd()
-		cmd.SetArgs([]string{"--control", "--addr", addr})
+		cmd.SetArgs([]string{"--flavor", "couchdb", "--control", "--addr", addr})
 		cmd.SetOut(io.Discard)
 		cmd.SetErr(io.Discard)
 		err := cmd.Execute()
@@ -89,7 +89,7 @@ func TestServeControlTokenFromEnv(t *testing.T) {
 		root := &cobra.Command{Use: "authconform", SilenceUsage: true, SilenceErrors: true}
 		root.AddCommand(newServeCmd())
 		withEnv(root)
-		root.SetArgs([]string{"serve", "--control", "--addr", "192.0.2.1:0"}) // TEST-NET-1: never this machine's
+		root.SetArgs([]string{"serve", "--flavor", "neo4j-3.3", "--control", "--addr", "192.0.2.1:0"}) // TEST-NET-1: never this machine's
 		root.SetOut(io.Discard)
 		err := root.Execute()
 		if err == nil || strings.Contains(err.Error(), "--control-token") != wantTokenError {
