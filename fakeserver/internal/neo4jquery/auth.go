@@ -29,7 +29,11 @@ func (n *Server) authenticate(w http.ResponseWriter, r *http.Request) (principal
 	}
 	cred, ok := n.parseAuthorization(values[0])
 	if !ok || len(values) > 1 {
-		n.badHeader(w, r)
+		msg := msgBadHeader
+		if cred.notBase64 && len(values) == 1 {
+			msg = msgRawBearer // most clients send the token raw: say what to send
+		}
+		n.badHeader(w, r, msg)
 		return principal{}, false
 	}
 	now := n.cfg.Clock.Now()
@@ -70,13 +74,13 @@ func (n *Server) unauthorized(w http.ResponseWriter, r *http.Request, msg string
 
 // badHeader answers a malformed Authorization header: the document says 401
 // (an erratum, reference §8.1), the release 400 without a challenge.
-func (n *Server) badHeader(w http.ResponseWriter, r *http.Request) {
+func (n *Server) badHeader(w http.ResponseWriter, r *http.Request, msg string) {
 	if n.release() {
-		n.fail(w, n.filterContentType(), http.StatusBadRequest, codeInvalidFormat, msgBadHeader)
+		n.fail(w, n.filterContentType(), http.StatusBadRequest, codeInvalidFormat, msg)
 		return
 	}
 	w.Header().Set("WWW-Authenticate", authenticateHeader(r, wwwAuthenticate5))
-	n.fail(w, n.filterContentType(), http.StatusUnauthorized, codeInvalidFormat, msgBadHeader)
+	n.fail(w, n.filterContentType(), http.StatusUnauthorized, codeInvalidFormat, msg)
 }
 
 // credential is a parsed Authorization header.
@@ -84,6 +88,9 @@ type credential struct {
 	bearer         bool
 	user, password string
 	token          string
+	// notBase64: one Bearer credential that is not base64, which the
+	// documented profile refuses (a raw token, most likely).
+	notBase64 bool
 }
 
 // parseAuthorization is the Bearer-era AuthorizationHeaders.decode: trim,
@@ -113,7 +120,7 @@ func (n *Server) parseAuthorization(header string) (credential, bool) {
 			return credential{}, false
 		}
 		token, ok := n.bearerToken(parts[1])
-		return credential{bearer: true, token: token}, ok
+		return credential{bearer: true, token: token, notBase64: !ok}, ok
 	}
 	return credential{}, false
 }

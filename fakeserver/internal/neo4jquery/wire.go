@@ -24,7 +24,11 @@ const (
 	msgNoHeader      = "No authentication header supplied."
 	msgBadCredential = "Invalid username or password."
 	msgBadHeader     = "Invalid authentication header."
-	msgRateLimited   = "Too many failed authentication requests. Please wait 5 seconds and try again."
+	// msgRawBearer answers, in the documented profile only, a Bearer
+	// credential that is not base64: the document's message, then what
+	// to send instead (not in the document: authconform's own hint).
+	msgRawBearer   = msgBadHeader + " This server follows the document: send Authorization: Bearer <base64 of the token> (echo -n TOKEN | base64); the neo4j-5 profile (serve --profile neo4j-5) takes the raw token, as Neo4j 5 does."
+	msgRateLimited = "Too many failed authentication requests. Please wait 5 seconds and try again."
 )
 
 const neo4jJSON = "application/json; charset=UTF-8"
