@@ -89,3 +89,17 @@ func checkClockWaits(f runFlags, include func(string) bool) error {
 	}
 	return nil
 }
+
+// learnedSessionTTL is the session lifetime a live target read from the
+// server (CouchDB's cookie Max-Age), when --session-timeout did not give it.
+func learnedSessionTTL(ts []specs.Target) (time.Duration, bool) {
+	for _, t := range ts {
+		if s, ok := t.States.(interface {
+			SessionTTL() time.Duration
+			SessionTTLFromServer() bool
+		}); ok && s.SessionTTLFromServer() {
+			return s.SessionTTL(), true
+		}
+	}
+	return 0, false
+}

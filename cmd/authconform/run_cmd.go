@@ -136,6 +136,17 @@ func run(cmd *cobra.Command, f runFlags) error {
 		return finish(cmd, report.WithRunError(s, t, re.error), f, false)
 	}
 	defer cleanup()
+	if ttl, ok := learnedSessionTTL(ts); ok {
+		fmt.Fprintf(cmd.ErrOrStderr(), "authconform: %s: session lifetime %s, read from its AuthSession cookie's Max-Age (--session-timeout overrides it)\n", ts[0].Name, ttl)
+		learned := f
+		learned.creds.SessionTTL = ttl
+		if err := checkClockWaits(learned, include); err != nil {
+			for _, t := range ts {
+				_ = t.Close(context.Background())
+			}
+			return err
+		}
+	}
 	for i := range ts {
 		ts[i].Include = include
 		if len(exp) > 0 {
