@@ -138,7 +138,11 @@ func runBlocks(t *testing.T, blocks [][][]byte) (string, []byte) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", "-c", script.String())
 	cmd.Dir = t.TempDir()
-	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(bin)+string(os.PathListSeparator)+os.Getenv("PATH"), "NO_COLOR=1")
+	// A fresh user per document, as on a fresh machine: its own cache
+	// folder, where live runs keep their failed-login ledgers.
+	home := t.TempDir()
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(bin)+string(os.PathListSeparator)+os.Getenv("PATH"), "NO_COLOR=1",
+		"HOME="+home, "XDG_CACHE_HOME="+filepath.Join(home, ".cache"))
 	// Its own process group, so that a failed script's background
 	// servers end with it.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -75,7 +75,7 @@ func (l *States) Advance(ctx context.Context, d time.Duration) error {
 		return unreachable("it waits in real time for the server's %s sessions to expire: pass --max-wait %s to allow it", l.creds.SessionTTL, l.creds.SessionTTL*11/10+time.Second)
 	}
 	if l.creds.MaxWait <= 0 {
-		return unreachable("it waits in real time for the server's sessions to expire: pass --session-timeout (the server's session lifetime) and --max-wait to allow it")
+		return unreachable("it waits in real time for the server's clock: pass --max-wait to allow it (and --session-timeout where its steps are timed in sessions)")
 	}
 	if d > l.creds.MaxWait {
 		return unreachable("needs %s to pass, more than --max-wait %s", d, l.creds.MaxWait)
