@@ -266,7 +266,7 @@ func (l *States) CheckCredentials(ctx context.Context) error {
 	case resp.StatusCode/100 == 3:
 		return fmt.Errorf("checking the credentials: %s %s answered %d (a redirect to %q); the suite follows no redirect, since it would carry the credentials elsewhere: give the --target it points to", req.Method, req.URL.Path, resp.StatusCode, specs.RedactText(resp.Header.Get("Location")))
 	case resp.StatusCode == http.StatusUnauthorized:
-		return fmt.Errorf("%w (%s %s answered 401); stopped before any fixture ran, so the account is not locked", ErrBadCredentials, req.Method, req.URL.Path)
+		return fmt.Errorf("%w (%s %s answered 401); stopped before any fixture ran", ErrBadCredentials, req.Method, req.URL.Path)
 	case resp.StatusCode == http.StatusTooManyRequests:
 		return fmt.Errorf("the account is locked or rate-limited (%s %s answered %d); wait for the lock to lift", req.Method, req.URL.Path, resp.StatusCode)
 	case fl.checkAnswer != nil:
