@@ -82,7 +82,7 @@ func TestLiveRunsFailBeforeTheyStart(t *testing.T) {
 		args []string
 		want string
 	}{
-		"no account":        {[]string{"run", "--flavor", "couchdb", "--target", "http://" + closedPort(t)}, "--target needs an account on the server: pass --user and --password"},
+		"no account":        {[]string{"run", "--flavor", "couchdb", "--target", "http://" + closedPort(t)}, "needs an account on it: pass --user and --password"},
 		"unwritable report": {[]string{"run", "--flavor", "neo4j-3.3", "--junit-report", filepath.Join(readOnly, "junit.xml")}, "--junit-report " + filepath.Join(readOnly, "junit.xml") + ": the folder " + readOnly + " is not writable"},
 	} {
 		r := cli(t, c.args...)

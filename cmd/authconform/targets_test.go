@@ -130,8 +130,8 @@ func TestTargetRunsChangeNothingWithoutAllowDestructive(t *testing.T) {
 }
 
 // A report that cannot be written (its path is a folder) fails the run
-// with a usage error naming the flag, before the run: it is never dropped
-// silently.
+// with a usage error naming the flag, before anything runs: it is never
+// dropped silently.
 func TestUnwritableReportFailsTheRun(t *testing.T) {
 	t.Parallel()
 	for _, flag := range []string{"--json-report", "--junit-report", "--markdown-report", "--html-report"} {
