@@ -1,104 +1,120 @@
-package couchdb
+package couchdb_test
 
 import (
 	"bytes"
-	"encoding/base64"
-	"encoding/json"
+	"compress/gzip"
+	"fmt"
+	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 
-	"github.com/authconform/authconform/fakeserver/internal/core"
+	"github.com/authconform/authconform/fakeserver"
 )
 
-// The GET /_session body as encoding/json writes it, the yardstick of
-// appendSessionInfo.
-type refSessionUser struct {
-	Name  *string  `json:"name"`
-	Roles []string `json:"roles"`
-}
-
-type refSessionInfo struct {
-	AuthenticationDB       string   `json:"authentication_db,omitempty"`
-	AuthenticationHandlers []string `json:"authentication_handlers"`
-	Authenticated          string   `json:"authenticated,omitempty"`
-}
-
-type refSession struct {
-	OK      bool           `json:"ok"`
-	UserCtx refSessionUser `json:"userCtx"`
-	Info    refSessionInfo `json:"info"`
-}
-
-func refSessionBody(ctx couchUserCtx, release bool) string {
-	body := refSession{OK: true, UserCtx: refSessionUser{Roles: nonNil(ctx.roles)}}
-	if !ctx.anonymous() {
-		body.UserCtx.Name = &ctx.name
-	}
-	body.Info.Authenticated = ctx.handler
-	if release {
-		body.Info.AuthenticationHandlers = []string{"cookie", "default"}
-	} else {
-		body.Info.AuthenticationDB = "_users"
-		body.Info.AuthenticationHandlers = []string{"delegated", "cookie", "default", "local"}
-	}
+// gzipped is s compressed.
+func gzipped(t *testing.T, s string) string {
+	t.Helper()
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(body)
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write([]byte(s)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	return buf.String()
 }
 
-func TestSessionInfoBodyIsEncodingJSON(t *testing.T) {
-	ctxs := []couchUserCtx{
-		{roles: []string{}},
-		{roles: nil},
-		{name: "admin", roles: []string{"_admin"}, handler: "default"},
-		{name: "alice", roles: []string{"reader", "writer"}, handler: "cookie"},
-		{name: `a"b\c<d>&é` + "\x00\u2028\xff", roles: []string{"x\ny"}, handler: "cookie"},
-		{name: "nobody", handler: "default"},
+// allocatedBy is the bytes the heap allocated while fn ran; nothing else in
+// the test runs meanwhile.
+func allocatedBy(fn func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	fn()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// manyKeys is a JSON login object of about size bytes: a wrong password
+// for admin, then short keys up to the size.
+func manyKeys(size int) string {
+	var b strings.Builder
+	b.WriteString(`{"name":"admin","password":"wrong"`)
+	for i := 0; b.Len() < size-16; i++ {
+		fmt.Fprintf(&b, `,"k%d":0`, i)
 	}
-	for _, release := range []bool{false, true} {
-		c := &Server{cfg: Config{Release: release, Clock: core.NewClock(nil)}}
-		for _, ctx := range ctxs {
-			if got, want := string(c.appendSessionInfo(nil, ctx)), refSessionBody(ctx, release); got != want {
-				t.Errorf("release %v, %+v:\n got %s\nwant %s", release, ctx, got, want)
-			}
+	b.WriteString("}")
+	return b.String()
+}
+
+const bodyLimit = 1 << 20
+
+// A gzip body is held to the body limit once unpacked: 413 too_large, as
+// for a plain body over the limit, however small the compressed bytes.
+func TestGzipBodyOverTheLimitUnpacked(t *testing.T) {
+	for _, p := range []fakeserver.Profile{fakeserver.ProfileDocumented, fakeserver.ProfileCouchDB35} {
+		f := newCouchFake(t, fakeserver.Options{Profile: p, MaxBodyBytes: bodyLimit})
+		over := gzipped(t, manyKeys(bodyLimit+100))
+		if len(over) > bodyLimit/4 {
+			t.Fatalf("the compressed body is %d bytes; the test needs it well under the limit", len(over))
+		}
+		for _, path := range []string{"/_session", "/authtest/doc"} {
+			method := map[string]string{"/_session": "POST", "/authtest/doc": "PUT"}[path]
+			w := couchDo(f, method, path, over, "Content-Type", "application/json", "Content-Encoding", "gzip", "Authorization", basicAuth("admin", "secret"))
+			wantCouchError(t, w, http.StatusRequestEntityTooLarge, "too_large", "")
+		}
+		// Just under the limit is read: a wrong password.
+		w := couchDo(f, "POST", "/_session", gzipped(t, manyKeys(bodyLimit-100)), "Content-Type", "application/json", "Content-Encoding", "gzip")
+		wantCouchError(t, w, http.StatusUnauthorized, "unauthorized", wantBadPassword)
+	}
+}
+
+// A login body of a great many keys costs a small multiple of its size:
+// only name, username and password are decoded (a decoded map of every key
+// cost some 25 times the body, and an 8 KB gzip body unpacked to 8 MiB cost
+// over 200 MB).
+func TestLoginBodyOfManyKeysCostsLittle(t *testing.T) {
+	f := newCouchFake(t, fakeserver.Options{MaxBodyBytes: bodyLimit})
+	body := manyKeys(bodyLimit - 100)
+	for _, gz := range []bool{false, true} {
+		sent, headers := body, []string{"Content-Type", "application/json"}
+		if gz {
+			sent, headers = gzipped(t, body), append(headers, "Content-Encoding", "gzip")
+		}
+		var code int
+		alloc := allocatedBy(func() { code = couchDo(f, "POST", "/_session", sent, headers...).Code })
+		if code != http.StatusUnauthorized {
+			t.Fatalf("gzip=%v: status %d, want 401 (wrong password)", gz, code)
+		}
+		t.Logf("gzip=%v: %d bytes allocated for a %d-byte body", gz, alloc, len(body))
+		if ratio := float64(alloc) / float64(len(body)); ratio > 6 {
+			t.Errorf("gzip=%v: %d bytes allocated for a %d-byte body (%.1fx, over 6x)", gz, alloc, len(body), ratio)
 		}
 	}
 }
 
-func FuzzSessionInfoBody(f *testing.F) {
-	f.Add("admin", "_admin", "default", false)
-	f.Add("", "", "", true)
-	f.Fuzz(func(t *testing.T, name, role, handler string, release bool) {
-		ctx := couchUserCtx{name: name, roles: []string{role}, handler: handler}
-		c := &Server{cfg: Config{Release: release}}
-		if got, want := string(c.appendSessionInfo(nil, ctx)), refSessionBody(ctx, release); got != want {
-			t.Errorf("%+v:\n got %s\nwant %s", ctx, got, want)
+// Repeated and escaped keys: the last value wins, as it did with a decoded
+// map, and an escaped key is the key it spells.
+func TestLoginJSONKeysAsDecoded(t *testing.T) {
+	f := newCouchFake(t, fakeserver.Options{})
+	for _, body := range []string{
+		`{"name":"admin","password":"wrong","password":"secret"}`,
+		`{"na\u006de":"admin","pass\u0077ord":"secret"}`,
+		` { "x" : [ "}" , { "a" : "\"]" } ] , "name" : "admin" , "password" : "secret" } `,
+	} {
+		if w := couchDo(f, "POST", "/_session", body, "Content-Type", "application/json"); w.Code != http.StatusOK {
+			t.Errorf("%s: status %d %s, want 200", body, w.Code, w.Body)
 		}
-	})
-}
-
-// refDecodeCouchBase64URL is couch_util:decodeBase64Url written the
-// plain way: the URL alphabet mapped to the standard one, then decoded.
-func refDecodeCouchBase64URL(s string) ([]byte, error) {
-	s = strings.NewReplacer("-", "+", "_", "/").Replace(strings.TrimRight(s, "="))
-	return base64.RawStdEncoding.DecodeString(s)
-}
-
-func FuzzCouchBase64URL(f *testing.F) {
-	for _, s := range []string{"", "YWRtaW46NjkyMUYwOEI6", "a-_b", "a+/b", "YQ==", "YQ", "Y", "Y\nQ", strings.Repeat("QUJD", 100) + "-_"} {
-		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, s string) {
-		got, err := decodeCouchBase64URL(s)
-		want, wantErr := refDecodeCouchBase64URL(s)
-		if (err == nil) != (wantErr == nil) || (err == nil && !bytes.Equal(got, want)) {
-			t.Errorf("%q: got %q, %v; want %q, %v", s, got, err, want, wantErr)
-		}
-		prefixed, err := appendCouchBase64URL([]byte("x"), s)
-		if err == nil && string(prefixed) != "x"+string(want) {
-			t.Errorf("%q appended to x: %q", s, prefixed)
-		}
-	})
+	for _, tc := range []struct{ body, reason string }{
+		{`{"name":"admin","password":1}`, `"password" must be a string`},
+		{`{"name":"admin","password":"secret","password":null}`, `"password" must be a string`},
+		{`{"name":"admin","password":"secret"} x`, "invalid UTF-8 JSON"},
+		{`"admin"`, "invalid UTF-8 JSON"},
+		{`null`, "invalid UTF-8 JSON"},
+	} {
+		wantCouchError(t, couchDo(f, "POST", "/_session", tc.body, "Content-Type", "application/json"), http.StatusBadRequest, "bad_request", tc.reason)
+	}
 }
