@@ -466,7 +466,9 @@ func (c *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // each segment percent-decoded.
 func couchPathParts(r *http.Request) ([]string, bool) {
 	var parts []string
-	for _, seg := range strings.Split(r.URL.EscapedPath(), "/") {
+	for path := r.URL.EscapedPath(); path != ""; {
+		var seg string
+		seg, path, _ = strings.Cut(path, "/")
 		if seg == "" {
 			continue
 		}

@@ -123,7 +123,7 @@ func (c *Server) verifyCookie(value string, now time.Time) (ctx couchUserCtx, ma
 	}
 	timeLeft := issued + ttl - now.Unix()
 	return couchUserCtx{
-		name: acct.Name, roles: nonNil(acct.Roles), handler: "cookie", acct: acct,
+		name: acct.Name, roles: contextRoles(acct.Roles), handler: "cookie", acct: acct,
 		refresh: 10*timeLeft < 9*ttl, // more than 10% of the lifetime used (case 111)
 		cookie:  string(raw), expiry: expiry,
 	}, false

@@ -97,7 +97,7 @@ type credential struct {
 // split on single spaces, the scheme (any case) must be Basic or Bearer.
 func (n *Server) parseAuthorization(header string) (credential, bool) {
 	parts := strings.Split(strings.TrimSpace(header), " ")
-	switch strings.ToUpper(parts[0]) {
+	switch upperScheme(parts[0]) {
 	case "BASIC":
 		if !n.release() {
 			user, password, ok := core.ParseBasic(header)
@@ -123,6 +123,18 @@ func (n *Server) parseAuthorization(header string) (credential, bool) {
 		return credential{bearer: true, token: token, notBase64: !ok}, ok
 	}
 	return credential{}, false
+}
+
+// upperScheme is strings.ToUpper(scheme), without a copy for the two
+// schemes in any ASCII case (a rune such as "ſ" still upper-cases to "S").
+func upperScheme(scheme string) string {
+	switch {
+	case len(scheme) == len("BASIC") && strings.EqualFold(scheme, "BASIC"):
+		return "BASIC"
+	case len(scheme) == len("BEARER") && strings.EqualFold(scheme, "BEARER"):
+		return "BEARER"
+	}
+	return strings.ToUpper(scheme)
 }
 
 // bearerToken turns the header's credential into the token to check.
@@ -180,7 +192,7 @@ func decodeJavaBase64(s string) ([]byte, bool) {
 func (n *Server) checkToken(token string, now time.Time) (string, bool) {
 	user, found := "", false
 	for _, t := range n.tokens {
-		if n.sameToken([]byte(t.Token), []byte(token)) && !found {
+		if n.sameToken(t.Token, token) && !found {
 			if t.Expires.IsZero() || now.Before(t.Expires) {
 				user, found = t.User, true
 			}

@@ -1,6 +1,7 @@
 package neo4jquery
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -19,7 +20,7 @@ func TestCheckTokenComparesEveryTokenByDigest(t *testing.T) {
 		t.Fatal(err)
 	}
 	calls := 0
-	n.sameToken = func(a, b []byte) bool { calls++; return core.SameSecret(a, b) }
+	n.sameToken = func(a, b string) bool { calls++; return core.SameSecretString(a, b) }
 	for token, want := range map[string]bool{"first-token": true, "second": true, "first-tokeX": false, "f": false,
 		"first-token-and-more": false, "": false} {
 		calls = 0
@@ -28,6 +29,14 @@ func TestCheckTokenComparesEveryTokenByDigest(t *testing.T) {
 		}
 		if calls != len(n.tokens) {
 			t.Errorf("checkToken(%q): %d comparisons, want %d (one per token)", token, calls, len(n.tokens))
+		}
+	}
+}
+
+func TestUpperSchemeIsToUpper(t *testing.T) {
+	for _, s := range []string{"Basic", "basic", "BASIC", "bAsIc", "Bearer", "bearer", "BEARER", "baſic", "basıc", "bearers", "Basi", "", "Digest", "béarer"} {
+		if got, want := upperScheme(s), strings.ToUpper(s); got != want {
+			t.Errorf("upperScheme(%q) = %q, want %q", s, got, want)
 		}
 	}
 }
