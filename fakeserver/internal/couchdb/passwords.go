@@ -91,6 +91,12 @@ func verifyPassword(u userCredential, password string) bool {
 	case "pbkdf2":
 		key, ok := pbkdf2Hex(u, password)
 		return ok && sameHex(key, u.derivedKey)
+	case "simple+pbkdf2":
+		// 3.5.0: PBKDF2 over the simple scheme's hex SHA-1, so that a node
+		// can rehash legacy documents without their passwords.
+		sum := sha1.Sum([]byte(password + u.salt))
+		key, ok := pbkdf2Hex(u, hex.EncodeToString(sum[:]))
+		return ok && sameHex(key, u.derivedKey)
 	}
 	return false
 }

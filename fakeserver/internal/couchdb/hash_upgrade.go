@@ -1,0 +1,114 @@
+package couchdb
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/authconform/authconform/fakeserver/internal/core"
+)
+
+// Hash upgrade on login, as couch_password_hasher does in CouchDB 3.5.0
+// ([chttpd_auth] upgrade_hash_on_auth, on by default from 3.5.0; 3.4.3 has
+// it off, 3.3.3 lacks it): after a successful Basic or POST /_session login
+// of a _users account whose stored hash is not the server's current one,
+// the document is rewritten with a fresh hash of the password, keeping its
+// salt (so its sessions stay valid). 3.5.0 does it in the background, a
+// moment after the login's reply (docs/reference/couchdb-releases.md); the
+// fake does it before replying.
+
+// upgradeHash rewrites the stored hash of name's _users document when the
+// release upgrades hashes on login and the document needs it.
+func (c *Server) upgradeHash(name, password string) {
+	if !c.rel.upgradeHash || c.configAdmins[name] {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	db := c.dbs["_users"]
+	if db == nil {
+		return
+	}
+	id := userDocPrefix + name
+	doc := db.docs[id]
+	if doc == nil || doc.deleted {
+		return
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal([]byte("{"+trimComma(doc.fields)+"}"), &fields) != nil || !c.needsUpgrade(fields) {
+		return
+	}
+	var salt string
+	_ = json.Unmarshal(fields["salt"], &salt)
+	for _, k := range []string{"password_scheme", "pbkdf2_prf", "iterations", "derived_key", "password_sha", "salt"} {
+		delete(fields, k)
+	}
+	for k, v := range c.userHashWithSalt(password, salt) {
+		fields[k] = v
+	}
+	enc, err := encodeFields(fields, userHashFields...)
+	if err != nil {
+		return
+	}
+	doc.rev, doc.fields = nextRev(doc.rev, enc), enc
+	db.seq++
+	var roles []string
+	_ = json.Unmarshal(fields["roles"], &roles)
+	cred := credentialOf(fields)
+	c.users.Put(core.User{Name: name, Roles: roles, Hash: cred, Salt: cred.sessionSalt()})
+}
+
+// needsUpgrade is couch_password_hasher:needs_upgrade with the fake's
+// target: scheme pbkdf2 with the release's prf, and never fewer iterations
+// than the fake writes (a document with more keeps them, so that a hash
+// copied from a real node is not weakened).
+func (c *Server) needsUpgrade(fields map[string]json.RawMessage) bool {
+	var scheme, prf string
+	_ = json.Unmarshal(fields["password_scheme"], &scheme)
+	_ = json.Unmarshal(fields["pbkdf2_prf"], &prf)
+	var iterations int
+	if json.Unmarshal(fields["iterations"], &iterations) != nil {
+		iterations = 0
+	}
+	return scheme != "pbkdf2" || prf != c.rel.prf || iterations < userPBKDF2Iterations
+}
+
+func trimComma(fields []byte) string {
+	if len(fields) > 0 && fields[0] == ',' {
+		return string(fields[1:])
+	}
+	return string(fields)
+}
+
+// checkScheme is the password_scheme check of the _auth design document:
+// a scheme the release does not know is refused, and a pbkdf2 document
+// needs a numeric iterations and a string derived_key.
+func (c *Server) checkScheme(fields map[string]json.RawMessage) *problem {
+	raw, ok := fields["password_scheme"]
+	if !ok || string(raw) == "null" {
+		return nil
+	}
+	var scheme string
+	if json.Unmarshal(raw, &scheme) != nil {
+		scheme = string(raw) // a number or boolean, as JavaScript prints it
+		if scheme == "false" || scheme == "0" || raw[0] == '{' || raw[0] == '[' {
+			return nil // falsy, or an object the fake does not print
+		}
+	}
+	if scheme == "" {
+		return nil // JavaScript: an empty scheme is falsy, not checked
+	}
+	if !c.rel.acceptsScheme(scheme) {
+		return &problem{status: http.StatusForbidden, couch: "forbidden", msg: "Password scheme `" + scheme + "` not supported."}
+	}
+	if scheme == "pbkdf2" {
+		var n float64
+		if it := fields["iterations"]; string(it) == "null" || json.Unmarshal(it, &n) != nil {
+			return userForbidden("iterations must be a number.")
+		}
+		var key string
+		if json.Unmarshal(fields["derived_key"], &key) != nil {
+			return userForbidden("derived_key must be a string.")
+		}
+	}
+	return nil
+}
