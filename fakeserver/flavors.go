@@ -97,7 +97,7 @@ var builders = []builder{
 			Release: release, Version: version, Users: coreUsers(o.Users), Databases: dbs,
 			SessionTTL: o.SessionTTL, CookieSecret: o.CookieSecret, RequireValidUser: o.RequireValidUser,
 			RequireValidUserExceptForUp: o.RequireValidUserExceptForUp,
-			MaxFailedLogins:             o.MaxFailedLogins, LockDuration: o.LockDuration, Clock: c,
+			MaxFailedLogins:             o.MaxFailedLogins, LockDuration: o.LockDuration, MaxBodyBytes: o.MaxBodyBytes, Clock: c,
 		})
 	}},
 }

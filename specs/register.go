@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	g "github.com/onsi/ginkgo/v2"
 
@@ -27,6 +26,9 @@ const entryResult = "authconform-result"
 // (var _ = Register(t)) or inside a container; it returns true so it can
 // initialise a var. Summarize reads the results back.
 func Register(t Target) bool {
+	if t.Redactor == nil {
+		t.Redactor = NewRedactor()
+	}
 	ordered, err := t.fixtures()
 	if added := registry.add(t, ordered); err == nil {
 		err = added
@@ -40,20 +42,16 @@ func Register(t Target) bool {
 			})
 			return
 		}
-		var budget *budgetTracker
-		if t.Budget != nil {
-			budget = &budgetTracker{b: *t.Budget, now: time.Now}
-		}
-		if t.cleanup != nil {
+		if t.Guard != nil {
 			// Also after an interrupt: Ginkgo runs AfterAll then too.
 			g.AfterAll(func(ctx g.SpecContext) {
-				if err := t.cleanup(ctx); err != nil {
+				if err := t.Guard.Close(ctx); err != nil {
 					g.Fail(err.Error())
 				}
 			})
 		}
 		for _, fx := range ordered {
-			g.It(fx.ID, g.Label(Labels(fx)...), func(ctx g.SpecContext) { runFixture(ctx, t, fx, budget) })
+			g.It(fx.ID, g.Label(Labels(fx)...), func(ctx g.SpecContext) { runFixture(ctx, t, fx) })
 		}
 	})
 	return true

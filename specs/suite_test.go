@@ -88,7 +88,6 @@ func TestSuiteAgainstFakes(t *testing.T) {
 	}
 	checkBroken := registerBroken(t)
 	checkGuards := registerGuards(t)
-	checkLiveLiar := registerLiveLiar(t)
 	checkMisuse := registerMisuse(t)
 	var summary report.Summary
 	var ginkgoReport types.Report
@@ -105,7 +104,6 @@ func TestSuiteAgainstFakes(t *testing.T) {
 	checkRunOrder(t, all, ginkgoReport)
 	checkBroken(summary)
 	checkGuards(summary)
-	checkLiveLiar(summary)
 	checkMisuse(summary)
 	for _, r := range summary.Results {
 		if !strings.HasPrefix(r.Target, "fake ") {

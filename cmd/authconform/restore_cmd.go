@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/authconform/authconform/specs"
+	"github.com/authconform/authconform/specs/live"
 )
 
 func newRestoreCmd() *cobra.Command {
@@ -20,7 +20,7 @@ func newRestoreCmd() *cobra.Command {
 
 Before any request that changes a live target (a password change, a scratch
 account), run writes a restore journal to its state directory. A run that
-ends normally, or by SIGINT/SIGTERM, undoes the change and removes the
+ends normally, or by SIGINT, SIGTERM, SIGHUP or SIGQUIT, undoes the change and removes the
 journal once a login with the original password succeeds. After a SIGKILL,
 a crash or a lost connection the journal stays, and run refuses that target
 until this command has restored it: it replays each journal (the fixture's
@@ -32,7 +32,7 @@ one) and removes the journals it verified. Exit status 1 when any remains.`,
 			if err != nil {
 				return err
 			}
-			pending, err := specs.PendingRestores(dir, "")
+			pending, err := live.PendingRestores(dir, "")
 			if err != nil {
 				return usageError{err}
 			}

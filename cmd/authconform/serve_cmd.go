@@ -27,7 +27,8 @@ func newServeCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the fake server until SIGINT or SIGTERM",
-		Long: `Serve the fake server, logging one JSON line per request to stderr.
+		Long: `Serve the fake server, logging one JSON line per request to stderr
+(written in batches: a line appears at most 0.1 s after its request).
 
 --user takes name:password[:role,role...]; the role _admin makes a CouchDB
 server admin; "!" after the password (neo4j:neo4j!) marks a Neo4j user who
@@ -78,7 +79,9 @@ returns passwords and cookies:
 			if host, port, _ := net.SplitHostPort(addr); inContainer && host == "0.0.0.0" {
 				fmt.Fprintf(cmd.OutOrStdout(), "authconform: listening on every interface of the container (AUTHCONFORM_CONTAINER=1); publish the port on loopback only, such as -p 127.0.0.1:%s:%s\n", port, port)
 			}
-			srv := fakeserver.NewHTTPServer(fakeserver.LogRequests(fake, cmd.ErrOrStderr()))
+			reqLog := fakeserver.NewRequestLog(cmd.ErrOrStderr())
+			defer reqLog.Close()
+			srv := fakeserver.NewHTTPServer(fakeserver.LogRequests(fake, reqLog))
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			errc := make(chan error, 1)
@@ -94,6 +97,7 @@ returns passwords and cookies:
 			if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				return err
 			}
+			_ = reqLog.Close() // every line written before "stopped"
 			fmt.Fprintln(cmd.OutOrStdout(), "authconform: stopped")
 			return nil
 		},

@@ -16,6 +16,7 @@ import (
 	"github.com/authconform/authconform/fakeserver"
 	"github.com/authconform/authconform/fixtures"
 	"github.com/authconform/authconform/specs"
+	"github.com/authconform/authconform/specs/live"
 )
 
 // targets builds one specs.Target per flavor to run, with a cleanup.
@@ -112,7 +113,12 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 	}
 	u, err := url.Parse(f.target)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, nil, usagef("--target %q is not an http(s) URL such as http://127.0.0.1:7474", specs.RedactText(f.target))
+		return nil, nil, usagef("--target %q is not an http(s) URL such as http://127.0.0.1:7474", withoutUserinfo(f.target))
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(f.target, "#") {
+		// The suite appends paths to the base URL: after a query or a
+		// fragment they would go nowhere, and a query may carry a secret.
+		return nil, nil, usagef("--target %s has a query or fragment; give the server's base URL, such as http://127.0.0.1:7474", beforeQuery(withoutUserinfo(f.target)))
 	}
 	transport, err := tlsTransport(f.caFile, f.insecure)
 	if err != nil {
@@ -124,7 +130,7 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 	}
 	client := &http.Client{Timeout: f.timeout, Transport: transport}
 	if f.control {
-		if err := specs.Probe(client, f.target, f.flavors[0]); err != nil {
+		if err := live.Probe(client, f.target, f.flavors[0]); err != nil {
 			return nil, nil, runError{err}
 		}
 		return []specs.Target{{
@@ -137,12 +143,12 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	t, err := specs.LiveTarget(context.Background(), specs.LiveConfig{
+	t, err := live.Target(context.Background(), live.Config{
 		BaseURL: f.target, Flavor: f.flavors[0], Credentials: f.creds, Client: &http.Client{Transport: transport},
 		Timeout: f.timeout, StateDir: dir, AllowDestructive: f.allowDestructive,
 	})
 	switch {
-	case errors.Is(err, specs.ErrNoStateDir), errors.Is(err, specs.ErrPendingRestore), errors.Is(err, specs.ErrPrecondition):
+	case errors.Is(err, live.ErrNoStateDir), errors.Is(err, live.ErrPendingRestore), errors.Is(err, live.ErrPrecondition):
 		return nil, nil, usageError{err}
 	case err != nil:
 		return nil, nil, runError{err}
@@ -150,12 +156,37 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 	return []specs.Target{t}, func() {}, nil
 }
 
+// withoutUserinfo is target for an error message or a report: whatever
+// follows the scheme up to the last "@" is masked, whether or not the text
+// parses as a URL (a forgotten scheme, a password with a space, a slash or
+// a "?"), since it may be a password.
+func withoutUserinfo(target string) string {
+	scheme, rest, found := strings.Cut(target, "://")
+	if !found {
+		scheme, rest = "", target
+	} else {
+		scheme += "://"
+	}
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		rest = specs.Mask + rest[at:]
+	}
+	return scheme + rest
+}
+
+// beforeQuery is target without its query and fragment.
+func beforeQuery(target string) string {
+	if i := strings.IndexAny(target, "?#"); i >= 0 {
+		return target[:i]
+	}
+	return target
+}
+
 // stateDir is --state-dir, or the default one.
 func stateDir(f runFlags) (string, error) {
 	if f.stateDir != "" {
 		return f.stateDir, nil
 	}
-	dir, err := specs.DefaultStateDir()
+	dir, err := live.DefaultStateDir()
 	if err != nil {
 		return "", usageError{err}
 	}

@@ -19,7 +19,7 @@ import (
 // upgradeHash rewrites the stored hash of name's _users document when the
 // release upgrades hashes on login and the document needs it.
 func (c *Server) upgradeHash(name, password string) {
-	if !c.rel.upgradeHash || c.configAdmins[name] {
+	if _, admin := c.configAdmins[name]; !c.rel.upgradeHash || admin {
 		return
 	}
 	c.mu.Lock()

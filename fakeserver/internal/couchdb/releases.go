@@ -94,14 +94,12 @@ func (r release) acceptsScheme(scheme string) bool {
 }
 
 // releaseCrashes maps 3.5.0's 500s to a release's, given its stack hashes
-// for a Basic value that is not base64 (two Authorization headers give the
-// same there: MochiWeb joins them into one such value), for a JSON login
+// for a Basic value with a character outside base64 (two Authorization
+// headers give the same: MochiWeb joins them with ", "), for a JSON login
 // body that is null or a list, and for a name that is not a string.
 func releaseCrashes(basicBadArg, loginBadMatch, loginBadArg int64) map[couchCrash]couchCrash {
-	badArg := couchCrash{"unknown_error", "badarg", basicBadArg}
 	return map[couchCrash]couchCrash{
-		crashBasicBadArg:  badArg,
-		crashTwoAuth:      badArg,
+		{"unknown_error", "badarg", crashStackHashes[atQuad]}: {"unknown_error", "badarg", basicBadArg},
 		crashLoginNull:    {"unknown_error", "badmatch", loginBadMatch},
 		crashLoginArray:   {"badmatch", "", loginBadMatch},
 		crashLoginNotText: {"unknown_error", "badarg", loginBadArg},

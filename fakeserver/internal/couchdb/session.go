@@ -3,10 +3,9 @@ package couchdb
 import (
 	"bytes"
 	"compress/gzip"
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
+	"encoding/binary"
 	"errors"
 	"io"
 	"net/http"
@@ -26,14 +25,18 @@ import (
 // passed, and (documented profile) until it is logged out.
 
 func (c *Server) cookieMAC(acct core.Account, data string) []byte {
+	return c.appendCookieMAC(nil, acct, []byte(data))
+}
+
+// appendCookieMAC appends the HMAC of data to dst, key and state on the
+// stack.
+func (c *Server) appendCookieMAC(dst []byte, acct core.Account, data []byte) []byte {
 	if c.onMAC != nil {
 		c.onMAC()
 	}
-	key := make([]byte, 0, len(c.secret)+len(acct.Salt()))
-	key = append(append(key, c.secret...), acct.Salt()...)
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(data))
-	return m.Sum(nil)
+	var keyBuf [64]byte
+	key := append(append(keyBuf[:0], c.secret...), acct.Salt()...)
+	return core.HMACSHA256(dst, key, data)
 }
 
 // mintCookie returns a fresh AuthSession value for acct issued at now.
@@ -49,16 +52,37 @@ func (c *Server) mintCookie(acct core.Account, now time.Time) string {
 	return base64.RawURLEncoding.EncodeToString(raw)
 }
 
-// urlToStdBase64 is built once: a Replacer per request was a tenth of the
-// cookie path's allocations.
-var urlToStdBase64 = strings.NewReplacer("-", "+", "_", "/")
-
 // decodeCouchBase64URL is couch_util:decodeBase64Url: "-" and "_" mapped to
 // the standard alphabet, unused trailing bits ignored (so
 // changing only those still decodes to the same cookie, transcript case 57).
 func decodeCouchBase64URL(s string) ([]byte, error) {
-	s = urlToStdBase64.Replace(strings.TrimRight(s, "="))
-	return base64.RawStdEncoding.DecodeString(s)
+	return appendCouchBase64URL(nil, s)
+}
+
+// appendCouchBase64URL is decodeCouchBase64URL appending to dst; a cookie
+// of usual size is mapped on the stack.
+func appendCouchBase64URL(dst []byte, s string) ([]byte, error) {
+	s = strings.TrimRight(s, "=")
+	var stack [256]byte
+	std := stack[:0]
+	if len(s) > len(stack) {
+		std = make([]byte, 0, len(s))
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '-':
+			std = append(std, '+')
+		case '_':
+			std = append(std, '/')
+		default:
+			std = append(std, c)
+		}
+	}
+	if need := len(dst) + base64.RawStdEncoding.DecodedLen(len(std)); need > cap(dst) {
+		dst = append(make([]byte, 0, need), dst...)
+	}
+	n, err := base64.RawStdEncoding.Decode(dst[len(dst):cap(dst)], std)
+	return dst[:len(dst)+n], err
 }
 
 // verifyCookie is cookie_authentication_handler. A value that does not
@@ -68,35 +92,39 @@ func decodeCouchBase64URL(s string) ([]byte, error) {
 // (cases 56, 112).
 func (c *Server) verifyCookie(value string, now time.Time) (ctx couchUserCtx, malformed bool) {
 	anon := couchUserCtx{roles: []string{}}
-	raw, err := decodeCouchBase64URL(value)
+	var rawBuf [192]byte
+	raw, err := appendCouchBase64URL(rawBuf[:0], value)
 	// CouchDB writes the cookie unpadded and 3.5.0 refuses a padded one
 	// as malformed (m147, m153, m156, m158, m160); the document shows only
 	// unpadded values, so both profiles do.
 	if err != nil || strings.Contains(value, "=") {
 		return anon, true
 	}
-	parts := strings.SplitN(string(raw), ":", 3)
-	if len(parts) != 3 {
+	// name:HEXTIME:MAC, the MAC being everything after the second colon.
+	name, rest, found := bytes.Cut(raw, []byte(":"))
+	hexTime, mac, found2 := bytes.Cut(rest, []byte(":"))
+	if !found || !found2 {
 		return anon, true
 	}
-	name, hexTime, mac := parts[0], parts[1], parts[2]
 	// One HMAC and one digest comparison for every well-formed cookie,
 	// before anything can refuse it: an unknown user's is checked against
 	// a dummy account, so its timing matches a known user's.
-	acct, known := c.users.LookupOrDummy(name)
-	macOK := core.SameSecret(c.cookieMAC(acct, name+":"+hexTime), []byte(mac))
-	issued, err := strconv.ParseInt(hexTime, 16, 64)
-	if !known || !macOK || err != nil || now.Unix() >= issued+c.ttl {
+	acct, known := c.users.LookupOrDummy(string(name))
+	var macBuf [sha256.Size]byte
+	macOK := core.SameSecret(c.appendCookieMAC(macBuf[:0], acct, raw[:len(name)+1+len(hexTime)]), mac)
+	issued, err := strconv.ParseInt(string(hexTime), 16, 64)
+	ttl := c.ttl.Load()
+	if !known || !macOK || err != nil || now.Unix() >= issued+ttl {
 		return anon, false
 	}
-	expiry := time.Unix(issued+c.ttl, 0)
-	if c.revoked != nil && c.revoked.has(string(raw), now) {
+	expiry := time.Unix(issued+ttl, 0)
+	if c.revoked != nil && c.revoked.has(raw, now) {
 		return anon, false
 	}
-	timeLeft := issued + c.ttl - now.Unix()
+	timeLeft := issued + ttl - now.Unix()
 	return couchUserCtx{
-		name: name, roles: nonNil(acct.Roles), handler: "cookie", acct: acct,
-		refresh: 10*timeLeft < 9*c.ttl, // more than 10% of the lifetime used (case 111)
+		name: acct.Name, roles: nonNil(acct.Roles), handler: "cookie", acct: acct,
+		refresh: 10*timeLeft < 9*ttl, // more than 10% of the lifetime used (case 111)
 		cookie:  string(raw), expiry: expiry,
 	}, false
 }
@@ -120,8 +148,9 @@ const (
 // Secure is added on TLS requests. net/http's Cookie.String cannot write
 // either shape (it has no Version and orders attributes differently).
 func (c *Server) sessionSetCookie(r *http.Request, value string, now time.Time) string {
-	expires := now.Add(time.Duration(c.ttl) * time.Second).UTC()
-	maxAge := strconv.FormatInt(c.ttl, 10)
+	ttl := c.ttl.Load()
+	expires := now.Add(time.Duration(ttl) * time.Second).UTC()
+	maxAge := strconv.FormatInt(ttl, 10)
 	if c.cfg.Release {
 		return "AuthSession=" + value + "; Version=1; Expires=" + expires.Format(couchCookieDate) +
 			"; Max-Age=" + maxAge + secureAttr(r) + "; Path=/; HttpOnly"
@@ -182,12 +211,12 @@ func (v *couchRevocations) forget(cookie string) {
 	delete(v.until, cookie)
 }
 
-func (v *couchRevocations) has(cookie string, now time.Time) bool {
+func (v *couchRevocations) has(cookie []byte, now time.Time) bool {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	t, ok := v.until[cookie]
+	t, ok := v.until[string(cookie)] // looked up without a copy
 	if ok && !now.Before(t) {
-		delete(v.until, cookie)
+		delete(v.until, string(cookie))
 		return false
 	}
 	return ok
@@ -222,23 +251,6 @@ func (c *Server) serveSession(w http.ResponseWriter, r *http.Request, parts []st
 	}
 }
 
-type couchSessionUser struct {
-	Name  *string  `json:"name"`
-	Roles []string `json:"roles"`
-}
-
-type couchSessionInfo struct {
-	AuthenticationDB       string   `json:"authentication_db,omitempty"`
-	AuthenticationHandlers []string `json:"authentication_handlers"`
-	Authenticated          string   `json:"authenticated,omitempty"`
-}
-
-type couchSession struct {
-	OK      bool             `json:"ok"`
-	UserCtx couchSessionUser `json:"userCtx"`
-	Info    couchSessionInfo `json:"info"`
-}
-
 // sessionInfo is GET /_session (cases 9, 11, 12, 14). The documented
 // profile lists the document's handlers and authentication_db.
 func (c *Server) sessionInfo(w http.ResponseWriter, r *http.Request, ctx couchUserCtx) {
@@ -246,19 +258,38 @@ func (c *Server) sessionInfo(w http.ResponseWriter, r *http.Request, ctx couchUs
 		c.fail(w, r, http.StatusUnauthorized, "unauthorized", couchMsgPleaseLogin)
 		return
 	}
-	body := couchSession{OK: true, UserCtx: couchSessionUser{Roles: nonNil(ctx.roles)}}
-	if !ctx.anonymous() {
-		name := ctx.name
-		body.UserCtx.Name = &name
-	}
-	body.Info.Authenticated = ctx.handler
-	if c.cfg.Release {
-		body.Info.AuthenticationHandlers = []string{"cookie", "default"}
+	c.writeBody(w, r, http.StatusOK, c.appendSessionInfo(make([]byte, 0, 256), ctx))
+}
+
+// appendSessionInfo is the body of GET /_session as send_json writes it:
+// {"ok":true,"userCtx":{"name":...,"roles":[...]},"info":{...}} and a
+// newline. It is written by hand, not through encoding/json, because it is
+// the most requested reply of an authenticated client (a test compares the
+// two).
+func (c *Server) appendSessionInfo(b []byte, ctx couchUserCtx) []byte {
+	b = append(b, `{"ok":true,"userCtx":{"name":`...)
+	if ctx.anonymous() {
+		b = append(b, "null"...)
 	} else {
-		body.Info.AuthenticationDB = "_users"
-		body.Info.AuthenticationHandlers = []string{"delegated", "cookie", "default", "local"}
+		b = core.AppendJSONString(b, ctx.name, false)
 	}
-	c.writeJSON(w, r, http.StatusOK, body)
+	b = append(b, `,"roles":[`...)
+	for i, role := range ctx.roles {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = core.AppendJSONString(b, role, false)
+	}
+	b = append(b, `]},"info":{`...)
+	if c.cfg.Release {
+		b = append(b, `"authentication_handlers":["cookie","default"]`...)
+	} else {
+		b = append(b, `"authentication_db":"_users","authentication_handlers":["delegated","cookie","default","local"]`...)
+	}
+	if ctx.handler != "" {
+		b = core.AppendJSONString(append(b, `,"authenticated":`...), ctx.handler, false)
+	}
+	return append(b, "}}\n"...)
 }
 
 type couchLoginReply struct {
@@ -270,15 +301,17 @@ type couchLoginReply struct {
 // login is POST /_session: form or JSON credentials; 200 (302 with
 // ?next=) and a cookie, or 401 and an emptied cookie (cases 8, 15-23).
 func (c *Server) login(w http.ResponseWriter, r *http.Request) {
+	// The body is read first: 3.5.0 has read it when it refuses the type,
+	// so its 415 keeps the connection open (run 6).
+	body, ok := c.readBody(w, r)
+	if !ok {
+		return
+	}
 	ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
 	ct = strings.ToLower(strings.TrimSpace(ct))
 	if ct != "application/x-www-form-urlencoded" && ct != "application/json" {
 		c.fail(w, r, http.StatusUnsupportedMediaType, "bad_content_type",
 			"Content-Type must be 'application/x-www-form-urlencoded' or 'application/json'")
-		return
-	}
-	body, ok := c.readBody(w, r)
-	if !ok {
 		return
 	}
 	fields := map[string]string{}
@@ -287,21 +320,20 @@ func (c *Server) login(w http.ResponseWriter, r *http.Request) {
 			c.WriteProblem(w, r, core.TooDeep)
 			return
 		}
-		if crash, ok := c.loginCrash(body); ok {
+		login, valid := parseJSONLogin(body)
+		if crash, ok := c.loginCrash(login, valid); ok {
 			c.writeCrash(w, r, crash)
 			return
 		}
-		var obj map[string]any
-		if err := json.Unmarshal(body, &obj); err != nil || obj == nil {
+		if !valid || login.top != '{' {
 			c.fail(w, r, http.StatusBadRequest, "bad_request", "invalid UTF-8 JSON")
 			return
 		}
-		for _, k := range []string{"name", "username", "password"} {
-			v, present := obj[k]
+		for _, k := range loginKeys {
+			s, present, isString := login.text(k)
 			if !present {
 				continue
 			}
-			s, isString := v.(string)
 			if !isString {
 				c.fail(w, r, http.StatusBadRequest, "bad_request", "\""+k+"\" must be a string")
 				return
@@ -310,7 +342,7 @@ func (c *Server) login(w http.ResponseWriter, r *http.Request) {
 		}
 	} else {
 		form, _ := url.ParseQuery(string(body)) // lenient like mochiweb: bad pairs are dropped
-		for _, k := range []string{"name", "username", "password"} {
+		for _, k := range loginKeys {
 			if vs, present := form[k]; present {
 				fields[k] = vs[0]
 			}
@@ -391,7 +423,8 @@ func (c *Server) logout(w http.ResponseWriter, r *http.Request, ctx couchUserCtx
 // readBody reads the whole (bounded) body; ok is false once it has
 // answered a body that could not be read.
 // A gzip body (Content-Encoding: gzip, which CouchDB accepts and kivik
-// sends by default) is unpacked, bounded at maxUnzippedBody.
+// sends by default) is unpacked under the same bound as a plain body: a
+// few kilobytes of gzip must not become megabytes of work.
 func (c *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	body, p, ok := core.ReadBody(r)
 	if !ok {
@@ -400,8 +433,12 @@ func (c *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool)
 	}
 	if strings.EqualFold(strings.TrimSpace(r.Header.Get("Content-Encoding")), "gzip") {
 		var err error
-		if body, err = gunzip(body); err != nil {
-			c.fail(w, r, http.StatusBadRequest, "bad_request", "the gzip request body is broken or larger than the fake accepts")
+		if body, err = gunzip(body, c.maxBody); err != nil {
+			if errors.Is(err, errUnzippedTooLarge) {
+				c.WriteProblem(w, r, core.BodyTooLarge)
+			} else {
+				c.fail(w, r, http.StatusBadRequest, "bad_request", "the gzip request body is broken")
+			}
 			return nil, false
 		}
 		r.Header.Del("Content-Encoding") // read once: a second readBody sees plain bytes
@@ -420,42 +457,44 @@ func (c *Server) readJSON(w http.ResponseWriter, r *http.Request) ([]byte, bool)
 	return body, ok
 }
 
-// maxUnzippedBody bounds what a gzip body may unpack to.
-const maxUnzippedBody = 8 << 20
+var errUnzippedTooLarge = errors.New("the unzipped body is over the body limit")
 
-func gunzip(b []byte) ([]byte, error) {
+// gunzip unpacks b, refusing more than limit bytes of output. The gzip
+// trailer's size (ISIZE, the last member's size modulo 2^32) sizes the
+// buffer, capped at the limit, so a body is unpacked into one allocation
+// rather than a growing series; a body whose trailer lies merely grows.
+func gunzip(b []byte, limit int64) ([]byte, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(b))
 	if err != nil {
 		return nil, err
 	}
-	out, err := io.ReadAll(io.LimitReader(zr, maxUnzippedBody+1))
-	if err == nil && len(out) > maxUnzippedBody {
-		err = errors.New("too large")
+	size := int64(0)
+	if len(b) >= 4 {
+		size = int64(binary.LittleEndian.Uint32(b[len(b)-4:]))
 	}
-	return out, err
+	buf := bytes.NewBuffer(make([]byte, 0, min(size, limit)+1))
+	_, err = buf.ReadFrom(io.LimitReader(zr, limit+1))
+	if err == nil && int64(buf.Len()) > limit {
+		err = errUnzippedTooLarge
+	}
+	return buf.Bytes(), err
 }
 
 // loginCrash is the 500 3.5.0 answers to a JSON login body that is not an
 // object or whose name is not a string (m173, m174, m177), if any.
-func (c *Server) loginCrash(body []byte) (couchCrash, bool) {
-	if !c.cfg.Release {
+func (c *Server) loginCrash(login jsonLogin, valid bool) (couchCrash, bool) {
+	if !c.cfg.Release || !valid {
 		return couchCrash{}, false
 	}
-	var v any
-	if json.Unmarshal(body, &v) != nil {
-		return couchCrash{}, false
-	}
-	switch x := v.(type) {
-	case nil:
+	switch login.top {
+	case 'n':
 		return crashLoginNull, true
-	case []any:
+	case '[':
 		return crashLoginArray, true
-	case map[string]any:
+	case '{':
 		for _, k := range []string{"name", "username"} {
-			if n, ok := x[k]; ok {
-				if _, isString := n.(string); !isString {
-					return crashLoginNotText, true
-				}
+			if _, present, isString := login.text(k); present && !isString {
+				return crashLoginNotText, true
 			}
 		}
 	}

@@ -17,7 +17,8 @@ import (
 
 // The _users database: each org.couchdb.user:NAME document is an account.
 // The fake validates documents as the _auth design document of CouchDB 3.5
-// does (reference run 5, cases m248-m255), stores the password only as a
+// does (reference run 5, cases m248-m255; the rules on names and roles
+// from 3.5.0's source, couch_js_functions.hrl), stores the password only as a
 // PBKDF2 key (m5) and keeps the accounts that authenticate requests in
 // step: a created user logs in at once, checked against the document's own
 // hash (passwords.go), and a deletion or a new salt (every password change)
@@ -92,19 +93,19 @@ func (c *Server) userDocUpdate(id string, fields map[string]json.RawMessage) (ap
 	if json.Unmarshal(rawRoles, &roleValues) != nil || roleValues == nil {
 		return nil, userForbidden("doc.roles must be an array")
 	}
-	if id != userDocPrefix+name {
-		return nil, userForbidden("Doc ID must be of the form org.couchdb.user:name")
-	}
 	roles := make([]string, 0, len(roleValues))
 	for _, rv := range roleValues {
 		var role string
 		if json.Unmarshal(rv, &role) != nil {
 			return nil, userForbidden("doc.roles can only contain strings")
 		}
-		if strings.HasPrefix(role, "_") {
-			return nil, userForbidden("No system roles (starting with underscore) in users db.")
-		}
 		roles = append(roles, role)
+	}
+	if id != userDocPrefix+name {
+		return nil, userForbidden("Doc ID must be of the form org.couchdb.user:name")
+	}
+	if p := userNameAndRolesProblem(name, roles); p != nil {
+		return nil, p
 	}
 	if _, ok := fields["password"]; !ok {
 		if p := c.checkScheme(fields); p != nil {
@@ -123,7 +124,7 @@ func (c *Server) userDocUpdate(id string, fields map[string]json.RawMessage) (ap
 		}
 		delete(fields, "password")
 	}
-	if c.configAdmins[name] {
+	if _, admin := c.configAdmins[name]; admin {
 		return func() {}, nil
 	}
 	// Logins are checked against the stored document's own hash, whether
@@ -134,10 +135,29 @@ func (c *Server) userDocUpdate(id string, fields map[string]json.RawMessage) (ap
 	}, nil
 }
 
+// userNameAndRolesProblem is the end of _users' validate_doc_update in
+// CouchDB 3.5.0 (couch_js_functions.hrl): no system role but _metrics
+// (which grants /_node/_local/_prometheus), no name starting with an
+// underscore, no colon in a name (it would split a Basic credential).
+func userNameAndRolesProblem(name string, roles []string) *problem {
+	for _, role := range roles {
+		if role != "_metrics" && strings.HasPrefix(role, "_") {
+			return userForbidden("No system roles (starting with underscore) in users db.")
+		}
+	}
+	if strings.HasPrefix(name, "_") {
+		return userForbidden("Username may not start with underscore.")
+	}
+	if strings.Contains(name, ":") {
+		return userForbidden("Character `:` is not allowed in usernames.")
+	}
+	return nil
+}
+
 // userDocDeleted ends the account of a deleted user document.
 func (c *Server) userDocDeleted(id string) {
 	name, ok := strings.CutPrefix(id, userDocPrefix)
-	if ok && !c.configAdmins[name] {
+	if _, admin := c.configAdmins[name]; ok && !admin {
 		c.users.Delete(name)
 	}
 }
