@@ -89,6 +89,7 @@ func TestSuiteAgainstFakes(t *testing.T) {
 	checkBroken := registerBroken(t)
 	checkGuards := registerGuards(t)
 	checkMisuse := registerMisuse(t)
+	checkGuardFailures := registerGuardFailures(t)
 	var summary report.Summary
 	var ginkgoReport types.Report
 	ReportAfterSuite("summary", func(r types.Report) { summary, ginkgoReport = specs.Summarize(r), r })
@@ -105,6 +106,7 @@ func TestSuiteAgainstFakes(t *testing.T) {
 	checkBroken(summary)
 	checkGuards(summary)
 	checkMisuse(summary)
+	checkGuardFailures(summary)
 	for _, r := range summary.Results {
 		if !strings.HasPrefix(r.Target, "fake ") {
 			continue

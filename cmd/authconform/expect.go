@@ -2,52 +2,14 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
 	"slices"
 	"strings"
 
-	"github.com/authconform/authconform/fixtures"
 	"github.com/authconform/authconform/specs"
 )
-
-// expectations loads --expect, a file or the name of a shipped expectation
-// file (couchdb-3.4), or for embedded fakes the expectations that ship with
-// their profile.
-func expectations(f runFlags) ([]fixtures.Expectations, error) {
-	if f.expect != "" {
-		e, err := loadExpect(f.expect)
-		if err != nil {
-			return nil, usagef("--expect: %v", err)
-		}
-		return []fixtures.Expectations{e}, nil
-	}
-	if f.target != "" {
-		return nil, nil
-	}
-	e, ok, err := fixtures.ProfileExpectations(f.profile)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return []fixtures.Expectations{e}, nil
-}
-
-// loadExpect reads the file named, or, when there is no such file, the
-// shipped expectation file of that name.
-func loadExpect(name string) (fixtures.Expectations, error) {
-	e, err := fixtures.LoadExpectations(name)
-	if !errors.Is(err, fs.ErrNotExist) {
-		return e, err
-	}
-	e, ok, perr := fixtures.ProfileExpectations(name)
-	if ok || perr != nil {
-		return e, perr
-	}
-	return e, fmt.Errorf("%s: no such file, and no shipped expectation file of that name (shipped: %s)", name, strings.Join(fixtures.ExpectationProfiles(), ", "))
-}
 
 // releaseNote says which release a live target said it is and, when the
 // run was given no expectation file (or another release's), which shipped
@@ -72,7 +34,7 @@ func releaseNote(w io.Writer, release, profile, expect string) {
 // expectsOther reports whether --expect names another shipped release
 // file than profile (a file of the user's own is never second-guessed).
 func expectsOther(expect, profile string) bool {
-	for _, name := range fixtures.ExpectationProfiles() {
+	for _, name := range releaseProfiles() {
 		if expect == name || strings.HasSuffix(expect, "/"+name+".yaml") || expect == name+".yaml" {
 			return name != profile
 		}
@@ -112,7 +74,7 @@ func serverRelease(client *http.Client, base, flavor string) (release, profile s
 	}
 	release = name + " " + root.Version
 	for _, candidate := range []string{prefix + root.Version, prefix + majorMinor(root.Version), prefix + major(root.Version)} {
-		if slices.Contains(fixtures.ExpectationProfiles(), candidate) {
+		if slices.Contains(releaseProfiles(), candidate) {
 			return release, candidate
 		}
 	}

@@ -20,7 +20,7 @@ func TestExpectTakesAShippedName(t *testing.T) {
 		t.Errorf("--expect couchdb-3.5 on the couchdb-3.4 fake: exit %d, want 1\n%s", r.code, r.stdout)
 	}
 	r = cli(t, "run", "--flavor", "couchdb", "--expect", "couchdb-3.9")
-	if r.code != 2 || !strings.Contains(r.stderr, "couchdb-3.9: no such file, and no shipped expectation file of that name (shipped: couchdb-3.3, couchdb-3.4, couchdb-3.5,") {
+	if r.code != 2 || !strings.Contains(r.stderr, "--expect couchdb-3.9: no such file, nor an embedded profile (") || !strings.Contains(r.stderr, "couchdb-3.3, couchdb-3.4, couchdb-3.5") {
 		t.Errorf("unknown name: exit %d, %q", r.code, r.stderr)
 	}
 }

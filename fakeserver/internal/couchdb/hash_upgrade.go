@@ -2,7 +2,6 @@ package couchdb
 
 import (
 	"encoding/json"
-	"net/http"
 
 	"github.com/authconform/authconform/fakeserver/internal/core"
 )
@@ -77,38 +76,4 @@ func trimComma(fields []byte) string {
 		return string(fields[1:])
 	}
 	return string(fields)
-}
-
-// checkScheme is the password_scheme check of the _auth design document:
-// a scheme the release does not know is refused, and a pbkdf2 document
-// needs a numeric iterations and a string derived_key.
-func (c *Server) checkScheme(fields map[string]json.RawMessage) *problem {
-	raw, ok := fields["password_scheme"]
-	if !ok || string(raw) == "null" {
-		return nil
-	}
-	var scheme string
-	if json.Unmarshal(raw, &scheme) != nil {
-		scheme = string(raw) // a number or boolean, as JavaScript prints it
-		if scheme == "false" || scheme == "0" || raw[0] == '{' || raw[0] == '[' {
-			return nil // falsy, or an object the fake does not print
-		}
-	}
-	if scheme == "" {
-		return nil // JavaScript: an empty scheme is falsy, not checked
-	}
-	if !c.rel.acceptsScheme(scheme) {
-		return &problem{status: http.StatusForbidden, couch: "forbidden", msg: "Password scheme `" + scheme + "` not supported."}
-	}
-	if scheme == "pbkdf2" {
-		var n float64
-		if it := fields["iterations"]; string(it) == "null" || json.Unmarshal(it, &n) != nil {
-			return userForbidden("iterations must be a number.")
-		}
-		var key string
-		if json.Unmarshal(fields["derived_key"], &key) != nil {
-			return userForbidden("derived_key must be a string.")
-		}
-	}
-	return nil
 }

@@ -82,17 +82,6 @@ func (r release) serverHeader() []string {
 	return []string{"CouchDB/" + r.version + " (Erlang OTP/25)"}
 }
 
-// acceptsScheme reports whether _users takes a document with this
-// password_scheme.
-func (r release) acceptsScheme(scheme string) bool {
-	for _, s := range r.schemes {
-		if s == scheme {
-			return true
-		}
-	}
-	return false
-}
-
 // releaseCrashes maps 3.5.0's 500s to a release's, given its stack hashes
 // for a Basic value with a character outside base64 (two Authorization
 // headers give the same: MochiWeb joins them with ", "), for a JSON login
