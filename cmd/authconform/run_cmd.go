@@ -65,7 +65,7 @@ changed; fixtures that lock an account never run against a live server.`,
 	}
 	fl := cmd.Flags()
 	fl.StringSliceVar(&f.flavors, "flavor", nil, "flavors to run (repeatable or comma-separated): "+strings.Join(fixtures.Flavors, ", "))
-	fl.StringVar(&f.profile, "profile", "documented", "profile of the embedded fakes: documented, neo4j-3.3.9, neo4j-5 or couchdb-3.5")
+	fl.StringVar(&f.profile, "profile", "documented", "profile of the embedded fakes: documented, neo4j-3.3.9, neo4j-5, couchdb-3.3, couchdb-3.4 or couchdb-3.5")
 	fl.StringVar(&f.target, "target", "", "base URL of the server to check, such as http://127.0.0.1:7474")
 	fl.BoolVar(&f.control, "control", false, "the --target is 'authconform serve --control': reach every state through its control plane")
 	fl.StringVar(&f.controlToken, "control-token", "", "with --control: the token of 'serve --control-token', sent to the control plane only")
@@ -95,7 +95,7 @@ changed; fixtures that lock an account never run against a live server.`,
 	fl.BoolVar(&f.allowEmpty, "allow-empty", false, "exit 0 even when no fixture passed (all skipped), if nothing failed")
 	f.reports.flags(fl)
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "show every spec, step and erratum evidence")
-	fl.StringVar(&f.expect, "expect", "", "expectation file (YAML: fixture id -> reason, evidence) of the target's known deviations; embedded fakes use their profile's file")
+	fl.StringVar(&f.expect, "expect", "", "expectation file (YAML: fixture id -> reason, evidence) of the target's known deviations, or the name of a shipped one (couchdb-3.3, couchdb-3.4, couchdb-3.5, neo4j-3.3.9, neo4j-5); embedded fakes use their profile's file")
 	return cmd
 }
 
@@ -150,6 +150,13 @@ func run(cmd *cobra.Command, f runFlags) (err error) {
 				_ = t.Close(context.Background())
 			}
 			return err
+		}
+	}
+	if f.target != "" && !f.control && len(ts) == 1 { // a control-plane fake is no release
+		release, profile := serverRelease(releaseClient(f), f.target, ts[0].Flavor)
+		releaseNote(cmd.ErrOrStderr(), release, profile, f.expect)
+		if release != "" {
+			ts[0].Name += " (" + release + ")"
 		}
 	}
 	for i := range ts {

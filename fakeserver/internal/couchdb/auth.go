@@ -92,6 +92,7 @@ func (c *Server) authenticate(r *http.Request, parts []string) (couchUserCtx, *p
 		case core.BadLogin:
 			return couchUserCtx{}, &problem{status: http.StatusUnauthorized, couch: "unauthorized", msg: couchMsgBadPassword}
 		}
+		c.upgradeHash(name, password)
 		return couchUserCtx{name: name, roles: contextRoles(acct.Roles), handler: "default", acct: acct}, nil
 	}
 	// party_mode_handler: a login attempt is always allowed (CouchDB #1947).

@@ -381,6 +381,7 @@ func (c *Server) login(w http.ResponseWriter, r *http.Request) {
 		c.writeJSON(w, r, status, couchError{Error: "unauthorized", Reason: couchMsgBadPassword})
 		return
 	}
+	c.upgradeHash(name, fields["password"])
 	status, ok := c.redirectParam(w, r, "next", http.StatusOK) // case 22
 	if !ok {
 		return
