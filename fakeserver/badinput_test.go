@@ -87,11 +87,11 @@ func couchErrorShape(body []byte) error {
 	return nil
 }
 
-// releaseOddity accepts the two replies the couchdb-3.5 profile copies from
-// CouchDB 3.5.0 that no other reply may show: MochiWeb's bare 400 to an
+// releaseOddity accepts the two replies the couchdb release profiles copy from
+// CouchDB (3.3.3, 3.4.3 and 3.5.0 alike) that no other reply may show: MochiWeb's bare 400 to an
 // over-long line, and a 500 {error, reason, ref} with X-Couch-Stack-Hash.
 func releaseOddity(fl Flavor, p Profile, code int, h http.Header, body []byte) bool {
-	if fl != CouchDB || p != ProfileCouchDB35 {
+	if fl != CouchDB || couchReleases[p] == "" {
 		return false
 	}
 	if code == http.StatusBadRequest && len(body) == 0 && strings.HasPrefix(h.Get("Server"), "MochiWeb/") {
@@ -107,9 +107,9 @@ func releaseOddity(fl Flavor, p Profile, code int, h http.Header, body []byte) b
 }
 
 // headerTooBigStatus is the answer to a header over the fake's 64 KiB:
-// 431, or the couchdb-3.5 profile's MochiWeb 400.
+// 431, or the couchdb release profiles' MochiWeb 400.
 func (k *biKit) headerTooBigStatus() int {
-	if k.flavor == CouchDB && k.profile == ProfileCouchDB35 {
+	if k.flavor == CouchDB && couchReleases[k.profile] != "" {
 		return http.StatusBadRequest
 	}
 	return http.StatusRequestHeaderFieldsTooLarge

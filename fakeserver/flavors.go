@@ -37,8 +37,18 @@ const (
 	ProfileDocumented Profile = "documented"
 	ProfileNeo4j339   Profile = "neo4j-3.3.9"
 	ProfileNeo4j5     Profile = "neo4j-5"
+	ProfileCouchDB33  Profile = "couchdb-3.3"
+	ProfileCouchDB34  Profile = "couchdb-3.4"
 	ProfileCouchDB35  Profile = "couchdb-3.5"
 )
+
+// couchReleases maps the CouchDB release profiles to the release each
+// follows; the documented profile is none of them.
+var couchReleases = map[Profile]string{
+	ProfileCouchDB33: couchdb.Version333,
+	ProfileCouchDB34: couchdb.Version343,
+	ProfileCouchDB35: couchdb.Version350,
+}
 
 // ProfilesFor lists the profiles that apply to a flavor, documented first;
 // nil for an unknown flavor.
@@ -72,13 +82,14 @@ var builders = []builder{
 		}
 		return neo4jquery.New(neo4jquery.Config{Release: o.Profile == ProfileNeo4j5, Tokens: tokens, Accounts: neo4jAccounts(o, c)})
 	}},
-	{CouchDB, []Profile{ProfileCouchDB35}, []string{"SessionTTL", "CookieSecret", "RequireValidUser", "RequireValidUserExceptForUp", "Databases"}, []string{"Roles"}, func(o Options, c *core.Clock) (core.Flavor, error) {
+	{CouchDB, []Profile{ProfileCouchDB33, ProfileCouchDB34, ProfileCouchDB35}, []string{"SessionTTL", "CookieSecret", "RequireValidUser", "RequireValidUserExceptForUp", "Databases"}, []string{"Roles"}, func(o Options, c *core.Clock) (core.Flavor, error) {
 		dbs := make([]couchdb.Database, len(o.Databases))
 		for i, d := range o.Databases {
 			dbs[i] = couchdb.Database(d)
 		}
+		version, release := couchReleases[o.Profile]
 		return couchdb.New(couchdb.Config{
-			Release: o.Profile == ProfileCouchDB35, Users: coreUsers(o.Users), Databases: dbs,
+			Release: release, Version: version, Users: coreUsers(o.Users), Databases: dbs,
 			SessionTTL: o.SessionTTL, CookieSecret: o.CookieSecret, RequireValidUser: o.RequireValidUser,
 			RequireValidUserExceptForUp: o.RequireValidUserExceptForUp,
 			MaxFailedLogins:             o.MaxFailedLogins, LockDuration: o.LockDuration, MaxBodyBytes: o.MaxBodyBytes, Clock: c,

@@ -130,14 +130,14 @@ func TestTargetRunsChangeNothingWithoutAllowDestructive(t *testing.T) {
 }
 
 // A report that cannot be written (its path is a folder) fails the run
-// with a usage error naming the flag, after the run: it is never dropped
-// silently.
+// with a usage error naming the flag, before anything runs: it is never
+// dropped silently.
 func TestUnwritableReportFailsTheRun(t *testing.T) {
 	t.Parallel()
 	for _, flag := range []string{"--json-report", "--junit-report", "--markdown-report", "--html-report"} {
 		folder := t.TempDir()
 		r := cli(t, "run", "--flavor", "couchdb", "--fixture", "couchdb/get-session", flag, folder)
-		if r.code != 2 || !strings.Contains(r.stderr, "writing "+flag) {
+		if r.code != 2 || !strings.Contains(r.stderr, flag+" "+folder+": a folder, not a file") {
 			t.Errorf("%s %s: exit %d, stderr %q; want 2 naming the flag", flag, folder, r.code, r.stderr)
 		}
 	}

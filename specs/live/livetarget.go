@@ -109,6 +109,7 @@ func Target(ctx context.Context, c Config) (t specs.Target, err error) {
 	if err := live.detectScratch(ctx); err != nil {
 		return specs.Target{}, err
 	}
+	live.learnSessionTTL(ctx)
 	var cleanup func(context.Context) error
 	if c.Flavor == "couchdb" {
 		if cleanup, err = couchPreconditions(ctx, live, budget, c.AllowDestructive); err != nil {

@@ -2,6 +2,9 @@ package neo4jquery
 
 import (
 	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -22,7 +25,7 @@ func TestCheckTokenComparesEveryTokenByDigest(t *testing.T) {
 		t.Fatal(err)
 	}
 	calls := 0
-	n.sameToken = func(a, b []byte) bool { calls++; return core.SameSecret(a, b) }
+	n.sameToken = func(a, b string) bool { calls++; return core.SameSecretString(a, b) }
 	for token, want := range map[string]bool{"first-token": true, "second": true, "first-tokeX": false, "f": false,
 		"first-token-and-more": false, "": false} {
 		calls = 0
@@ -76,4 +79,48 @@ func trailingBitsOnly(s string, raw []byte) bool {
 	enc := base64.RawStdEncoding.EncodeToString(raw)
 	s = strings.TrimRight(s, "=")
 	return len(s) == len(enc) && s[:len(s)-1] == enc[:len(enc)-1]
+}
+
+// TestRawBearerTokenGetsAHint: the documented profile refuses a raw token
+// (the document says base64) with the document's 401 and a message that
+// says what to send; other malformed headers keep the document's message,
+// and the neo4j-5 profile takes the raw token.
+func TestRawBearerTokenGetsAHint(t *testing.T) {
+	query := func(release bool, auth string) (int, string) {
+		n, err := New(Config{Accounts: neo4jwire.Accounts{Clock: core.NewClock(testkit.ClockAt(testkit.FuzzDay()))}, Release: release})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := httptest.NewRequest(http.MethodPost, "/db/neo4j/query/v2", strings.NewReader(`{"statement":"RETURN 1 AS n"}`))
+		r.Header.Set("Content-Type", "application/json")
+		r.Header.Set("Authorization", auth)
+		w := httptest.NewRecorder()
+		n.ServeHTTP(w, r)
+		var body struct {
+			Errors []struct{ Code, Message string }
+		}
+		_ = json.Unmarshal(w.Body.Bytes(), &body)
+		if len(body.Errors) == 0 {
+			return w.Code, ""
+		}
+		return w.Code, body.Errors[0].Message
+	}
+	code, msg := query(false, "Bearer "+DefaultToken)
+	if code != http.StatusUnauthorized || !strings.HasPrefix(msg, neo4jwire.MsgBadHeader+" ") || !strings.Contains(msg, "Bearer <base64 of the token>") || !strings.Contains(msg, "neo4j-5") {
+		t.Errorf("documented, raw token: %d %q, want 401 saying to send base64 or use neo4j-5", code, msg)
+	}
+	if code, msg := query(false, "Bearer a b"); code != http.StatusUnauthorized || msg != neo4jwire.MsgBadHeader {
+		t.Errorf("documented, two credentials: %d %q, want the document's own message", code, msg)
+	}
+	if code, _ := query(true, "Bearer "+DefaultToken); code != http.StatusAccepted && code != http.StatusOK {
+		t.Errorf("neo4j-5, raw token: %d, want it accepted", code)
+	}
+}
+
+func TestUpperSchemeIsToUpper(t *testing.T) {
+	for _, s := range []string{"Basic", "basic", "BASIC", "bAsIc", "Bearer", "bearer", "BEARER", "baſic", "basıc", "bearers", "Basi", "", "Digest", "béarer"} {
+		if got, want := upperScheme(s), strings.ToUpper(s); got != want {
+			t.Errorf("upperScheme(%q) = %q, want %q", s, got, want)
+		}
+	}
 }

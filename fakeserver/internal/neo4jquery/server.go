@@ -57,7 +57,7 @@ type Server struct {
 	commits atomic.Uint64
 	// sameToken compares a presented token with a configured one
 	// (core.SameSecret; a test counts its calls).
-	sameToken func(a, b []byte) bool
+	sameToken func(a, b string) bool
 }
 
 // The fake's defaults: the document's own example user and token.
@@ -89,7 +89,7 @@ const (
 // New builds a Query API server for cfg.
 func New(cfg Config) (*Server, error) {
 	users := cfg.Users
-	n := &Server{cfg: cfg, authOff: cfg.AuthDisabled, sameToken: core.SameSecret}
+	n := &Server{cfg: cfg, authOff: cfg.AuthDisabled, sameToken: core.SameSecretString}
 	if len(users) == 0 {
 		users = []core.User{DefaultUser}
 		n.defaultUsers = true
