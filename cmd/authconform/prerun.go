@@ -21,7 +21,7 @@ func checkCredentialsGiven(f runFlags) error {
 	if f.target == "" || f.control || f.creds.AuthDisabled || f.creds.User != "" || f.creds.Token != "" {
 		return nil
 	}
-	return usagef("--target %s needs an account on it: pass --user and --password (or --password-file; AUTHCONFORM_USER, AUTHCONFORM_PASSWORD), or --auth-disabled for a server without authentication", withoutUserinfo(beforeQuery(f.target)))
+	return usagef("--target %s needs an account on it: pass --user and --password (or --password-file; AUTHCONFORM_USER, AUTHCONFORM_PASSWORD), or --auth-disabled for a server without authentication", beforeQuery(withoutUserinfo(f.target)))
 }
 
 // checkWritable proves, before anything runs, that each report can be

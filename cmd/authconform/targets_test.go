@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/specs"
+	"github.com/authconform/authconform/specs/report"
 )
 
 // A --target that is not a usable base URL is a usage error that shows
@@ -129,10 +133,38 @@ func TestTargetRunsChangeNothingWithoutAllowDestructive(t *testing.T) {
 	}
 }
 
-// A report that cannot be written (its path is a folder) fails the run
-// with a usage error naming the flag, before anything runs: it is never
-// dropped silently.
+// A report that cannot be written when the run ends (the check before the
+// run cannot foresee a full disk or a file made read-only meanwhile) fails
+// the run with a usage error naming the flag: it is never dropped silently.
 func TestUnwritableReportFailsTheRun(t *testing.T) {
+	t.Parallel()
+	for _, flag := range []string{"--json-report", "--junit-report", "--markdown-report", "--html-report"} {
+		folder := t.TempDir() // a path that cannot be created as a file
+		var f runFlags
+		switch flag {
+		case "--json-report":
+			f.reports.json = folder
+		case "--junit-report":
+			f.reports.junit = folder
+		case "--markdown-report":
+			f.reports.markdown = folder
+		case "--html-report":
+			f.reports.html = folder
+		}
+		cmd := newRunCmd()
+		cmd.SetOut(io.Discard)
+		s := report.Summary{Results: []report.Result{{Target: "t", ID: "couchdb/get-session", Flavor: "couchdb", Outcome: report.Passed}}}
+		err := finish(cmd, s, f, true, specs.NewRedactor())
+		var ue usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), "writing "+flag) {
+			t.Errorf("%s %s: finish returned %v, want a usage error naming the flag", flag, folder, err)
+		}
+	}
+}
+
+// A report path that cannot be written (a folder) is refused before
+// anything runs, with a usage error naming the flag.
+func TestUnwritableReportIsRefusedBeforeTheRun(t *testing.T) {
 	t.Parallel()
 	for _, flag := range []string{"--json-report", "--junit-report", "--markdown-report", "--html-report"} {
 		folder := t.TempDir()
