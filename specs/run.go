@@ -69,7 +69,7 @@ func (r *fixtureRun) execute(ctx context.Context) error {
 	}
 	for _, st := range r.fx.Steps {
 		if d, _ := st.Advance.Resolve(sessionTTL(r.vars)); d > 0 {
-			if err := r.advance(ctx, d); err != nil {
+			if err := r.advance(ctx, d, st); err != nil {
 				return err
 			}
 		}
@@ -86,11 +86,15 @@ func (r *fixtureRun) execute(ctx context.Context) error {
 	return nil
 }
 
-// advance moves the target's clock, saying so when a live server makes
-// the run wait in real time.
-func (r *fixtureRun) advance(ctx context.Context, d time.Duration) error {
+// advance moves the target's clock before step st, saying so when a live
+// server makes the run wait in real time.
+func (r *fixtureRun) advance(ctx context.Context, d time.Duration, st fixtures.Step) error {
 	if l, ok := r.target.States.(realClock); ok && r.target.Progress != nil {
-		r.target.Progress(fmt.Sprintf("%s: waiting %s s for the session to expire (AdvanceLimit %s)", r.fx.ID, seconds(d), l.AdvanceLimit()), d)
+		what := "for the session to expire"
+		if st.Advance.Session == 0 {
+			what = "before: " + st.Name // a fixed wait, such as for a background job of the server
+		}
+		r.target.Progress(fmt.Sprintf("%s: waiting %s s %s (AdvanceLimit %s)", r.fx.ID, seconds(d), what, l.AdvanceLimit()), d)
 	}
 	if err := r.target.States.Advance(ctx, d); err != nil {
 		return r.stateError("moving the clock", err)
@@ -246,7 +250,7 @@ func (r *fixtureRun) enter(ctx context.Context) (fixtures.Vars, error) {
 func (r *fixtureRun) checkClockSteps(vars fixtures.Vars) error {
 	d, ok := ClockTime(r.fx, sessionTTL(vars))
 	if !ok {
-		return skip("its clock steps are fractions of the session lifetime: its state must give the var SessionTTL (the server's [chttpd_auth] timeout)")
+		return skip("its clock steps are fractions of the session lifetime, which the state did not give (its var SessionTTL): its state must give the var SessionTTL (the server's [chttpd_auth] timeout) and set Credentials.MaxWait")
 	}
 	if l, ok := r.target.States.(interface{ AdvanceLimit() time.Duration }); ok && d > l.AdvanceLimit() {
 		return skipf("needs %s to pass on the target's clock, more than the %s it may wait (AdvanceLimit)", d, l.AdvanceLimit())
@@ -352,7 +356,7 @@ func (r *fixtureRun) restore(ctx context.Context) error {
 			err = errors.New(strings.Join(step.Mismatches, "; "))
 		}
 		if err != nil {
-			failed = fmt.Errorf("restore step %d: %v", i+1, err)
+			failed = fmt.Errorf("restore step %d: %w", i+1, err)
 			break
 		}
 	}

@@ -21,8 +21,8 @@ func StateVars(flavor string) (map[string][]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !slices.Contains(fixtures.Flavors, flavor) {
-		return nil, fmt.Errorf("specs: unknown flavor %q (want one of %v)", flavor, fixtures.Flavors)
+	if !slices.Contains(fixtures.Flavors(), flavor) {
+		return nil, fmt.Errorf("specs: unknown flavor %q (want one of %v)", flavor, fixtures.Flavors())
 	}
 	out := map[string][]string{}
 	for _, fx := range all {

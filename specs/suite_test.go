@@ -90,6 +90,7 @@ func TestSuiteAgainstFakes(t *testing.T) {
 	checkGuards := registerGuards(t)
 	checkMisuse := registerMisuse(t)
 	checkNoAnswer := registerNoAnswer(t)
+	checkGuardFailures := registerGuardFailures(t)
 	var summary report.Summary
 	var ginkgoReport types.Report
 	ReportAfterSuite("summary", func(r types.Report) { summary, ginkgoReport = specs.Summarize(r), r })
@@ -108,6 +109,7 @@ func TestSuiteAgainstFakes(t *testing.T) {
 	checkMisuse(summary)
 	checkNoAnswer(summary)
 	checkGinkgoAgrees(t, summary, ginkgoReport)
+	checkGuardFailures(summary)
 	for _, r := range summary.Results {
 		if !strings.HasPrefix(r.Target, "fake ") {
 			continue

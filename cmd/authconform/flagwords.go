@@ -16,6 +16,8 @@ var flagWords = strings.NewReplacer(
 	"set Credentials.MaxWait", "pass --max-wait",
 	"Credentials.MaxWait", "--max-wait",
 	"AdvanceLimit", "--max-wait",
+	"set Credentials.SessionTTL", "pass --session-timeout",
+	"Credentials.SessionTTL", "--session-timeout",
 	"set Credentials.AuthDisabled", "pass --auth-disabled",
 	"Credentials.AuthDisabled", "--auth-disabled",
 	"set Credentials.User and Credentials.Password", "pass --user and --password",

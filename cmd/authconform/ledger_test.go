@@ -12,26 +12,22 @@ import (
 
 // TestWrongPasswordFiveTimesNeverLocks runs five live runs in a row with
 // a wrong password against fakes whose lockout is on, spelling the target
-// as 127.0.0.1 and as localhost in turn: the credential checks count in
-// one ledger per server, the later runs stop without a login, and the
+// five ways (127.0.0.1, localhost in capitals with a path, the port with a
+// leading zero, an IPv4-mapped IPv6 address): the credential checks count
+// in one ledger per server, the later runs stop without a login, and the
 // account still logs in afterwards.
 func TestWrongPasswordFiveTimesNeverLocks(t *testing.T) {
 	t.Parallel()
 	for flavor, user := range map[string]string{"couchdb": "admin", "neo4j-query": "neo4j"} {
 		t.Run(flavor, func(t *testing.T) {
 			t.Parallel()
-			srv, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.Flavor(flavor)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer srv.Close()
+			srv := startFake(t, fakeserver.Options{Flavor: fakeserver.Flavor(flavor)})
 			dir := t.TempDir()
 			refused := 0
-			for i := range 5 {
-				target := srv.URL
-				if i%2 == 1 {
-					target = strings.Replace(target, "127.0.0.1", "localhost", 1)
-				}
+			port := strings.TrimPrefix(srv.URL, "http://127.0.0.1:")
+			spellings := []string{srv.URL, "http://LOCALHOST:" + port + "/", "http://127.0.0.1:0" + port,
+				"http://[::ffff:127.0.0.1]:" + port, "http://localhost:00" + port + "//"}
+			for i, target := range spellings {
 				r := cli(t, "run", "--flavor", flavor, "--target", target, "--user", user, "--password", "wrong-on-purpose", "--state-dir", dir)
 				if r.code != 1 {
 					t.Fatalf("run %d: exit %d, %q", i+1, r.code, r.stderr)
@@ -68,10 +64,7 @@ func TestWrongPasswordFiveTimesNeverLocks(t *testing.T) {
 // between any two failed logins there is a successful one.
 func TestNeo4jLogsInBeforeEachFailingFixture(t *testing.T) {
 	t.Parallel()
-	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Neo4jQuery})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake := newFake(t, fakeserver.Options{Flavor: fakeserver.Neo4jQuery})
 	var mu sync.Mutex
 	var logins strings.Builder // S for a successful login, F for a failed one
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/specs/report"
 )
 
 // The CLI runs Ginkgo, which runs once per process, so each test runs the
@@ -111,18 +112,15 @@ func closedPort(t *testing.T) string {
 
 func TestUsageErrorsExitTwoWithOneLine(t *testing.T) {
 	t.Parallel()
-	neo, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.Neo4j33})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer neo.Close()
 	cases := map[string][]string{
 		"unknown flag":          {"run", "--no-such-flag"},
 		"unknown flavor":        {"run", "--flavor", "mysql"},
 		"target without flavor": {"run", "--target", "http://127.0.0.1:1"},
 		"not a URL":             {"run", "--flavor", "couchdb", "--target", "localhost:5984"},
 		"unknown profile":       {"run", "--profile", "neo4j-9"},
-		"bad serve user":        {"serve", "--user", "nocolon"},
+		"bad serve user":        {"serve", "--flavor", "couchdb", "--user", "nocolon"},
+		"serve without flavor":  {"serve", "--addr", "127.0.0.1:0"},
+		"misspelled flag":       {"run", "--flavr", "couchdb"},
 		"bad serve flavor":      {"serve", "--flavor", "mysql", "--addr", "127.0.0.1:0"},
 		"unknown command":       {"frobnicate"},
 		"bad expectation file":  {"run", "--flavor", "neo4j-3.3", "--expect", "/nonexistent.yaml"},
@@ -205,10 +203,7 @@ func TestBrokenTargetFailsOnExactlyTheBrokenRule(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.flavor, func(t *testing.T) {
 			t.Parallel()
-			fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Flavor(c.flavor), ControlPlane: true})
-			if err != nil {
-				t.Fatal(err)
-			}
+			fake := newFake(t, fakeserver.Options{Flavor: fakeserver.Flavor(c.flavor), ControlPlane: true})
 			broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { c.breakIt(w, r, fake) }))
 			defer broken.Close()
 			report := t.TempDir() + "/report.json"
@@ -216,18 +211,8 @@ func TestBrokenTargetFailsOnExactlyTheBrokenRule(t *testing.T) {
 			if r.code != 1 {
 				t.Fatalf("breaking %q: exit %d, want 1:\n%s%s", c.rule, r.code, r.stdout, r.stderr)
 			}
-			data, err := os.ReadFile(report)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var s struct {
-				Results []struct{ ID, Outcome string }
-			}
-			if err := json.Unmarshal(data, &s); err != nil {
-				t.Fatal(err)
-			}
 			var failed []string
-			for _, res := range s.Results {
+			for _, res := range reportedResults(t, report) {
 				switch res.Outcome {
 				case "passed":
 				case "failed":
@@ -342,7 +327,8 @@ func TestServeThenRunOverTheWireEveryFlavor(t *testing.T) {
 		t.Run(flavor, func(t *testing.T) {
 			t.Parallel()
 			_, url := startServe(t, io.Discard, flavor)
-			r := cli(t, append([]string{"run", "--flavor", flavor, "--target", url, "--timeout", "5s"}, creds...)...)
+			jsonReport := filepath.Join(t.TempDir(), "report.json")
+			r := cli(t, append([]string{"run", "--flavor", flavor, "--target", url, "--timeout", "5s", "--json-report", jsonReport}, creds...)...)
 			passed, failed, _ := counts(t, r.stdout)
 			if r.code != 0 || failed != "0" || passed == "0" {
 				t.Fatalf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
@@ -350,9 +336,17 @@ func TestServeThenRunOverTheWireEveryFlavor(t *testing.T) {
 			if m := goWords.FindString(r.stdout + r.stderr); m != "" {
 				t.Errorf("the CLI's output names the library's %s instead of a flag", m)
 			}
-			for _, m := range regexp.MustCompile(`(?m)^\s+skipped\s+(\S+)\s.*\n\s+(.*)$`).FindAllStringSubmatch(r.stdout, -1) {
-				if !regexp.MustCompile(`clock|locks an account|failed-login budget|auth-disabled|authentication enabled|require_valid_user|require-valid-user-except-for-up|default-password|Neo4j 5 server`).MatchString(m[2]) {
-					t.Errorf("%s skipped for a reason a live server should not need: %s", m[1], m[2])
+			data, err := os.ReadFile(jsonReport)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var s report.Summary
+			if err := json.Unmarshal(data, &s); err != nil || len(s.Results) == 0 {
+				t.Fatalf("%s: %v, %d results", jsonReport, err, len(s.Results))
+			}
+			for _, res := range s.Results {
+				if res.Outcome == report.Skipped && !regexp.MustCompile(`clock|locks an account|failed-login budget|auth-disabled|authentication enabled|require_valid_user|require-valid-user-except-for-up|default-password|Neo4j 5 server`).MatchString(res.Reason) {
+					t.Errorf("%s skipped for a reason a live server should not need: %s", res.ID, res.Reason)
 				}
 			}
 		})

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"regexp"
 	"slices"
@@ -11,10 +13,12 @@ import (
 	"time"
 
 	g "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/onsi/ginkgo/v2/types"
 	"github.com/onsi/gomega"
 	"github.com/spf13/cobra"
 
+	"github.com/authconform/authconform/fakeserver"
 	"github.com/authconform/authconform/fixtures"
 	"github.com/authconform/authconform/specs"
 	"github.com/authconform/authconform/specs/live"
@@ -61,8 +65,8 @@ changed; fixtures that lock an account never run against a live server.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return run(cmd, f) },
 	}
 	fl := cmd.Flags()
-	fl.StringSliceVar(&f.flavors, "flavor", nil, "flavors to run (repeatable or comma-separated): "+strings.Join(fixtures.Flavors, ", "))
-	fl.StringVar(&f.profile, "profile", "documented", "profile of the embedded fakes: documented, neo4j-3.3.9, neo4j-5 or couchdb-3.5")
+	fl.StringSliceVar(&f.flavors, "flavor", nil, "flavors to run (repeatable or comma-separated): "+strings.Join(fixtures.Flavors(), ", "))
+	fl.StringVar(&f.profile, "profile", string(fakeserver.ProfileDocumented), "profile of the embedded fakes: "+orList(allProfiles()))
 	fl.StringVar(&f.target, "target", "", "base URL of the server to check, such as http://127.0.0.1:7474")
 	fl.BoolVar(&f.control, "control", false, "the --target is 'authconform serve --control': reach every state through its control plane")
 	fl.StringVar(&f.controlToken, "control-token", "", "with --control: the token of 'serve --control-token', sent to the control plane only")
@@ -79,7 +83,7 @@ changed; fixtures that lock an account never run against a live server.`,
 	fl.StringVar(&f.creds.Document, "document", "", "a document anyone may read, as db/docid (couchdb)")
 	fl.BoolVar(&f.creds.RequireValidUser, "require-valid-user", false, "the target refuses anonymous requests (couchdb require_valid_user)")
 	fl.DurationVar(&f.creds.SessionTTL, "session-timeout", 0, "the target's session lifetime, CouchDB's [chttpd_auth] timeout (fixtures timed against it run only when it is given)")
-	fl.DurationVar(&f.creds.MaxWait, "max-wait", 0, "how long a fixture may wait in real time for a live server's clock (default: 1.2 x --session-timeout, or 0, which skips such fixtures)")
+	fl.DurationVar(&f.creds.MaxWait, "max-wait", 0, "how long a fixture may wait in real time for a live server's clock, such as 11m for a 600 s session (default 0: such fixtures are skipped; the run says how long it will wait before it starts)")
 	fl.BoolVar(&f.allowDestructive, "allow-destructive", false, "run fixtures that change a password (restored afterwards)")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "timeout of each request")
 	fl.StringVar(&f.stateDir, "state-dir", "", "folder for the failed-login ledger and restore journals of live targets (default: the user cache directory's authconform folder)")
@@ -92,7 +96,7 @@ changed; fixtures that lock an account never run against a live server.`,
 	fl.BoolVar(&f.allowEmpty, "allow-empty", false, "exit 0 even when no fixture passed (all skipped), if nothing failed")
 	f.reports.flags(fl)
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "show every spec, step and erratum evidence")
-	fl.StringVar(&f.expect, "expect", "", "expectation file (YAML: fixture id -> reason, evidence) of the target's known deviations; embedded fakes use their profile's file")
+	fl.StringVar(&f.expect, "expect", "", "expectation file (YAML: fixture id -> reason, evidence) of the target's known deviations, or the name of a shipped one (couchdb-3.3, couchdb-3.4, couchdb-3.5, neo4j-3.3.9, neo4j-5); embedded fakes use their profile's file")
 	return cmd
 }
 
@@ -107,6 +111,9 @@ func run(cmd *cobra.Command, f runFlags) (err error) {
 	cmd.SetOut(red.Writer(cmd.OutOrStdout()))
 	cmd.SetErr(red.Writer(cmd.ErrOrStderr()))
 	defer func() { err = maskError(err, red) }()
+	if err := checkCredentialsGiven(f); err != nil {
+		return err
+	}
 	if err := checkOutputs(f); err != nil {
 		return err
 	}
@@ -116,6 +123,9 @@ func run(cmd *cobra.Command, f runFlags) (err error) {
 	}
 	include, err := selectFixtures(f)
 	if err != nil {
+		return err
+	}
+	if err := checkClockWaits(f, include); err != nil {
 		return err
 	}
 	started := time.Now()
@@ -132,6 +142,24 @@ func run(cmd *cobra.Command, f runFlags) (err error) {
 		return finish(cmd, report.WithRunError(s, t, re.error), f, false, red)
 	}
 	defer cleanup()
+	if ttl, ok := learnedSessionTTL(ts); ok {
+		fmt.Fprintf(cmd.ErrOrStderr(), "authconform: %s: session lifetime %s, read from its AuthSession cookie's Max-Age (--session-timeout overrides it)\n", ts[0].Name, ttl)
+		learned := f
+		learned.creds.SessionTTL = ttl
+		if err := checkClockWaits(learned, include); err != nil {
+			for _, t := range ts {
+				_ = t.Close(context.Background())
+			}
+			return err
+		}
+	}
+	if f.target != "" && !f.control && len(ts) == 1 { // a control-plane fake is no release
+		release, profile := serverRelease(releaseClient(f), f.target, ts[0].Flavor)
+		releaseNote(cmd.ErrOrStderr(), release, profile, f.expect)
+		if release != "" {
+			ts[0].Name += " (" + release + ")"
+		}
+	}
 	for i := range ts {
 		red.Merge(ts[i].Redactor)
 		ts[i].Redactor = red
@@ -139,7 +167,8 @@ func run(cmd *cobra.Command, f runFlags) (err error) {
 		if len(exp) > 0 {
 			ts[i].Expectations = &exp[0]
 		}
-		ts[i].Progress = progress(cmd.ErrOrStderr())
+		// The process's stderr is asked: cmd's writer masks secrets on the way.
+		ts[i].Progress = progress(cmd.ErrOrStderr(), isTerminal(os.Stderr))
 	}
 	estimate(cmd.ErrOrStderr(), ts)
 	summary := runSuite(ts, f)
@@ -178,10 +207,11 @@ func runSuite(ts []specs.Target, f runFlags) report.Summary {
 	suiteConfig, reporterConfig := g.GinkgoConfiguration()
 	suiteConfig.LabelFilter = f.labelFilter
 	suiteConfig.RandomizeAllSpecs = false
-	reporterConfig.Verbose = f.verbose
-	reporterConfig.Succinct = !f.verbose
-	reporterConfig.SilenceSkips = !f.verbose // the summary gives every skip with its reason
-	reporterConfig.NoColor = os.Getenv("NO_COLOR") != "" || os.Getenv("CI") != ""
+	// Ginkgo's own reporter is silenced: the summary is the one account of
+	// the run (Ginkgo's would add a seed, a second failure block and the
+	// build machine's paths).
+	formatter.ColorableStdOut = io.Discard
+	reporterConfig.Succinct, reporterConfig.SilenceSkips, reporterConfig.NoColor = true, true, true
 	g.RunSpecs(ginkgoT{}, "authconform "+currentVersion().Module, suiteConfig, reporterConfig)
 	summary.SuiteVersion = currentVersion().String()
 	if sig := caught.first(); sig != "" {
@@ -261,7 +291,14 @@ func compileFlag(flag, expr string) (*regexp.Regexp, error) {
 // ship with their profile.
 func expectations(f runFlags) ([]fixtures.Expectations, error) {
 	if f.expect != "" {
+		// An embedded profile's name (--expect couchdb-3.5) needs no checkout.
+		if e, ok, err := fixtures.ProfileExpectations(f.expect); ok || err != nil {
+			return []fixtures.Expectations{e}, err
+		}
 		e, err := fixtures.LoadExpectations(f.expect)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, usagef("--expect %s: no such file, nor an embedded profile (%s)", f.expect, strings.Join(releaseProfiles(), ", "))
+		}
 		if err != nil {
 			return nil, usagef("--expect: %v", err)
 		}

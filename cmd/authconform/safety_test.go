@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/authconform/authconform/fakeserver"
 )
@@ -24,11 +23,7 @@ func TestWrongPasswordStopsBeforeAnyLockout(t *testing.T) {
 	for _, flavor := range []string{"neo4j-3.3", "neo4j-query", "couchdb"} {
 		t.Run(flavor, func(t *testing.T) {
 			t.Parallel()
-			srv, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.Flavor(flavor)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer srv.Close()
+			srv := startFake(t, fakeserver.Options{Flavor: fakeserver.Flavor(flavor)})
 			var failures atomic.Int32
 			counting := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				rec := httptest.NewRecorder()
@@ -54,19 +49,41 @@ func TestWrongPasswordStopsBeforeAnyLockout(t *testing.T) {
 			if strings.Contains(r.stderr, "wrong-on-purpose") {
 				t.Error("the password appears in the error")
 			}
+			// What was spent and what the server does after how many, and
+			// never a claim that the account is safe.
+			lock := map[string]string{"neo4j-3.3": "after 3 failed logins with no successful one between", "neo4j-query": "after 3 failed logins with no successful one between", "couchdb": "after 5 failed logins within 5m0s"}[flavor]
+			for _, want := range []string{"spent 1 failed login", "counts 1 on this account", lock, "--state-dir"} {
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("the message does not say %q: %s", want, r.stderr)
+				}
+			}
+			if strings.Contains(r.stderr, "not locked") {
+				t.Errorf("the message claims the account is not locked: %s", r.stderr)
+			}
 		})
 	}
 }
 
-// TestInterruptRestoresThePassword sends SIGINT to a live run while the
-// change-password flow holds a changed password, and checks that the run
-// put the original password back before exiting.
+// TestInterruptRestoresThePassword sends each stop signal (Ctrl-C, kill, a
+// closed terminal, Ctrl-\\) to a live run while the change-password flow
+// holds a changed password, and checks that the run put the original
+// password back before exiting with 128 plus the signal's number.
 func TestInterruptRestoresThePassword(t *testing.T) {
 	t.Parallel()
-	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Neo4j33})
-	if err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		sig  syscall.Signal
+		name string
+	}{{syscall.SIGINT, "SIGINT"}, {syscall.SIGTERM, "SIGTERM"}, {syscall.SIGHUP, "SIGHUP"}, {syscall.SIGQUIT, "SIGQUIT"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			interruptMidChange(t, tc.sig, tc.name)
+		})
 	}
+}
+
+func interruptMidChange(t *testing.T, sig syscall.Signal, name string) {
+	t.Helper()
+	fake := newFake(t, fakeserver.Options{Flavor: fakeserver.Neo4j33})
 	blocked := make(chan struct{}, 1)
 	// Hold the first request made with the temporary password until the
 	// client gives up, so the interrupt lands mid-flow.
@@ -84,31 +101,19 @@ func TestInterruptRestoresThePassword(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	cmd := command("run", "--flavor", "neo4j-3.3", "--target", srv.URL, "--user", "neo4j", "--password", "neo4j", "--allow-destructive", "--label-filter", "destructive && state:default-password", "--timeout", "60s")
+	cmd := command("run", "--flavor", "neo4j-3.3", "--target", srv.URL, "--user", "neo4j", "--password", "neo4j", "--allow-destructive", "--label-filter", "destructive && state:default-password", "--timeout", "60s", "--state-dir", t.TempDir())
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-blocked:
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("the flow never reached the changed password:\n%s", out.String())
-	}
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("the run did not stop after SIGINT:\n%s", out.String())
-	}
+	startUntil(t, cmd, blocked, &out, "the flow never reached the changed password")
+	stopWith(t, cmd, sig, &out)
 	if code := neo4jLogin(t, srv.URL); code != http.StatusOK {
-		t.Fatalf("after the interrupt neo4j/neo4j gets %d: the password was not restored\n%s", code, out.String())
+		t.Fatalf("after %s neo4j/neo4j gets %d: the password was not restored\n%s", name, code, out.String())
+	}
+	if got, want := cmd.ProcessState.ExitCode(), 128+int(sig); got != want {
+		t.Errorf("exit status %d after %s, want %d\n%s", got, name, want, out.String())
+	}
+	if !strings.Contains(out.String(), "interrupted by "+name) {
+		t.Errorf("the summary does not name %s:\n%s", name, out.String())
 	}
 }
 
@@ -118,29 +123,15 @@ func TestInterruptRestoresThePassword(t *testing.T) {
 func TestReportsNeverShowCredentials(t *testing.T) {
 	t.Parallel()
 	const user, password = "reportadmin", "Unique-Pa55word-9f3c"
-	srv, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.CouchDB, Users: []fakeserver.User{
+	srv := startFake(t, fakeserver.Options{Flavor: fakeserver.CouchDB, Users: []fakeserver.User{
 		{Name: user, Password: password, Roles: []string{"_admin"}},
 		{Name: "alice", Password: "Alice-Pa55word-77aa", Roles: []string{"reader"}},
-	}, Databases: []fakeserver.Database{{Name: "private"}, {Name: "db", Public: true, Docs: map[string]string{"document": `{"x":1}`}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	}, Databases: liveDatabases()})
 	dir := t.TempDir()
 	r := cli(t, "run", "--flavor", "couchdb", "--target", srv.URL, "--user", user, "--password", password,
 		"--other-user", "alice", "--other-password", "Alice-Pa55word-77aa", "--database", "private", "--document", "db/document",
 		"--json-report", dir+"/r.json", "--junit-report", dir+"/r.xml", "--markdown-report", dir+"/r.md", "-v")
-	if r.code != 0 {
-		t.Fatalf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
-	}
-	everything := r.stdout + r.stderr
-	for _, f := range []string{"r.json", "r.xml", "r.md"} {
-		data, err := os.ReadFile(dir + "/" + f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		everything += string(data)
-	}
+	everything := outputAndReports(t, r, dir)
 	if !strings.Contains(everything, "*****") {
 		t.Fatal("no masked value anywhere: the reports carry no exchanges to check")
 	}
@@ -159,10 +150,7 @@ func TestReportsNeverShowCredentials(t *testing.T) {
 // cannot be judged (exit 1, one line), and accepted with --ca-file or --insecure.
 func TestHTTPSTargets(t *testing.T) {
 	t.Parallel()
-	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Neo4jQuery})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake := newFake(t, fakeserver.Options{Flavor: fakeserver.Neo4jQuery})
 	srv := httptest.NewTLSServer(fake)
 	defer srv.Close()
 	ca := t.TempDir() + "/ca.pem"

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spf13/cobra"
 )
 
 func TestServeFlagsBecomeOptions(t *testing.T) {
@@ -62,7 +64,7 @@ func TestServeControlBeyondLoopbackNeedsAToken(t *testing.T) {
 	t.Setenv("AUTHCONFORM_CONTROL_TOKEN", "")
 	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0", "192.0.2.1:0"} {
 		cmd := newServeCmd()
-		cmd.SetArgs([]string{"--control", "--addr", addr})
+		cmd.SetArgs([]string{"--flavor", "couchdb", "--control", "--addr", addr})
 		cmd.SetOut(io.Discard)
 		cmd.SetErr(io.Discard)
 		err := cmd.Execute()
@@ -75,6 +77,23 @@ func TestServeControlBeyondLoopbackNeedsAToken(t *testing.T) {
 		"0.0.0.0:7474": false, ":7474": false, "192.0.2.1:7474": false, "example.com:7474": false, "nonsense": false} {
 		if got := loopbackOnly(addr); got != want {
 			t.Errorf("loopbackOnly(%q) = %v, want %v", addr, got, want)
+		}
+	}
+}
+
+// TestServeControlTokenFromEnv: AUTHCONFORM_CONTROL_TOKEN is --control-token
+// as every flag's variable is, so serve beyond loopback goes on to listen.
+func TestServeControlTokenFromEnv(t *testing.T) {
+	for token, wantTokenError := range map[string]bool{"": true, "from-env": false} {
+		t.Setenv("AUTHCONFORM_CONTROL_TOKEN", token)
+		root := &cobra.Command{Use: "authconform", SilenceUsage: true, SilenceErrors: true}
+		root.AddCommand(newServeCmd())
+		withEnv(root)
+		root.SetArgs([]string{"serve", "--flavor", "neo4j-3.3", "--control", "--addr", "192.0.2.1:0"}) // TEST-NET-1: never this machine's
+		root.SetOut(io.Discard)
+		err := root.Execute()
+		if err == nil || strings.Contains(err.Error(), "--control-token") != wantTokenError {
+			t.Errorf("AUTHCONFORM_CONTROL_TOKEN=%q: err %v, want a --control-token error: %v", token, err, wantTokenError)
 		}
 	}
 }

@@ -51,11 +51,11 @@ func targets(f runFlags) ([]specs.Target, func(), error) {
 	return fakes.targets, fakes.close, nil
 }
 
-// checkFlavors rejects a --flavor that is not one of fixtures.Flavors.
+// checkFlavors rejects a --flavor that is not one of fixtures.Flavors().
 func checkFlavors(flavors []string) error {
 	for _, fl := range flavors {
-		if !slices.Contains(fixtures.Flavors, fl) {
-			return usagef("unknown --flavor %q (want one of %s)", fl, strings.Join(fixtures.Flavors, ", "))
+		if !slices.Contains(fixtures.Flavors(), fl) {
+			return usagef("unknown --flavor %q (want one of %s)", fl, strings.Join(fixtures.Flavors(), ", "))
 		}
 	}
 	return nil
@@ -72,6 +72,30 @@ func allProfiles() []string {
 		}
 	}
 	return all
+}
+
+// orList words a flag's choices for its help: "a, b or c".
+func orList[T ~string](items []T) string {
+	words := make([]string, len(items))
+	for i, item := range items {
+		words[i] = string(item)
+	}
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
+
+// releaseProfiles lists the profiles with shipped expectations, the names
+// --expect takes besides a file.
+func releaseProfiles() []string {
+	var names []string
+	for _, p := range allProfiles() {
+		if _, ok, _ := fixtures.ProfileExpectations(p); ok {
+			names = append(names, p)
+		}
+	}
+	return names
 }
 
 // fakeTargets are embedded fakes started for a run, each as a Target whose
@@ -109,7 +133,7 @@ func (f *fakeTargets) close() {
 
 func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 	if len(f.flavors) != 1 {
-		return nil, nil, usagef("--target needs exactly one --flavor (%s)", strings.Join(fixtures.Flavors, ", "))
+		return nil, nil, usagef("--target needs exactly one --flavor (%s)", strings.Join(fixtures.Flavors(), ", "))
 	}
 	u, err := url.Parse(f.target)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -123,10 +147,6 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 	transport, err := tlsTransport(f.caFile, f.insecure)
 	if err != nil {
 		return nil, nil, err
-	}
-	if f.creds.MaxWait == 0 && f.creds.SessionTTL > 0 {
-		// Enough for the longest session fixture (1.1 lifetimes).
-		f.creds.MaxWait = f.creds.SessionTTL * 12 / 10
 	}
 	client := &http.Client{Timeout: f.timeout, Transport: transport}
 	if f.control {

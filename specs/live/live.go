@@ -60,6 +60,8 @@ type States struct {
 	// may be created, journaled in stateDir under the canonical target.
 	scratch             bool
 	stateDir, canonical string
+	// ttlFromCookie: creds.SessionTTL was read from the server.
+	ttlFromCookie bool
 }
 
 func unreachable(format string, args ...any) error {
@@ -69,8 +71,11 @@ func unreachable(format string, args ...any) error {
 // Advance waits d in real time, a live server's clock being the wall
 // clock, up to MaxWait.
 func (l *States) Advance(ctx context.Context, d time.Duration) error {
+	if l.creds.MaxWait <= 0 && l.creds.SessionTTL > 0 {
+		return unreachable("it waits in real time for the server's %s sessions to expire: pass --max-wait %s to allow it", l.creds.SessionTTL, l.creds.SessionTTL*11/10+time.Second)
+	}
 	if l.creds.MaxWait <= 0 {
-		return unreachable("a live server's clock cannot be moved; set Credentials.MaxWait to let the run wait for it")
+		return unreachable("a live server's clock cannot be moved: set Credentials.MaxWait to let the run wait for it in real time (and set Credentials.SessionTTL where its steps are timed in sessions)")
 	}
 	if d > l.creds.MaxWait {
 		return unreachable("needs %s to pass, more than Credentials.MaxWait %s", d, l.creds.MaxWait)
@@ -160,23 +165,33 @@ func (l *States) enterCouchDB(ctx context.Context, state string, vars fixtures.V
 
 // couchLogin opens a session with POST /_session and returns the cookie.
 func (l *States) couchLogin(ctx context.Context) (string, error) {
+	c, err := l.sessionCookie(ctx)
+	if err != nil {
+		return "", err
+	}
+	return strings.Trim(c.Value, `"`), nil
+}
+
+// sessionCookie logs in with POST /_session and returns the AuthSession
+// cookie the server set.
+func (l *States) sessionCookie(ctx context.Context) (*http.Cookie, error) {
 	form := url.Values{"name": {l.creds.User}, "password": {l.creds.Password}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, l.base+"/_session", strings.NewReader(form.Encode()))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := l.client.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("logging in: %w", err)
+		return nil, fmt.Errorf("logging in: %w", err)
 	}
 	defer resp.Body.Close()
 	for _, c := range resp.Cookies() {
 		if c.Name == "AuthSession" && c.Value != "" && resp.StatusCode == http.StatusOK {
-			return strings.Trim(c.Value, `"`), nil
+			return c, nil
 		}
 	}
-	return "", fmt.Errorf("logging in with POST /_session: status %d and no AuthSession cookie", resp.StatusCode)
+	return nil, fmt.Errorf("logging in with POST /_session: status %d and no AuthSession cookie", resp.StatusCode)
 }
 
 // enterNeo4j33 decides by behaviour whether a password change is pending:
@@ -251,7 +266,7 @@ func (l *States) CheckCredentials(ctx context.Context) error {
 	case resp.StatusCode/100 == 3:
 		return fmt.Errorf("checking the credentials: %s %s answered %d (a redirect to %q); the suite follows no redirect, since it would carry the credentials elsewhere: give the Config.BaseURL it points to", req.Method, req.URL.Path, resp.StatusCode, specs.RedactText(resp.Header.Get("Location")))
 	case resp.StatusCode == http.StatusUnauthorized:
-		return fmt.Errorf("%w (%s %s answered 401); stopped before any fixture ran, so the account is not locked", ErrBadCredentials, req.Method, req.URL.Path)
+		return fmt.Errorf("%w (%s %s answered 401); stopped before any fixture ran", ErrBadCredentials, req.Method, req.URL.Path)
 	case resp.StatusCode == http.StatusTooManyRequests:
 		return fmt.Errorf("the account is locked or rate-limited (%s %s answered %d); wait for the lock to lift", req.Method, req.URL.Path, resp.StatusCode)
 	case fl.checkAnswer != nil:

@@ -70,7 +70,7 @@ func (l *States) enterScratch(ctx context.Context, fixture, state string) (fixtu
 
 func joinCleanup(err, cerr error) error {
 	if cerr != nil {
-		return fmt.Errorf("%w (and %v)", err, cerr)
+		return fmt.Errorf("%w (and %w)", err, cerr)
 	}
 	return err
 }
