@@ -77,7 +77,7 @@ var builders = []builder{
 			MaxFailedLogins: o.MaxFailedLogins, LockDuration: o.LockDuration, Clock: c,
 		})
 	}},
-	{CouchDB, []Profile{ProfileCouchDB35}, []string{"SessionTTL", "CookieSecret", "RequireValidUser", "RequireValidUserExceptForUp", "Databases"}, []string{"Roles"}, func(o Options, c *core.Clock) (core.Flavor, error) {
+	{CouchDB, []Profile{ProfileCouchDB35}, []string{"SessionTTL", "CookieSecret", "RequireValidUser", "RequireValidUserExceptForUp", "Databases", "Nodes", "OwnAdminSalts"}, []string{"Roles"}, func(o Options, c *core.Clock) (core.Flavor, error) {
 		dbs := make([]couchdb.Database, len(o.Databases))
 		for i, d := range o.Databases {
 			dbs[i] = couchdb.Database(d)
@@ -87,6 +87,7 @@ var builders = []builder{
 			SessionTTL: o.SessionTTL, CookieSecret: o.CookieSecret, RequireValidUser: o.RequireValidUser,
 			RequireValidUserExceptForUp: o.RequireValidUserExceptForUp,
 			MaxFailedLogins:             o.MaxFailedLogins, LockDuration: o.LockDuration, Clock: c,
+			Nodes: o.Nodes, OwnAdminSalts: o.OwnAdminSalts,
 		})
 	}},
 }

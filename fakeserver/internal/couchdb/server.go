@@ -39,6 +39,12 @@ type Config struct {
 	MaxFailedLogins int
 	LockDuration    time.Duration
 	Clock           *core.Clock
+	// Nodes is how many nodes Server.Nodes returns (zero: one); at most
+	// MaxNodes.
+	Nodes int
+	// OwnAdminSalts gives each node its own salt for the seeded server
+	// admins (see Server.Nodes).
+	OwnAdminSalts bool
 }
 
 // Database is a database seeded into the server.
@@ -94,14 +100,21 @@ type Server struct {
 	// onMAC, when set, is called for every cookie HMAC computed (a test
 	// counts them).
 	onMAC func()
-	// mu guards dbs and everything in them.
-	mu  sync.Mutex
+	// mu guards dbs and everything in them; a pointer, so that the nodes
+	// of a cluster (Nodes) share it with the databases.
+	mu  *sync.Mutex
 	dbs map[string]*couchDatabase
 	// configAdmins are the seeded server admins: [admins] in a real
 	// node's config, not _users documents.
 	configAdmins map[string]bool
 	uuid         string
 	started      int64
+	// nodeName is this node's name and clusterNodes every node's, for
+	// /_node/_local and /_membership; adminSalt, when set, replaces the
+	// seeded admins' salt in cookies (see Nodes).
+	nodeName     string
+	clusterNodes []string
+	adminSalt    []byte
 
 	// The accounts and database the states are built around.
 	admin, other core.User
@@ -152,6 +165,12 @@ func New(o Config) (*Server, error) {
 	if ttl < 0 {
 		return nil, fmt.Errorf("fakeserver: SessionTTL must not be negative, got %v", ttl)
 	}
+	if o.Nodes < 0 || o.Nodes > MaxNodes {
+		return nil, fmt.Errorf("fakeserver: Nodes must be between 1 and %d, got %d", MaxNodes, o.Nodes)
+	}
+	if o.OwnAdminSalts && o.Nodes < 2 {
+		return nil, fmt.Errorf("fakeserver: OwnAdminSalts needs Nodes of 2 or more, got %d", o.Nodes)
+	}
 	secret := o.CookieSecret
 	if len(secret) == 0 {
 		secret = make([]byte, 32)
@@ -176,6 +195,9 @@ func New(o Config) (*Server, error) {
 		limiter:          core.NewLimiter(newCouchLockout(maxFailures, lock)),
 		uuid:             hex.EncodeToString(uuid),
 		started:          o.Clock.Now().Unix(),
+		mu:               &sync.Mutex{},
+		nodeName:         singleNodeName,
+		clusterNodes:     []string{singleNodeName},
 	}
 	if !o.Release {
 		c.revoked = newCouchRevocations()
@@ -430,6 +452,9 @@ func (c *Server) route(w http.ResponseWriter, r *http.Request, parts []string, c
 	case "_all_dbs":
 		c.serveAllDBs(w, r, parts, ctx)
 	default:
+		if c.serveNodeIdentity(w, r, parts, ctx) {
+			return
+		}
 		if unimplementedEndpoints[parts[0]] {
 			c.notImplemented(w, r, "/"+parts[0])
 			return

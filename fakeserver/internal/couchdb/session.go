@@ -29,8 +29,9 @@ func (c *Server) cookieMAC(acct core.Account, data string) []byte {
 	if c.onMAC != nil {
 		c.onMAC()
 	}
-	key := make([]byte, 0, len(c.secret)+len(acct.Salt()))
-	key = append(append(key, c.secret...), acct.Salt()...)
+	salt := c.cookieSalt(acct)
+	key := make([]byte, 0, len(c.secret)+len(salt))
+	key = append(append(key, c.secret...), salt...)
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte(data))
 	return m.Sum(nil)
@@ -330,7 +331,7 @@ func (c *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := c.cfg.Clock.Now()
-	acct, outcome := c.limiter.Attempt(c.users, couchLockKey(r, name), name, fields["password"], now)
+	acct, outcome := c.limiter.Attempt(c.users, c.lockKey(r, name), name, fields["password"], now)
 	switch outcome {
 	case core.LockedOut: // cases 98, 99
 		c.fail(w, r, http.StatusForbidden, "forbidden", couchMsgLocked)
