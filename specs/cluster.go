@@ -1,0 +1,189 @@
+package specs
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// Cluster is what a CouchDB server says about the nodes behind a URL.
+type Cluster struct {
+	// Nodes are /_membership's cluster_nodes; empty when the server does
+	// not say (the credentials are not a server admin's, or it is no
+	// CouchDB 2+).
+	Nodes []string
+	// Reached are the names GET /_node/_local gave, one per request at
+	// the target's URL (len(Nodes)+1 of them): more than one name means
+	// a balancer spreads requests over the nodes.
+	Reached []string
+	// UUID is GET /'s uuid, one per cluster (the cluster set-up copies
+	// it to every node), so the failed-login ledger of any of its URLs is
+	// one.
+	UUID string
+}
+
+// Size is how many nodes the cluster has; 0 when the server does not say.
+func (c Cluster) Size() int { return len(c.Nodes) }
+
+// Balanced reports whether requests at the URL reached more than one node.
+func (c Cluster) Balanced() bool {
+	seen := slices.Compact(slices.Sorted(slices.Values(c.Reached)))
+	return len(seen) > 1
+}
+
+// DetectCluster asks a CouchDB server at base which nodes it has
+// (GET /_membership) and which of them answer at base (GET /_node/_local,
+// once per node and once more), as the server admin user. Every request
+// is a successful login or none (401 ends the detection with what is
+// known), so it spends no failed login. A server that does not say leaves
+// Nodes empty.
+func DetectCluster(ctx context.Context, client *http.Client, base, user, password string) (Cluster, error) {
+	var c Cluster
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/", nil)
+	if err != nil {
+		return c, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return c, fmt.Errorf("asking GET / for the cluster's uuid: %w", err)
+	}
+	var welcome struct {
+		UUID string `json:"uuid"`
+	}
+	if resp.StatusCode == http.StatusOK && json.NewDecoder(resp.Body).Decode(&welcome) == nil {
+		c.UUID = welcome.UUID
+	}
+	resp.Body.Close()
+	if user == "" {
+		return c, nil
+	}
+	status, body, err := basicRequest(ctx, client, http.MethodGet, base+"/_membership", user, password, nil)
+	if err != nil {
+		return c, fmt.Errorf("asking GET /_membership: %w", err)
+	}
+	var m struct {
+		ClusterNodes []string `json:"cluster_nodes"`
+	}
+	if status != http.StatusOK || json.Unmarshal(body, &m) != nil || len(m.ClusterNodes) == 0 {
+		return c, nil
+	}
+	c.Nodes = m.ClusterNodes
+	for range len(c.Nodes) + 1 {
+		name, err := nodeName(ctx, client, base, user, password)
+		if err != nil || name == "" {
+			return c, err
+		}
+		c.Reached = append(c.Reached, name)
+	}
+	return c, nil
+}
+
+// nodeName is GET /_node/_local's name, or "" when the server does not
+// answer it.
+func nodeName(ctx context.Context, client *http.Client, base, user, password string) (string, error) {
+	status, body, err := basicRequest(ctx, client, http.MethodGet, base+"/_node/_local", user, password, nil)
+	if err != nil {
+		return "", fmt.Errorf("asking GET /_node/_local: %w", err)
+	}
+	var n struct {
+		Name string `json:"name"`
+	}
+	if status != http.StatusOK || json.Unmarshal(body, &n) != nil {
+		return "", nil
+	}
+	return n.Name, nil
+}
+
+// ErrInconsistentNodes means the nodes behind a target answer the same
+// question differently, so fixtures would fail by where a balancer sent
+// them rather than by what the server does.
+var ErrInconsistentNodes = fmt.Errorf("the cluster's nodes disagree")
+
+// CookiePreflight logs user in once at base and sends the cookie on n
+// requests (GET /_session) at each of urls (base, or one URL per node),
+// which a balancer spreads over its nodes. When the cookie names the user
+// on some answers and is anonymous on others, it returns one line naming
+// the inconsistency: the nodes hold different password hashes for the
+// user (the salt is part of the cookie's key; the same [chttpd_auth]
+// secret is not enough). A server whose login gives no cookie, or whose
+// every answer is anonymous, is left to the fixtures.
+func CookiePreflight(ctx context.Context, client *http.Client, base string, urls []string, n int, user, password string) error {
+	cookie, err := formLogin(ctx, client, base, user, password)
+	if err != nil || cookie == "" {
+		return err
+	}
+	var good, anonymous []string
+	for _, u := range urls {
+		for i := range n {
+			name, err := sessionUser(ctx, client, u, cookie)
+			if err != nil {
+				return err
+			}
+			where := RedactText(u)
+			if len(urls) == 1 {
+				where = fmt.Sprintf("request %d", i+1)
+			}
+			if name == user {
+				good = append(good, where)
+			} else {
+				anonymous = append(anonymous, where)
+			}
+		}
+	}
+	if len(good) == 0 || len(anonymous) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %s's cookie from one login is accepted on %s and anonymous on %s: the nodes hold different password hashes for %s (the same [chttpd_auth] secret is not enough: give every node one [admins] hash, as _cluster_setup's finish_cluster copies node 1's); stopping before scattered cookie failures",
+		ErrInconsistentNodes, user, strings.Join(good, ", "), strings.Join(anonymous, ", "), user)
+}
+
+// formLogin is POST /_session with a form; it returns the AuthSession
+// cookie, or "" when the answer has none.
+func formLogin(ctx context.Context, client *http.Client, base, user, password string) (string, error) {
+	form := url.Values{"name": {user}, "password": {password}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/_session", strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("cluster preflight login: %w", err)
+	}
+	defer resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		if c.Name == "AuthSession" && c.Value != "" && resp.StatusCode == http.StatusOK {
+			return strings.Trim(c.Value, `"`), nil
+		}
+	}
+	return "", nil
+}
+
+// sessionUser is the user GET /_session names for cookie, "" when
+// anonymous.
+func sessionUser(ctx context.Context, client *http.Client, base, cookie string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/_session", nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Cookie", "AuthSession="+cookie)
+	req.Header.Set("Accept", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("cluster preflight GET /_session: %w", err)
+	}
+	defer resp.Body.Close()
+	var s struct {
+		UserCtx struct {
+			Name *string `json:"name"`
+		} `json:"userCtx"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil || s.UserCtx.Name == nil {
+		return "", nil
+	}
+	return *s.UserCtx.Name, nil
+}
