@@ -57,6 +57,9 @@ type fixtureRun struct {
 	// cleanup deletes what the fixture's state created (a scratch user).
 	cleanup func(context.Context) error
 	client  *http.Client
+	// base is where the fixture's requests go: the target's BaseURL, or
+	// for a per-node rule its Cluster.NodeURL.
+	base    string
 	budget  *budgetTracker
 	started time.Time
 	result  report.Result
@@ -170,6 +173,15 @@ func (r *fixtureRun) prepare(ctx context.Context) error {
 	if fx.Lockout && !t.States.LockoutSafe() && !useScratch {
 		return skip("locks an account on purpose; runs only against a fake or a CouchDB scratch user (needs a server admin), never against a live server's own accounts")
 	}
+	r.base = t.BaseURL
+	if c := t.Cluster; fx.PerNode && c != nil {
+		switch {
+		case c.NodeURL != "":
+			r.base = c.NodeURL
+		case c.Balanced:
+			return skipf("not judgeable through a balancer: each node keeps this rule on its own, and requests at %s reached %d nodes (%s), so the steps would land on different nodes; pass --node URL to judge it on one node", RedactText(t.BaseURL), len(c.Distinct()), strings.Join(c.Distinct(), ", "))
+		}
+	}
 	if fx.Mutates() && !t.States.LockoutSafe() && t.StateDir == "" {
 		return skip(errNoJournal.Error())
 	}
@@ -199,7 +211,7 @@ func (r *fixtureRun) prepare(ctx context.Context) error {
 			return skip("failed-login budget: " + err.Error())
 		}
 	}
-	r.vars = baseVars(t.BaseURL)
+	r.vars = baseVars(r.base)
 	for k, v := range vars {
 		r.vars[k] = v
 	}

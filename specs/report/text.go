@@ -21,6 +21,9 @@ func Text(w io.Writer, s Summary, verbose bool) error {
 		if r.Target != target {
 			target = r.Target
 			p.printf("\n%s, %s (%s)\n", r.Flavor, r.Target, document(r.Flavor))
+			if t, ok := s.target(r.Target); ok && t.Cluster != nil {
+				p.printf("  %s\n", t.Cluster.Line())
+			}
 		}
 		p.printf("  %-15s %-48s %s\n", r.Outcome, r.ID, r.Section)
 		textDetail(p, r, verbose)
@@ -66,7 +69,7 @@ func textDetail(p *printer, r Result, verbose bool) {
 	}
 	if verbose {
 		for _, st := range r.Steps {
-			p.printf("%sstep %s %s: want %s, got %s\n", pad, st.Method, st.Path, statuses(st.Want), got(st))
+			p.printf("%sstep %s %s: want %s, got %s%s\n", pad, st.Method, st.Path, statuses(st.Want), got(st), onNode(st))
 		}
 	}
 	if x, ok := r.LastExchange(); ok && (r.Outcome == Failed || r.Outcome == Error) {
@@ -76,4 +79,12 @@ func textDetail(p *printer, r Result, verbose bool) {
 			p.printf("%s", indent(x.Response, pad+"  < "))
 		}
 	}
+}
+
+// onNode names the node that answered a step, when the target said.
+func onNode(st Step) string {
+	if st.Node == "" {
+		return ""
+	}
+	return " (node " + st.Node + ")"
 }
