@@ -1,7 +1,6 @@
 package specs_test
 
 import (
-	"fmt"
 	"os"
 	"testing"
 
@@ -16,10 +15,10 @@ import (
 
 // Run the CouchDB fixtures against a server of your own from go test.
 // (This example is compiled but not run: Ginkgo runs one suite per
-// process, and this package's tests already run theirs.) The
-// fake stands in for it here; Live reaches states on a real server from the
-// credentials you give it (use ControlPlane for `authconform serve
-// --control`, StateFuncs for a fake in the same process).
+// process, and this package's tests already run theirs.) The fake stands
+// in for it here, its states reached in the same process (use
+// ControlPlane for `authconform serve --control`, and package specs/live
+// for a real server).
 func ExampleRegister() {
 	var t *testing.T // your test's *testing.T
 
@@ -29,17 +28,11 @@ func ExampleRegister() {
 	}
 	defer srv.Close()
 
-	budget := specs.DefaultBudget("couchdb") // never lock the account out
 	specs.Register(specs.Target{
 		Name:    "my CouchDB",
 		BaseURL: srv.URL,
 		Flavor:  "couchdb",
-		States: specs.Live("couchdb", srv.URL, specs.Credentials{
-			User: "admin", Password: "secret",
-			OtherUser: "alice", OtherPassword: "alicepw",
-			Database: "authtest", Document: "db/document",
-		}, nil),
-		Budget: &budget,
+		States:  specs.StateFuncs{EnterFunc: srv.EnterState, AdvanceFunc: srv.Advance},
 	})
 
 	var summary report.Summary
@@ -50,17 +43,4 @@ func ExampleRegister() {
 	if code, why := report.Verdict(summary, false); code != report.ExitOK {
 		t.Error(why) // something failed, or nothing passed
 	}
-}
-
-// A live server's failed-login budget stays below its own lock threshold:
-// Neo4j locks after 3 failures (a success resets the count), CouchDB after
-// 5 per user within 5 minutes.
-func ExampleDefaultBudget() {
-	for _, flavor := range []string{"neo4j-3.3", "couchdb"} {
-		b := specs.DefaultBudget(flavor)
-		fmt.Printf("%s: at most %d failed logins per %s (reset by a success: %v)\n", flavor, b.Max, b.Window, b.ResetOnSuccess)
-	}
-	// Output:
-	// neo4j-3.3: at most 2 failed logins per 5s (reset by a success: true)
-	// couchdb: at most 4 failed logins per 5m0s (reset by a success: false)
 }

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	g "github.com/onsi/ginkgo/v2"
 
@@ -40,20 +39,16 @@ func Register(t Target) bool {
 			})
 			return
 		}
-		var budget *budgetTracker
-		if t.Budget != nil {
-			budget = &budgetTracker{b: *t.Budget, now: time.Now}
-		}
-		if t.cleanup != nil {
+		if t.Guard != nil {
 			// Also after an interrupt: Ginkgo runs AfterAll then too.
 			g.AfterAll(func(ctx g.SpecContext) {
-				if err := t.cleanup(ctx); err != nil {
+				if err := t.Guard.Close(ctx); err != nil {
 					g.Fail(err.Error())
 				}
 			})
 		}
 		for _, fx := range ordered {
-			g.It(fx.ID, g.Label(Labels(fx)...), func(ctx g.SpecContext) { runFixture(ctx, t, fx, budget) })
+			g.It(fx.ID, g.Label(Labels(fx)...), func(ctx g.SpecContext) { runFixture(ctx, t, fx) })
 		}
 	})
 	return true

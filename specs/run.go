@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,8 +31,8 @@ func skipf(format string, args ...any) error { return skip(fmt.Sprintf(format, a
 // result (an expectation applied), tells Ginkgo the verdict, and through
 // DeferCleanup restores what the fixture changed and reports the one
 // typed result.
-func runFixture(ctx context.Context, t Target, fx fixtures.Fixture, budget *budgetTracker) {
-	run := &fixtureRun{target: t, fx: fx, budget: budget, started: time.Now()}
+func runFixture(ctx context.Context, t Target, fx fixtures.Fixture) {
+	run := &fixtureRun{target: t, fx: fx, started: time.Now()}
 	run.result = report.Result{Target: t.name(), ID: fx.ID, Flavor: fx.Flavor, Section: fx.Source.Section, Kind: string(fx.Kind)}
 	for _, e := range fx.Errata {
 		run.result.Errata = append(run.result.Errata, e.ID)
@@ -51,16 +50,12 @@ type fixtureRun struct {
 	vars     fixtures.Vars
 	captured map[string]string
 	mutated  bool
-	// journal is the restore journal written before the first mutating
-	// request, removed after a verified restore.
-	journal string
-	// cleanup deletes what the fixture's state created (a scratch user).
-	cleanup func(context.Context) error
+	// release undoes what the Guard made for the fixture (a scratch user).
+	release func(context.Context) error
 	client  *http.Client
 	// base is where the fixture's requests go: the target's BaseURL, or
 	// for a per-node rule its Cluster.NodeURL.
 	base    string
-	budget  *budgetTracker
 	started time.Time
 	result  report.Result
 	// warnings collects the advisory mismatches of the step being checked.
@@ -151,8 +146,8 @@ func (r *fixtureRun) finish(ctx context.Context) {
 		g.AddReportEntry(entryResult, r.result, g.ReportEntryVisibilityNever)
 	}()
 	err := r.restore(ctx)
-	if r.cleanup != nil {
-		err = errors.Join(err, r.cleanup(ctx))
+	if r.release != nil {
+		err = errors.Join(err, r.release(ctx))
 	}
 	if err != nil {
 		r.result.Outcome, r.result.Reason, r.result.Expectation = report.Error, err.Error(), nil
@@ -162,53 +157,26 @@ func (r *fixtureRun) finish(ctx context.Context) {
 
 func (r *fixtureRun) prepare(ctx context.Context) error {
 	t, fx := r.target, r.fx
-	if t.States == nil {
-		return skip("no way to reach states on this target (Target.States is nil)")
+	if err := admit(t, fx); err != nil {
+		return err
 	}
-	if fx.Destructive && !t.AllowDestructive {
-		return skip("changes user state; enable with --allow-destructive (the change is restored afterwards)")
+	base, err := baseFor(t, fx)
+	if err != nil {
+		return err
 	}
-	scratch, _ := t.States.(scratchProvider)
-	useScratch := scratch != nil && scratch.ScratchAccounts() && (fx.AuthFailures > 0 || fx.Lockout)
-	if fx.Lockout && !t.States.LockoutSafe() && !useScratch {
-		return skip("locks an account on purpose; runs only against a fake or a CouchDB scratch user (needs a server admin), never against a live server's own accounts")
-	}
-	r.base = t.BaseURL
-	if c := t.Cluster; fx.PerNode && c != nil {
-		switch {
-		case c.NodeURL != "":
-			r.base = c.NodeURL
-		case c.Balanced:
-			return skipf("not judgeable through a balancer: each node keeps this rule on its own, and requests at %s reached %d nodes (%s), so the steps would land on different nodes; pass --node URL to judge it on one node", RedactText(t.BaseURL), len(c.Distinct()), strings.Join(c.Distinct(), ", "))
-		}
-	}
-	if fx.Mutates() && !t.States.LockoutSafe() && t.StateDir == "" {
-		return skip(errNoJournal.Error())
-	}
+	r.base = base
 	if fx.NeedsClock() {
 		if err := t.States.Advance(ctx, 0); err != nil {
 			return r.stateError("needs to move the target's clock", err)
 		}
 	}
-	var vars fixtures.Vars
-	var err error
-	if useScratch {
-		// The failed logins go to a throwaway user: no budget to spend.
-		vars, r.cleanup, err = scratch.EnterScratch(ctx, fx.ID, fx.State)
-	} else {
-		vars, err = t.States.Enter(ctx, fx.State)
-	}
+	vars, err := r.enter(ctx)
 	if err != nil {
 		return r.stateError("state "+fx.State, err)
 	}
 	if fx.NeedsClock() {
 		if err := r.checkClockSteps(vars); err != nil {
 			return err
-		}
-	}
-	if r.budget != nil && !useScratch {
-		if err := r.budget.spend(fx.AuthFailures); err != nil {
-			return skip("failed-login budget: " + err.Error())
 		}
 	}
 	r.vars = baseVars(r.base)
@@ -222,6 +190,59 @@ func (r *fixtureRun) prepare(ctx context.Context) error {
 	}
 	r.client = safeClient(t.Client) // whatever client is given, it follows no redirect
 	return nil
+}
+
+// admit skips, before any request, a fixture the target must not run: one
+// that changes user state without AllowDestructive, and on a target whose
+// accounts are real (not LockoutSafe) without a Guard, one that fails
+// logins or changes the target.
+func admit(t Target, fx fixtures.Fixture) error {
+	switch {
+	case t.States == nil:
+		return skip("no way to reach states on this target (Target.States is nil)")
+	case fx.Destructive && !t.AllowDestructive:
+		return skip("changes user state; enable with --allow-destructive (the change is restored afterwards)")
+	case t.States.LockoutSafe() || t.Guard != nil:
+		return nil
+	case fx.Lockout:
+		return skip("locks an account on purpose; runs only against a fake or a CouchDB scratch user (needs a server admin), never against a live server's own accounts")
+	case fx.AuthFailures > 0:
+		return skipf("fails %d logins on purpose, which a live target allows only with a failed-login ledger: give the Target a Guard (specs/live's Target does)", fx.AuthFailures)
+	case fx.Mutates():
+		return skip(errNoGuard.Error())
+	}
+	return nil
+}
+
+// baseFor is where fx's requests go: Cluster.NodeURL for a rule each node
+// keeps on its own, else BaseURL; a skip when such a rule meets a balancer
+// and no node URL.
+func baseFor(t Target, fx fixtures.Fixture) (string, error) {
+	c := t.Cluster
+	switch {
+	case !fx.PerNode || c == nil:
+	case c.NodeURL != "":
+		return c.NodeURL, nil
+	case c.Balanced:
+		return "", skipf("not judgeable through a balancer: each node keeps this rule on its own, and requests at %s reached %d nodes (%s), so the steps would land on different nodes; pass --node URL to judge it on one node", RedactText(t.BaseURL), len(c.Distinct()), strings.Join(c.Distinct(), ", "))
+	}
+	return t.BaseURL, nil
+}
+
+// errNoGuard: a live target without a Guard has no restore journal, so a
+// change could not be undone after a crash.
+var errNoGuard = errors.New("changes the target, which needs a restore journal: give the Target a Guard (specs/live's Target does, with its StateDir; the CLI's --state-dir)")
+
+// enter reaches the fixture's state: through the Guard for a fixture that
+// fails logins on a target whose accounts are real, else through States.
+func (r *fixtureRun) enter(ctx context.Context) (fixtures.Vars, error) {
+	t, fx := r.target, r.fx
+	if t.Guard != nil && !t.States.LockoutSafe() && (fx.AuthFailures > 0 || fx.Lockout) {
+		vars, release, err := t.Guard.FailedLogins(ctx, fx)
+		r.release = release
+		return vars, err
+	}
+	return t.States.Enter(ctx, fx.State)
 }
 
 // checkClockSteps skips the fixture when its clock steps need a session
@@ -315,10 +336,11 @@ func (r *fixtureRun) secrets() []string {
 
 // restore undoes what a mutating step changed (or may have: a request
 // without an answer counts as applied) and verifies it by logging in with
-// the original password; the journal goes only then. When the restore
-// steps fail, the original password may still work (the change never took
-// effect): that login decides. An error says the target may be left
-// changed, with the temporary password and the journal that keeps it.
+// the original password. When the restore steps fail, the original
+// password may still work (the change never took effect): that login
+// decides. A Guard then hears how it went (a live target's removes the
+// restore journal only after a verified restore). An error says the target
+// may be left changed, with the temporary password.
 func (r *fixtureRun) restore(ctx context.Context) error {
 	if !r.mutated {
 		return nil
@@ -334,22 +356,39 @@ func (r *fixtureRun) restore(ctx context.Context) error {
 			break
 		}
 	}
-	verified := r.verifyLogin(ctx)
-	if verified != nil {
+	var err error
+	if verified := r.verifyLogin(ctx); verified != nil {
 		// The temporary password is what the user needs to repair the account.
-		msg := fmt.Sprintf("restore failed, the target may be left changed: the password of %q may be %q", r.vars["User"], r.vars["NewPassword"])
-		if r.journal != "" {
-			msg += fmt.Sprintf(" (journal %s; retry with authconform restore)", r.journal)
-		}
-		return fmt.Errorf("%s: %v", msg, errors.Join(failed, verified))
+		err = fmt.Errorf("restore failed, the target may be left changed: the password of %q may be %q: %v", r.vars["User"], r.vars["NewPassword"], errors.Join(failed, verified))
 	}
-	if r.journal != "" {
-		if err := os.Remove(r.journal); err != nil {
-			return fmt.Errorf("restored, but the journal stays: %w", err)
-		}
-		r.journal = ""
+	if r.target.Guard != nil {
+		return r.target.Guard.AfterRestore(ctx, r.fx, err)
 	}
-	return nil
+	return err
+}
+
+// stringVars are the run's variables that are strings (not Captured).
+func (r *fixtureRun) stringVars() map[string]string {
+	out := map[string]string{}
+	for k, v := range r.vars {
+		if s, ok := v.(string); ok {
+			out[k] = s
+		}
+	}
+	return out
+}
+
+// RestoreChange runs fx's restore steps against t with the variables
+// saved when fx changed it (its new password among them), then lets t's
+// Guard judge the result, as if the fixture's own run had just ended:
+// `authconform restore` undoes a killed run's change with it.
+func RestoreChange(ctx context.Context, t Target, fx fixtures.Fixture, vars map[string]string) error {
+	run := &fixtureRun{target: t, fx: fx, vars: fixtures.Vars{}, captured: map[string]string{}, client: safeClient(t.Client), mutated: true}
+	for k, v := range vars {
+		run.vars[k] = v
+	}
+	run.vars["Captured"] = run.captured
+	return run.restore(ctx)
 }
 
 func (r *fixtureRun) timeout() time.Duration {
@@ -360,7 +399,7 @@ func (r *fixtureRun) timeout() time.Duration {
 }
 
 // realClock is a state provider whose clock moves only in real time, such
-// as LiveStates: it waits up to AdvanceLimit for a given session lifetime.
+// as live.States: it waits up to AdvanceLimit for a given session lifetime.
 type realClock interface {
 	AdvanceLimit() time.Duration
 	SessionTTL() time.Duration

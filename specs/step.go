@@ -115,10 +115,11 @@ func (r *fixtureRun) exchange(ctx context.Context, st fixtures.Step) (report.Ste
 		}
 		req = req.WithBytes(body)
 	}
-	if st.Mutates {
-		// Journaled and counted as applied before it is sent: a timeout, a
-		// cancellation or a lost answer may still have changed the target.
-		if err := r.journalChange(ctx); err != nil {
+	if st.Mutates && !r.mutated {
+		// Told to the Guard and counted as applied before it is sent: a
+		// timeout, a cancellation or a lost answer may still have changed
+		// the target.
+		if err := r.beforeChange(ctx); err != nil {
 			return fail(err)
 		}
 		r.mutated = true
@@ -146,6 +147,19 @@ func (r *fixtureRun) exchange(ctx context.Context, st fixtures.Step) (report.Ste
 		step.Mismatches = append(step.Mismatches, redactSecrets(f, r.secrets()))
 	}
 	return step, nil
+}
+
+// beforeChange lets the Guard prepare for the fixture's first change of
+// the target (a live target's journals it).
+func (r *fixtureRun) beforeChange(ctx context.Context) error {
+	if r.target.Guard == nil {
+		return nil
+	}
+	note, err := r.target.Guard.BeforeChange(ctx, r.fx, r.stringVars())
+	if note != "" && r.target.Progress != nil {
+		r.target.Progress(note, 0)
+	}
+	return err
 }
 
 // wanted are a response's accepted statuses.

@@ -88,7 +88,6 @@ func TestSuiteAgainstFakes(t *testing.T) {
 	}
 	checkBroken := registerBroken(t)
 	checkGuards := registerGuards(t)
-	checkLiveLiar := registerLiveLiar(t)
 	checkMisuse := registerMisuse(t)
 	checkCluster := registerCluster(t)
 	var summary report.Summary
@@ -106,7 +105,6 @@ func TestSuiteAgainstFakes(t *testing.T) {
 	checkRunOrder(t, all, ginkgoReport)
 	checkBroken(summary)
 	checkGuards(summary)
-	checkLiveLiar(summary)
 	checkMisuse(summary)
 	checkCluster(summary)
 	for _, r := range summary.Results {

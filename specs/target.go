@@ -33,9 +33,6 @@ type Target struct {
 	AllowDestructive bool
 	// Include, when set, selects fixtures by id.
 	Include func(id string) bool
-	// Budget, when set, bounds the failed logins the run causes; fixtures
-	// that would exceed it are skipped. Use DefaultBudget for live servers.
-	Budget *FailureBudget
 	// Expectations, when set, are the target's known deviations: a
 	// fixture failing as the file says is a known deviation (and passes in
 	// Ginkgo's report), one that passes although the file expects a
@@ -43,16 +40,12 @@ type Target struct {
 	Expectations *fixtures.Expectations
 	// Progress, when set, hears of each real-time wait before it starts,
 	// such as "couchdb/cookie-expired: waiting 630 s for the session to
-	// expire (--max-wait 12m0s)", and how long it will be.
+	// expire (--max-wait 12m0s)", and how long it will be, and of the
+	// Guard's notes (where a change is journaled), with no wait.
 	Progress func(line string, wait time.Duration)
-	// StateDir keeps what must outlive a run: restore journals, written
-	// before any request that changes the target, and failed-login
-	// ledgers. A live target (one whose States are not LockoutSafe) runs
-	// no fixture that changes it without one.
-	StateDir string
-	// cleanup, set by LiveTarget, deletes what the run created for the
-	// target (a scratch database) after its last fixture.
-	cleanup func(context.Context) error
+	// Guard, when set, keeps a live target safe (see Guard and package
+	// specs/live, whose Target sets it).
+	Guard Guard
 	// Profile is the release profile of a fake target (reports show it
 	// instead of the fake's URL).
 	Profile string
@@ -65,15 +58,16 @@ type Target struct {
 	Cluster *report.Cluster
 }
 
-// Close deletes what LiveTarget created for the run (a scratch database).
-// Register's container calls it after the target's last fixture; call it
-// too when no fixture may have run (a filter that selects none): a second
-// call deletes nothing and returns the first call's error.
+// Close closes the target's Guard, which deletes what it created for the
+// run (a scratch database). Register's container calls it after the
+// target's last fixture; call it too when no fixture may have run (a
+// filter that selects none): a second call deletes nothing and returns the
+// first call's error.
 func (t Target) Close(ctx context.Context) error {
-	if t.cleanup == nil {
+	if t.Guard == nil {
 		return nil
 	}
-	return t.cleanup(ctx)
+	return t.Guard.Close(ctx)
 }
 
 func (t Target) name() string {

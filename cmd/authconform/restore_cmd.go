@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/authconform/authconform/specs"
+	"github.com/authconform/authconform/specs/live"
 )
 
 func newRestoreCmd() *cobra.Command {
@@ -32,7 +32,7 @@ one) and removes the journals it verified. Exit status 1 when any remains.`,
 			if err != nil {
 				return err
 			}
-			pending, err := specs.PendingRestores(dir, "")
+			pending, err := live.PendingRestores(dir, "")
 			if err != nil {
 				return usageError{err}
 			}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/authconform/authconform/fixtures"
 	"github.com/authconform/authconform/specs"
+	"github.com/authconform/authconform/specs/live"
 	"github.com/authconform/authconform/specs/report"
 )
 
@@ -28,7 +29,7 @@ type runFlags struct {
 	target           string
 	control          bool
 	controlToken     string
-	creds            specs.Credentials
+	creds            live.Credentials
 	allowDestructive bool
 	timeout          time.Duration
 	labelFilter      string

@@ -16,6 +16,7 @@ import (
 	"github.com/authconform/authconform/fakeserver"
 	"github.com/authconform/authconform/fixtures"
 	"github.com/authconform/authconform/specs"
+	"github.com/authconform/authconform/specs/live"
 )
 
 // targets builds one specs.Target per flavor to run, with a cleanup.
@@ -124,7 +125,7 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 	}
 	client := &http.Client{Timeout: f.timeout, Transport: transport}
 	if f.control {
-		if err := specs.Probe(client, f.target, f.flavors[0]); err != nil {
+		if err := live.Probe(client, f.target, f.flavors[0]); err != nil {
 			return nil, nil, runError{err}
 		}
 		return []specs.Target{{
@@ -137,12 +138,12 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	t, err := specs.LiveTarget(context.Background(), specs.LiveConfig{
+	t, err := live.Target(context.Background(), live.Config{
 		BaseURL: f.target, Flavor: f.flavors[0], Credentials: f.creds, Client: &http.Client{Transport: transport},
 		Timeout: f.timeout, StateDir: dir, AllowDestructive: f.allowDestructive,
 	})
 	switch {
-	case errors.Is(err, specs.ErrNoStateDir), errors.Is(err, specs.ErrPendingRestore), errors.Is(err, specs.ErrPrecondition):
+	case errors.Is(err, live.ErrNoStateDir), errors.Is(err, live.ErrPendingRestore), errors.Is(err, live.ErrPrecondition):
 		return nil, nil, usageError{err}
 	case err != nil:
 		return nil, nil, runError{err}
@@ -155,7 +156,7 @@ func stateDir(f runFlags) (string, error) {
 	if f.stateDir != "" {
 		return f.stateDir, nil
 	}
-	dir, err := specs.DefaultStateDir()
+	dir, err := live.DefaultStateDir()
 	if err != nil {
 		return "", usageError{err}
 	}

@@ -1,4 +1,4 @@
-package specs
+package live
 
 import (
 	"context"
@@ -10,10 +10,12 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/authconform/authconform/specs"
 )
 
-// LiveConfig describes a real server to judge, as the CLI's run flags do.
-type LiveConfig struct {
+// Config describes a real server to judge, as the CLI's run flags do.
+type Config struct {
 	// BaseURL is the server's root, without user info.
 	BaseURL string
 	// Flavor is one of fixtures.Flavors.
@@ -21,7 +23,7 @@ type LiveConfig struct {
 	// Credentials say how the server is set up.
 	Credentials Credentials
 	// Client carries the transport (TLS settings); nil uses the default.
-	// LiveTarget never lets it follow a redirect.
+	// Target never lets it follow a redirect.
 	Client *http.Client
 	// Timeout bounds each request; default 10 s.
 	Timeout time.Duration
@@ -50,7 +52,7 @@ func DefaultStateDir() (string, error) {
 	return filepath.Join(dir, "authconform"), nil
 }
 
-// LiveTarget prepares a real server for Register exactly as `authconform
+// Target prepares a real server for specs.Register exactly as `authconform
 // run --target` does: it checks the state directory, deletes the scratch
 // users and databases earlier runs' journals name, refuses a target with
 // another pending restore journal, probes the server, checks the
@@ -59,73 +61,73 @@ func DefaultStateDir() (string, error) {
 // the credentials name exists (CouchDB: Database, Document, OtherUser; an
 // error wrapping ErrPrecondition says how to create it, or with
 // AllowDestructive a scratch database is made for the run), and returns a
-// Target whose fixtures spend the same ledger. On CouchDB with a server
-// admin, fixtures that fail logins run as scratch users. Register's
-// container deletes what the run created after its last fixture. Every
-// error is one line.
-func LiveTarget(ctx context.Context, c LiveConfig) (Target, error) {
+// specs.Target whose Guard spends the same ledger and journals every
+// change. On CouchDB with a server admin, fixtures that fail logins run as
+// scratch users. Register's container deletes what the run created after
+// its last fixture. Every error is one line.
+func Target(ctx context.Context, c Config) (specs.Target, error) {
 	if err := writableDir(c.StateDir); err != nil {
-		return Target{}, err
+		return specs.Target{}, err
 	}
 	timeout := c.Timeout
 	if timeout <= 0 {
 		timeout = 10 * time.Second
 	}
-	client := safeClient(c.Client)
+	client := specs.SafeClient(c.Client)
 	client.Timeout = timeout
 	canonical, err := CanonicalTarget(ctx, c.BaseURL)
 	if err != nil {
-		return Target{}, err
+		return specs.Target{}, err
 	}
 	pending, err := PendingRestores(c.StateDir, canonical)
 	if err != nil {
-		return Target{}, err
+		return specs.Target{}, err
 	}
 	pending, err = cleanScratch(ctx, pending, client, timeout)
 	if err != nil {
-		return Target{}, err
+		return specs.Target{}, err
 	}
 	if len(pending) > 0 {
-		return Target{}, fmt.Errorf("%w (%s, left by fixture %s at %s): run authconform restore --state-dir %s first",
+		return specs.Target{}, fmt.Errorf("%w (%s, left by fixture %s at %s): run authconform restore --state-dir %s first",
 			ErrPendingRestore, pending[0].Path, pending[0].Fixture, pending[0].Written.Format(time.RFC3339), c.StateDir)
 	}
 	if err := Probe(client, c.BaseURL, c.Flavor); err != nil {
-		return Target{}, err
+		return specs.Target{}, err
 	}
 	budget := DefaultBudget(c.Flavor)
 	budget.StateFile = filepath.Join(c.StateDir, "budget", fileKey(canonical, c.Credentials.User)+".json")
-	live := Live(c.Flavor, c.BaseURL, c.Credentials, client)
+	live := NewStates(c.Flavor, c.BaseURL, c.Credentials, client)
 	if err := checkCountingFailures(ctx, live, budget); err != nil {
-		return Target{}, err
+		return specs.Target{}, err
 	}
 	live.stateDir, live.canonical = c.StateDir, canonical
 	if err := live.detectScratch(ctx); err != nil {
-		return Target{}, err
+		return specs.Target{}, err
 	}
 	var cleanup func(context.Context) error
 	if c.Flavor == "couchdb" {
 		if cleanup, err = couchPreconditions(ctx, live, budget, c.AllowDestructive); err != nil {
-			return Target{}, err
+			return specs.Target{}, err
 		}
 	}
-	return Target{
-		Name:             fmt.Sprintf("%s at %s", c.Flavor, RedactText(c.BaseURL)),
+	g := &guard{states: live, ledger: &budgetTracker{b: budget, now: time.Now}, base: c.BaseURL, canonical: canonical,
+		stateDir: c.StateDir, close: once(cleanup), journals: map[string]string{}}
+	return specs.Target{
+		Name:             fmt.Sprintf("%s at %s", c.Flavor, specs.RedactText(c.BaseURL)),
 		BaseURL:          c.BaseURL,
 		Flavor:           c.Flavor,
 		States:           live,
 		Client:           client,
 		Timeout:          timeout,
 		AllowDestructive: c.AllowDestructive,
-		Budget:           &budget,
-		StateDir:         c.StateDir,
-		cleanup:          once(cleanup),
+		Guard:            g,
 	}, nil
 }
 
 // checkCountingFailures runs the credential check as one failed login
 // reserved in the ledger beforehand (refused when the ledger has no room)
 // and given back when the login succeeds.
-func checkCountingFailures(ctx context.Context, live *LiveStates, b FailureBudget) error {
+func checkCountingFailures(ctx context.Context, live *States, b FailureBudget) error {
 	c := live.creds
 	if c.AuthDisabled || (c.User == "" && c.Token == "") {
 		return nil

@@ -1,4 +1,4 @@
-package specs
+package live
 
 import (
 	"encoding/json"
@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/authconform/authconform/specs"
 )
 
 // Probe checks that the server at base answers and looks like the flavor
@@ -15,7 +17,7 @@ func Probe(client *http.Client, base, flavor string) error {
 	if err != nil {
 		return err
 	}
-	client = safeClient(client)
+	client = specs.SafeClient(client)
 	resp, err := client.Get(strings.TrimSuffix(base, "/") + "/")
 	if err != nil {
 		return fmt.Errorf("target %s is unreachable: %v", base, err)

@@ -1,4 +1,4 @@
-package specs_test
+package live_test
 
 import (
 	"context"
@@ -10,16 +10,17 @@ import (
 
 	"github.com/authconform/authconform/fakeserver"
 	"github.com/authconform/authconform/specs"
+	"github.com/authconform/authconform/specs/live"
 )
 
-// liveAgainst is specs.Live reaching a fake of flavor in process.
-func liveAgainst(t *testing.T, flavor fakeserver.Flavor, c specs.Credentials) (*specs.LiveStates, *fakeserver.Fake) {
+// liveAgainst is live.NewStates reaching a fake of flavor in process.
+func liveAgainst(t *testing.T, flavor fakeserver.Flavor, c live.Credentials) (*live.States, *fakeserver.Fake) {
 	t.Helper()
 	fake, err := fakeserver.New(fakeserver.Options{Flavor: flavor})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return specs.Live(string(flavor), "http://fake.test", c, specs.InProcessClient(fake)), fake
+	return live.NewStates(string(flavor), "http://fake.test", c, specs.InProcessClient(fake)), fake
 }
 
 // outcome names what Enter or CheckCredentials gave: "ok", "skip"
@@ -30,7 +31,7 @@ func outcome(err error) string {
 		return "ok"
 	case errors.Is(err, specs.ErrUnreachable):
 		return "skip"
-	case errors.Is(err, specs.ErrBadCredentials):
+	case errors.Is(err, live.ErrBadCredentials):
 		return "bad credentials"
 	}
 	return "error"
@@ -39,13 +40,13 @@ func outcome(err error) string {
 // TestLiveStatesAgainstFakes: which states a live server reaches, from
 // the credentials the user gives, on each flavor's fake as if it were live.
 func TestLiveStatesAgainstFakes(t *testing.T) {
-	neo4j := specs.Credentials{User: "neo4j", Password: "neo4j"}
-	query := specs.Credentials{User: "neo4j", Password: "verysecret"}
-	couch := specs.Credentials{User: "admin", Password: "secret", OtherUser: "alice", OtherPassword: "alicepw", Database: "authtest", Document: "db/document", SessionTTL: 10 * time.Minute}
-	with := func(c specs.Credentials, edit func(*specs.Credentials)) specs.Credentials { edit(&c); return c }
+	neo4j := live.Credentials{User: "neo4j", Password: "neo4j"}
+	query := live.Credentials{User: "neo4j", Password: "verysecret"}
+	couch := live.Credentials{User: "admin", Password: "secret", OtherUser: "alice", OtherPassword: "alicepw", Database: "authtest", Document: "db/document", SessionTTL: 10 * time.Minute}
+	with := func(c live.Credentials, edit func(*live.Credentials)) live.Credentials { edit(&c); return c }
 	cases := []struct {
 		flavor fakeserver.Flavor
-		creds  specs.Credentials
+		creds  live.Credentials
 		state  string
 		want   string
 	}{
@@ -53,19 +54,19 @@ func TestLiveStatesAgainstFakes(t *testing.T) {
 		{fakeserver.Neo4j33, neo4j, "password-changed", "skip"},
 		{fakeserver.Neo4j33, neo4j, "user-exists", "skip"},
 		{fakeserver.Neo4j33, neo4j, "auth-disabled", "skip"},
-		{fakeserver.Neo4j33, with(neo4j, func(c *specs.Credentials) { c.Password = "wrong" }), "default-password", "error"},
-		{fakeserver.Neo4j33, with(neo4j, func(c *specs.Credentials) { c.User = "" }), "default-password", "skip"},
-		{fakeserver.Neo4j33, with(neo4j, func(c *specs.Credentials) { c.AuthDisabled = true }), "auth-disabled", "ok"},
-		{fakeserver.Neo4j33, with(neo4j, func(c *specs.Credentials) { c.AuthDisabled = true }), "default-password", "skip"},
+		{fakeserver.Neo4j33, with(neo4j, func(c *live.Credentials) { c.Password = "wrong" }), "default-password", "error"},
+		{fakeserver.Neo4j33, with(neo4j, func(c *live.Credentials) { c.User = "" }), "default-password", "skip"},
+		{fakeserver.Neo4j33, with(neo4j, func(c *live.Credentials) { c.AuthDisabled = true }), "auth-disabled", "ok"},
+		{fakeserver.Neo4j33, with(neo4j, func(c *live.Credentials) { c.AuthDisabled = true }), "default-password", "skip"},
 		{fakeserver.Neo4jQuery, query, "password-changed", "ok"},
 		{fakeserver.Neo4jQuery, query, "default-password", "skip"},
-		{fakeserver.Neo4jQuery, with(query, func(c *specs.Credentials) { c.Password = "wrong" }), "password-changed", "bad credentials"},
+		{fakeserver.Neo4jQuery, with(query, func(c *live.Credentials) { c.Password = "wrong" }), "password-changed", "bad credentials"},
 		{fakeserver.CouchDB, couch, "user-exists", "ok"},
 		{fakeserver.CouchDB, couch, "logged-in", "ok"},
 		{fakeserver.CouchDB, couch, "require-valid-user", "skip"},
 		{fakeserver.CouchDB, couch, "default-password", "skip"},
-		{fakeserver.CouchDB, with(couch, func(c *specs.Credentials) { c.RequireValidUser = true }), "user-exists", "skip"},
-		{fakeserver.CouchDB, with(couch, func(c *specs.Credentials) { c.Password = "wrong" }), "logged-in", "error"},
+		{fakeserver.CouchDB, with(couch, func(c *live.Credentials) { c.RequireValidUser = true }), "user-exists", "skip"},
+		{fakeserver.CouchDB, with(couch, func(c *live.Credentials) { c.Password = "wrong" }), "logged-in", "error"},
 	}
 	for _, tc := range cases {
 		l, _ := liveAgainst(t, tc.flavor, tc.creds)
@@ -96,17 +97,17 @@ func TestLiveStatesAgainstFakes(t *testing.T) {
 func TestLiveCheckCredentials(t *testing.T) {
 	cases := []struct {
 		flavor fakeserver.Flavor
-		creds  specs.Credentials
+		creds  live.Credentials
 		want   string
 	}{
-		{fakeserver.Neo4j33, specs.Credentials{User: "neo4j", Password: "neo4j"}, "ok"},
-		{fakeserver.Neo4j33, specs.Credentials{User: "neo4j", Password: "wrong"}, "bad credentials"},
-		{fakeserver.Neo4jQuery, specs.Credentials{User: "neo4j", Password: "verysecret"}, "ok"},
-		{fakeserver.Neo4jQuery, specs.Credentials{User: "neo4j", Password: "wrong"}, "bad credentials"},
-		{fakeserver.CouchDB, specs.Credentials{User: "admin", Password: "secret"}, "ok"},
-		{fakeserver.CouchDB, specs.Credentials{User: "admin", Password: "wrong"}, "bad credentials"},
-		{fakeserver.CouchDB, specs.Credentials{AuthDisabled: true, User: "admin", Password: "wrong"}, "ok"},
-		{fakeserver.CouchDB, specs.Credentials{}, "ok"},
+		{fakeserver.Neo4j33, live.Credentials{User: "neo4j", Password: "neo4j"}, "ok"},
+		{fakeserver.Neo4j33, live.Credentials{User: "neo4j", Password: "wrong"}, "bad credentials"},
+		{fakeserver.Neo4jQuery, live.Credentials{User: "neo4j", Password: "verysecret"}, "ok"},
+		{fakeserver.Neo4jQuery, live.Credentials{User: "neo4j", Password: "wrong"}, "bad credentials"},
+		{fakeserver.CouchDB, live.Credentials{User: "admin", Password: "secret"}, "ok"},
+		{fakeserver.CouchDB, live.Credentials{User: "admin", Password: "wrong"}, "bad credentials"},
+		{fakeserver.CouchDB, live.Credentials{AuthDisabled: true, User: "admin", Password: "wrong"}, "ok"},
+		{fakeserver.CouchDB, live.Credentials{}, "ok"},
 	}
 	for _, tc := range cases {
 		l, _ := liveAgainst(t, tc.flavor, tc.creds)
@@ -116,13 +117,13 @@ func TestLiveCheckCredentials(t *testing.T) {
 	}
 
 	// A locked CouchDB account: the run stops and says so.
-	l, fake := liveAgainst(t, fakeserver.CouchDB, specs.Credentials{User: "admin", Password: "secret"})
-	bad := specs.Live("couchdb", "http://fake.test", specs.Credentials{User: "admin", Password: "wrong"}, specs.InProcessClient(fake))
+	l, fake := liveAgainst(t, fakeserver.CouchDB, live.Credentials{User: "admin", Password: "secret"})
+	bad := live.NewStates("couchdb", "http://fake.test", live.Credentials{User: "admin", Password: "wrong"}, specs.InProcessClient(fake))
 	for range 10 {
 		_ = bad.CheckCredentials(context.Background())
 	}
 	err := l.CheckCredentials(context.Background())
-	if err == nil || errors.Is(err, specs.ErrBadCredentials) || !strings.Contains(err.Error(), "locked") {
+	if err == nil || errors.Is(err, live.ErrBadCredentials) || !strings.Contains(err.Error(), "locked") {
 		t.Errorf("a locked account: %v, want an error naming the lock", err)
 	}
 }
@@ -137,13 +138,13 @@ func TestProbeAgainstFakes(t *testing.T) {
 		}
 		client := specs.InProcessClient(fake)
 		for _, claimed := range fakeserver.Flavors() {
-			err := specs.Probe(client, "http://fake.test", string(claimed))
+			err := live.Probe(client, "http://fake.test", string(claimed))
 			if (err == nil) != (claimed == fl) {
 				t.Errorf("the %s fake probed as %s: %v", fl, claimed, err)
 			}
 		}
 	}
-	if err := specs.Probe(&http.Client{Timeout: time.Second}, "http://127.0.0.1:1", "couchdb"); err == nil || !strings.Contains(err.Error(), "unreachable") {
+	if err := live.Probe(&http.Client{Timeout: time.Second}, "http://127.0.0.1:1", "couchdb"); err == nil || !strings.Contains(err.Error(), "unreachable") {
 		t.Errorf("a closed port: %v, want unreachable", err)
 	}
 }

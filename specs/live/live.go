@@ -1,4 +1,4 @@
-package specs
+package live
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/fixtures"
+	"github.com/authconform/authconform/specs"
 )
 
 // Credentials describe a live target: who to log in as and how it is set up.
@@ -38,36 +39,36 @@ type Credentials struct {
 	MaxWait time.Duration
 }
 
-// Live reaches states on a real server from what the user told us about it,
+// NewStates reaches states on a real server from what the user told us about it,
 // probing it where that is needed (a Neo4j 3.3 user status, a CouchDB
 // login). Time passes on it only by waiting, within Credentials.MaxWait, and
 // it never allows fixtures that lock an account; client may be nil.
-func Live(flavor, baseURL string, c Credentials, client *http.Client) *LiveStates {
+func NewStates(flavor, baseURL string, c Credentials, client *http.Client) *States {
 	if client == nil {
 		client = &http.Client{Timeout: 10 * time.Second}
 	}
-	return &LiveStates{flavor: flavor, base: strings.TrimSuffix(baseURL, "/"), creds: c, client: safeClient(client)}
+	return &States{flavor: flavor, base: strings.TrimSuffix(baseURL, "/"), creds: c, client: specs.SafeClient(client)}
 }
 
-// LiveStates is the StateProvider of a real server (see Live).
-type LiveStates struct {
+// States is the specs.StateProvider of a real server (see NewStates).
+type States struct {
 	flavor string
 	base   string
 	creds  Credentials
 	client *http.Client
-	// scratch, stateDir and canonical are set by LiveTarget: scratch users
+	// scratch, stateDir and canonical are set by Target: scratch users
 	// may be created, journaled in stateDir under the canonical target.
 	scratch             bool
 	stateDir, canonical string
 }
 
 func unreachable(format string, args ...any) error {
-	return errors.Join(ErrUnreachable, fmt.Errorf(format, args...))
+	return errors.Join(specs.ErrUnreachable, fmt.Errorf(format, args...))
 }
 
 // Advance waits d in real time, a live server's clock being the wall
 // clock, up to MaxWait.
-func (l *LiveStates) Advance(ctx context.Context, d time.Duration) error {
+func (l *States) Advance(ctx context.Context, d time.Duration) error {
 	if l.creds.MaxWait <= 0 {
 		return unreachable("a live server's clock cannot be moved; pass --max-wait to let the run wait for it")
 	}
@@ -86,19 +87,19 @@ func (l *LiveStates) Advance(ctx context.Context, d time.Duration) error {
 
 // AdvanceLimit is MaxWait: fixtures whose clock steps add up to more are
 // skipped before they start.
-func (l *LiveStates) AdvanceLimit() time.Duration { return l.creds.MaxWait }
+func (l *States) AdvanceLimit() time.Duration { return l.creds.MaxWait }
 
 // SessionTTL is the server's session lifetime as the credentials give it
 // (zero when unknown).
-func (l *LiveStates) SessionTTL() time.Duration { return l.creds.SessionTTL }
+func (l *States) SessionTTL() time.Duration { return l.creds.SessionTTL }
 
 // LockoutSafe is false: accounts on a live server are real.
-func (l *LiveStates) LockoutSafe() bool { return false }
+func (l *States) LockoutSafe() bool { return false }
 
 // Enter returns the variables of state when the server is in it (or, for a
 // CouchDB session, after logging in), and ErrUnreachable with the flag that
 // would help when it is not.
-func (l *LiveStates) Enter(ctx context.Context, state string) (fixtures.Vars, error) {
+func (l *States) Enter(ctx context.Context, state string) (fixtures.Vars, error) {
 	c := l.creds
 	vars := fixtures.Vars{"User": c.User, "Password": c.Password, "Token": c.Token,
 		"OtherUser": c.OtherUser, "OtherPassword": c.OtherPassword,
@@ -127,7 +128,7 @@ func (l *LiveStates) Enter(ctx context.Context, state string) (fixtures.Vars, er
 
 // enterNeo4jQuery: a live Neo4j 5 server has a working password and no
 // pending change, the only state its fixtures need besides auth-disabled.
-func (l *LiveStates) enterNeo4jQuery(ctx context.Context, state string, vars fixtures.Vars) (fixtures.Vars, error) {
+func (l *States) enterNeo4jQuery(ctx context.Context, state string, vars fixtures.Vars) (fixtures.Vars, error) {
 	vars["Database"] = "neo4j"
 	if state != "password-changed" {
 		return nil, unreachable("state %s cannot be reached on a live Neo4j 5 server", state)
@@ -139,7 +140,7 @@ func (l *LiveStates) enterNeo4jQuery(ctx context.Context, state string, vars fix
 	return vars, nil
 }
 
-func (l *LiveStates) enterCouchDB(ctx context.Context, state string, vars fixtures.Vars) (fixtures.Vars, error) {
+func (l *States) enterCouchDB(ctx context.Context, state string, vars fixtures.Vars) (fixtures.Vars, error) {
 	switch {
 	case state == "require-valid-user" && !l.creds.RequireValidUser:
 		return nil, unreachable("needs a server with [chttpd] require_valid_user = true (then pass --require-valid-user)")
@@ -158,7 +159,7 @@ func (l *LiveStates) enterCouchDB(ctx context.Context, state string, vars fixtur
 }
 
 // couchLogin opens a session with POST /_session and returns the cookie.
-func (l *LiveStates) couchLogin(ctx context.Context) (string, error) {
+func (l *States) couchLogin(ctx context.Context) (string, error) {
 	form := url.Values{"name": {l.creds.User}, "password": {l.creds.Password}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, l.base+"/_session", strings.NewReader(form.Encode()))
 	if err != nil {
@@ -183,7 +184,7 @@ func (l *LiveStates) couchLogin(ctx context.Context) (string, error) {
 // after. It never asks GET /user/{name}, since fixtures judge that very
 // answer: a server whose status lies must fail them, not skip them. The
 // request is a successful login, so it also clears Neo4j's failure count.
-func (l *LiveStates) enterNeo4j33(ctx context.Context, state string, vars fixtures.Vars) (fixtures.Vars, error) {
+func (l *States) enterNeo4j33(ctx context.Context, state string, vars fixtures.Vars) (fixtures.Vars, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, l.base+"/db/data/", nil)
 	if err != nil {
 		return nil, err
@@ -221,7 +222,7 @@ var ErrBadCredentials = errors.New("the target refused the credentials")
 // CheckCredentials logs in once with the given credentials, so that a
 // wrong password stops the run after a single failed login instead of
 // locking the account. With auth disabled or no user it checks nothing.
-func (l *LiveStates) CheckCredentials(ctx context.Context) error {
+func (l *States) CheckCredentials(ctx context.Context) error {
 	c := l.creds
 	if c.AuthDisabled || (c.User == "" && c.Token == "") {
 		return nil
@@ -230,7 +231,7 @@ func (l *LiveStates) CheckCredentials(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	req, err := fl.credentialCheck(ctx, l.base, c.User)
+	req, err := specs.LoginCheck(ctx, l.flavor, l.base, c.User)
 	if err != nil {
 		return err
 	}
@@ -248,7 +249,7 @@ func (l *LiveStates) CheckCredentials(ctx context.Context) error {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
 	switch {
 	case resp.StatusCode/100 == 3:
-		return fmt.Errorf("checking the credentials: %s %s answered %d (a redirect to %q); the suite follows no redirect, since it would carry the credentials elsewhere: give the --target it points to", req.Method, req.URL.Path, resp.StatusCode, RedactText(resp.Header.Get("Location")))
+		return fmt.Errorf("checking the credentials: %s %s answered %d (a redirect to %q); the suite follows no redirect, since it would carry the credentials elsewhere: give the --target it points to", req.Method, req.URL.Path, resp.StatusCode, specs.RedactText(resp.Header.Get("Location")))
 	case resp.StatusCode == http.StatusUnauthorized:
 		return fmt.Errorf("%w (%s %s answered 401); stopped before any fixture ran, so the account is not locked", ErrBadCredentials, req.Method, req.URL.Path)
 	case resp.StatusCode == http.StatusTooManyRequests:

@@ -1,4 +1,4 @@
-package specs
+package live
 
 import (
 	"context"
@@ -6,80 +6,61 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
+
+	"github.com/authconform/authconform/specs"
+	"github.com/authconform/authconform/specs/report"
 )
-
-// Cluster is what a CouchDB server says about the nodes behind a URL.
-type Cluster struct {
-	// Nodes are /_membership's cluster_nodes; empty when the server does
-	// not say (the credentials are not a server admin's, or it is no
-	// CouchDB 2+).
-	Nodes []string
-	// Reached are the names GET /_node/_local gave, one per request at
-	// the target's URL (len(Nodes)+1 of them): more than one name means
-	// a balancer spreads requests over the nodes.
-	Reached []string
-	// UUID is GET /'s uuid, one per cluster (the cluster set-up copies
-	// it to every node), so the failed-login ledger of any of its URLs is
-	// one.
-	UUID string
-}
-
-// Size is how many nodes the cluster has; 0 when the server does not say.
-func (c Cluster) Size() int { return len(c.Nodes) }
-
-// Balanced reports whether requests at the URL reached more than one node.
-func (c Cluster) Balanced() bool {
-	seen := slices.Compact(slices.Sorted(slices.Values(c.Reached)))
-	return len(seen) > 1
-}
 
 // DetectCluster asks a CouchDB server at base which nodes it has
 // (GET /_membership) and which of them answer at base (GET /_node/_local,
-// once per node and once more), as the server admin user. Every request
-// is a successful login or none (401 ends the detection with what is
+// once per node and once more, so that a round-robin balancer shows
+// itself), as the server admin user; and GET / for the uuid, which is one
+// per cluster (the cluster set-up copies it to every node). Every request
+// is a successful login or none (a 401 ends the detection with what is
 // known), so it spends no failed login. A server that does not say leaves
 // Nodes empty.
-func DetectCluster(ctx context.Context, client *http.Client, base, user, password string) (Cluster, error) {
-	var c Cluster
+func DetectCluster(ctx context.Context, client *http.Client, base, user, password string) (report.Cluster, string, error) {
+	var c report.Cluster
+	uuid := ""
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/", nil)
 	if err != nil {
-		return c, err
+		return c, "", err
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return c, fmt.Errorf("asking GET / for the cluster's uuid: %w", err)
+		return c, "", fmt.Errorf("asking GET / for the cluster's uuid: %w", err)
 	}
 	var welcome struct {
 		UUID string `json:"uuid"`
 	}
 	if resp.StatusCode == http.StatusOK && json.NewDecoder(resp.Body).Decode(&welcome) == nil {
-		c.UUID = welcome.UUID
+		uuid = welcome.UUID
 	}
 	resp.Body.Close()
 	if user == "" {
-		return c, nil
+		return c, uuid, nil
 	}
 	status, body, err := basicRequest(ctx, client, http.MethodGet, base+"/_membership", user, password, nil)
 	if err != nil {
-		return c, fmt.Errorf("asking GET /_membership: %w", err)
+		return c, uuid, fmt.Errorf("asking GET /_membership: %w", err)
 	}
 	var m struct {
 		ClusterNodes []string `json:"cluster_nodes"`
 	}
 	if status != http.StatusOK || json.Unmarshal(body, &m) != nil || len(m.ClusterNodes) == 0 {
-		return c, nil
+		return c, uuid, nil
 	}
 	c.Nodes = m.ClusterNodes
 	for range len(c.Nodes) + 1 {
 		name, err := nodeName(ctx, client, base, user, password)
 		if err != nil || name == "" {
-			return c, err
+			return c, uuid, err
 		}
 		c.Reached = append(c.Reached, name)
 	}
-	return c, nil
+	c.Balanced = len(c.Distinct()) > 1
+	return c, uuid, nil
 }
 
 // nodeName is GET /_node/_local's name, or "" when the server does not
@@ -123,7 +104,7 @@ func CookiePreflight(ctx context.Context, client *http.Client, base string, urls
 			if err != nil {
 				return err
 			}
-			where := RedactText(u)
+			where := specs.RedactText(u)
 			if len(urls) == 1 {
 				where = fmt.Sprintf("request %d", i+1)
 			}

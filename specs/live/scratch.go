@@ -1,4 +1,4 @@
-package specs
+package live
 
 import (
 	"bytes"
@@ -17,29 +17,22 @@ import (
 	"github.com/authconform/authconform/fixtures"
 )
 
-// scratchProvider is a StateProvider that can aim a fixture's failed
-// logins at a throwaway account: on CouchDB with a server admin, a user
-// created in _users for the one fixture and deleted after it. CouchDB
-// locks per (address, user, salt), so locking that user harms nobody.
-type scratchProvider interface {
-	// ScratchAccounts reports whether this target can create them.
-	ScratchAccounts() bool
-	// EnterScratch creates a scratch user, enters state as that user and
-	// returns its variables and the cleanup that deletes it.
-	EnterScratch(ctx context.Context, fixture, state string) (fixtures.Vars, func(context.Context) error, error)
-}
+// Scratch users take a fixture's failed logins on CouchDB with a server
+// admin: a user created in _users for the one fixture and deleted after it.
+// CouchDB locks per (address, user, salt), so locking that user harms
+// nobody.
 
 // scratchKind marks a journal entry for a scratch user (not a password).
 const scratchKind = "couchdb-scratch-user"
 
-// ScratchAccounts is true when LiveTarget found the credentials to be a
+// ScratchAccounts is true when Target found the credentials to be a
 // CouchDB server admin on a server with a _users database.
-func (l *LiveStates) ScratchAccounts() bool { return l.scratch }
+func (l *States) ScratchAccounts() bool { return l.scratch }
 
 // EnterScratch creates a scratch user (random name and password) as the
 // admin, journaled before the request so that a killed run's user is
 // deleted by the next run or by restore, and enters state as that user.
-func (l *LiveStates) EnterScratch(ctx context.Context, fixture, state string) (fixtures.Vars, func(context.Context) error, error) {
+func (l *States) EnterScratch(ctx context.Context, fixture, state string) (fixtures.Vars, func(context.Context) error, error) {
 	b := make([]byte, 14)
 	_, _ = rand.Read(b)
 	name, password := "authconform-scratch-"+hex.EncodeToString(b[:5]), hex.EncodeToString(b[5:])
@@ -79,7 +72,7 @@ func joinCleanup(err, cerr error) error {
 
 // adminRequest sends a request as the given admin and returns status and
 // body.
-func (l *LiveStates) adminRequest(ctx context.Context, method, path string, body []byte) (int, []byte, error) {
+func (l *States) adminRequest(ctx context.Context, method, path string, body []byte) (int, []byte, error) {
 	return basicRequest(ctx, l.client, method, l.base+path, l.creds.User, l.creds.Password, body)
 }
 
@@ -137,7 +130,7 @@ func deleteScratch(ctx context.Context, client *http.Client, base, admin, passwo
 
 // detectScratch enables scratch users when the credentials are a CouchDB
 // server admin's and the server has a _users database.
-func (l *LiveStates) detectScratch(ctx context.Context) error {
+func (l *States) detectScratch(ctx context.Context) error {
 	if l.flavor != "couchdb" || l.creds.User == "" || l.creds.AuthDisabled {
 		return nil
 	}

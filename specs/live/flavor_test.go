@@ -1,4 +1,4 @@
-package specs
+package live
 
 import (
 	"context"
@@ -30,7 +30,7 @@ func TestFlavorTableCoversTheFixtures(t *testing.T) {
 				t.Errorf("row %s: unknown state %q", name, st)
 			}
 		}
-		if fl.looksLike == nil || fl.credentialCheck == nil || fl.enter == nil || fl.budget.Max == 0 {
+		if fl.looksLike == nil || fl.enter == nil || fl.budget.Max == 0 {
 			t.Errorf("row %s is incomplete", name)
 		}
 	}
@@ -62,7 +62,7 @@ func TestUnknownFlavorBorrowsNoBehaviour(t *testing.T) {
 	if err := Probe(srv.Client(), srv.URL, unknown); err == nil || !strings.Contains(err.Error(), `unknown flavor "mysql"`) {
 		t.Errorf("Probe: %v", err)
 	}
-	live := Live(unknown, srv.URL, Credentials{User: "admin", Password: "secret"}, srv.Client())
+	live := NewStates(unknown, srv.URL, Credentials{User: "admin", Password: "secret"}, srv.Client())
 	if err := live.CheckCredentials(context.Background()); err == nil || !strings.Contains(err.Error(), "unknown flavor") {
 		t.Errorf("CheckCredentials: %v", err)
 	}

@@ -1,4 +1,4 @@
-package specs
+package live
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 
 // flavor is everything the suite does differently per flavor, in one row:
 // the document, the states its fixtures need, how a probe recognises such
-// a server, how the credentials are checked, the failed-login budget that
+// a server, how the credential check is judged, the failed-login budget that
 // stays below the server's lock, and how a live server reaches a state.
 type flavor struct {
 	name     string
@@ -22,21 +22,19 @@ type flavor struct {
 	// looksLike recognises the flavor from GET / (its JSON root, body and
 	// status), asking more of the server if it must.
 	looksLike func(p probe) bool
-	// credentialCheck is a request that logs in with the credentials.
-	credentialCheck func(ctx context.Context, base, user string) (*http.Request, error)
 	// checkAnswer, when set, judges the credential check's answer beyond
 	// its status (401 and 429 are judged for every flavor).
 	checkAnswer func(req *http.Request, status int, body []byte, user string) error
 	budget      FailureBudget
 	// enter reaches state on a live server.
-	enter func(l *LiveStates, ctx context.Context, state string, vars fixtures.Vars) (fixtures.Vars, error)
+	enter func(l *States, ctx context.Context, state string, vars fixtures.Vars) (fixtures.Vars, error)
 }
 
 // flavors is the table. Adding a flavor means adding a row; a name that
 // is not here gets an error, never another flavor's behaviour.
 var flavors map[string]flavor
 
-// The table refers to LiveStates methods that look rows up in it, so it
+// The table refers to States methods that look rows up in it, so it
 // is filled at init.
 func init() { flavors = flavorTable() }
 
@@ -48,12 +46,9 @@ func flavorTable() map[string]flavor {
 			looksLike: func(p probe) bool {
 				return p.root["data"] != nil || p.root["management"] != nil || p.neo4jError()
 			},
-			credentialCheck: func(ctx context.Context, base, user string) (*http.Request, error) {
-				return http.NewRequestWithContext(ctx, http.MethodGet, base+"/user/"+user, nil)
-			},
 			// Neo4j locks after 3 failures; a success resets the count.
 			budget: FailureBudget{Max: 2, Window: 5 * time.Second, ResetOnSuccess: true},
-			enter:  (*LiveStates).enterNeo4j33,
+			enter:  (*States).enterNeo4j33,
 		},
 		"neo4j-query": {
 			name: "neo4j-query", document: fixtures.Docs["neo4j-query"],
@@ -61,15 +56,8 @@ func flavorTable() map[string]flavor {
 			looksLike: func(p probe) bool {
 				return p.root["query"] != nil || p.root["neo4j_version"] != nil || p.root["transaction"] != nil || p.neo4jError()
 			},
-			credentialCheck: func(ctx context.Context, base, _ string) (*http.Request, error) {
-				req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/db/neo4j/query/v2", strings.NewReader(`{"statement":"RETURN 1"}`))
-				if req != nil {
-					req.Header.Set("Content-Type", "application/json")
-				}
-				return req, err
-			},
 			budget: FailureBudget{Max: 2, Window: 5 * time.Second, ResetOnSuccess: true},
-			enter:  (*LiveStates).enterNeo4jQuery,
+			enter:  (*States).enterNeo4jQuery,
 		},
 		"couchdb": {
 			name: "couchdb", document: fixtures.Docs["couchdb"],
@@ -77,9 +65,6 @@ func flavorTable() map[string]flavor {
 			looksLike: func(p probe) bool {
 				return p.root["couchdb"] != nil || (p.status == http.StatusUnauthorized && p.root["error"] != nil) ||
 					couchSessionAnswers(p.client, p.base) // CouchDB-compatible servers greet differently
-			},
-			credentialCheck: func(ctx context.Context, base, _ string) (*http.Request, error) {
-				return http.NewRequestWithContext(ctx, http.MethodGet, base+"/_session", nil)
 			},
 			checkAnswer: func(req *http.Request, status int, body []byte, user string) error {
 				if status == http.StatusForbidden {
@@ -95,7 +80,7 @@ func flavorTable() map[string]flavor {
 			},
 			// CouchDB locks after 5 failures per user within 5 minutes.
 			budget: FailureBudget{Max: 4, Window: 5 * time.Minute},
-			enter:  (*LiveStates).enterCouchDB,
+			enter:  (*States).enterCouchDB,
 		},
 	}
 }

@@ -1,4 +1,4 @@
-package specs
+package live
 
 import (
 	"context"
@@ -8,24 +8,26 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/authconform/authconform/specs"
 )
 
 func TestLiveAdvanceWaitsOnlyWithinMaxWait(t *testing.T) {
 	ctx := context.Background()
-	none := Live("couchdb", "http://127.0.0.1:1", Credentials{}, nil)
-	if err := none.Advance(ctx, 0); !errors.Is(err, ErrUnreachable) {
-		t.Errorf("without --max-wait: %v, want ErrUnreachable", err)
+	none := NewStates("couchdb", "http://127.0.0.1:1", Credentials{}, nil)
+	if err := none.Advance(ctx, 0); !errors.Is(err, specs.ErrUnreachable) {
+		t.Errorf("without --max-wait: %v, want specs.ErrUnreachable", err)
 	}
-	some := Live("couchdb", "http://127.0.0.1:1", Credentials{MaxWait: time.Millisecond}, nil)
+	some := NewStates("couchdb", "http://127.0.0.1:1", Credentials{MaxWait: time.Millisecond}, nil)
 	if err := some.Advance(ctx, time.Millisecond); err != nil {
 		t.Errorf("within --max-wait: %v", err)
 	}
-	if err := some.Advance(ctx, time.Hour); !errors.Is(err, ErrUnreachable) {
-		t.Errorf("beyond --max-wait: %v, want ErrUnreachable", err)
+	if err := some.Advance(ctx, time.Hour); !errors.Is(err, specs.ErrUnreachable) {
+		t.Errorf("beyond --max-wait: %v, want specs.ErrUnreachable", err)
 	}
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	long := Live("couchdb", "http://127.0.0.1:1", Credentials{MaxWait: time.Hour}, nil)
+	long := NewStates("couchdb", "http://127.0.0.1:1", Credentials{MaxWait: time.Hour}, nil)
 	if err := long.Advance(cancelled, time.Hour); !errors.Is(err, context.Canceled) {
 		t.Errorf("an interrupted wait: %v, want context.Canceled", err)
 	}
@@ -51,12 +53,12 @@ func TestLiveNeo4j33StateByBehaviour(t *testing.T) {
 			// A status that contradicts the data endpoint either way.
 			fmt.Fprintf(w, `{"password_change_required": %v, "username": "neo4j"}`, tc.data == http.StatusOK)
 		}))
-		l := Live("neo4j-3.3", srv.URL, Credentials{User: "neo4j", Password: "neo4j"}, nil)
+		l := NewStates("neo4j-3.3", srv.URL, Credentials{User: "neo4j", Password: "neo4j"}, nil)
 		for state, want := range map[string]string{"default-password": tc.defaultPwd, "password-changed": tc.changedPwd} {
 			_, err := l.Enter(context.Background(), state)
 			got := ""
 			switch {
-			case errors.Is(err, ErrUnreachable):
+			case errors.Is(err, specs.ErrUnreachable):
 				got = "skip"
 			case err != nil:
 				got = "error"

@@ -1,4 +1,4 @@
-package specs
+package live
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/authconform/authconform/specs"
 )
 
 // CanonicalTarget names the server behind a base URL as the server sees
@@ -18,7 +20,7 @@ import (
 func CanonicalTarget(ctx context.Context, baseURL string) (string, error) {
 	u, err := url.Parse(baseURL)
 	if err != nil || u.Host == "" {
-		return "", fmt.Errorf("%q is not a URL with a host", RedactText(baseURL))
+		return "", fmt.Errorf("%q is not a URL with a host", specs.RedactText(baseURL))
 	}
 	scheme := strings.ToLower(u.Scheme)
 	port := u.Port()

@@ -1,4 +1,4 @@
-package specs
+package live
 
 import (
 	"context"
@@ -30,7 +30,7 @@ const scratchDBKind = "couchdb-scratch-database"
 // anonymously, Document readable anonymously, OtherUser able to log in.
 // With allowDestructive, a missing Document (or Database) is created as a
 // scratch database, journaled, and deleted by the returned cleanup.
-func couchPreconditions(ctx context.Context, l *LiveStates, b FailureBudget, allowDestructive bool) (func(context.Context) error, error) {
+func couchPreconditions(ctx context.Context, l *States, b FailureBudget, allowDestructive bool) (func(context.Context) error, error) {
 	c := &l.creds
 	if c.AuthDisabled || c.User == "" {
 		return nil, nil
@@ -98,7 +98,7 @@ func errOrEmpty(err error) string {
 }
 
 // anonymousGet is the status of a GET without credentials.
-func anonymousGet(ctx context.Context, l *LiveStates, path string) (int, error) {
+func anonymousGet(ctx context.Context, l *States, path string) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, l.base+path, nil)
 	if err != nil {
 		return 0, err
@@ -114,7 +114,7 @@ func anonymousGet(ctx context.Context, l *LiveStates, path string) (int, error) 
 
 // scratchDatabase creates a database (journaled first) for the run; a
 // public one gets empty members and a document "document" anyone may read.
-func (l *LiveStates) scratchDatabase(ctx context.Context, public bool) (string, func(context.Context) error, error) {
+func (l *States) scratchDatabase(ctx context.Context, public bool) (string, func(context.Context) error, error) {
 	b := make([]byte, 5)
 	_, _ = rand.Read(b)
 	name := "authconform-scratch-" + hex.EncodeToString(b)

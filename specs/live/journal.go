@@ -1,11 +1,10 @@
-package specs
+package live
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/fixtures"
+	"github.com/authconform/authconform/specs"
 )
 
 // A restore journal is written to the state directory before any request
@@ -124,73 +124,24 @@ func (p PendingRestore) Restore(ctx context.Context, client *http.Client, timeou
 	if fx == nil {
 		return fmt.Errorf("restore journal %s: no fixture %q in this version of the suite", p.Path, p.entry.Fixture)
 	}
-	run := &fixtureRun{target: Target{BaseURL: p.entry.BaseURL, Flavor: p.entry.Flavor, Timeout: timeout}, vars: fixtures.Vars{}, captured: map[string]string{}, client: safeClient(client), mutated: true, journal: p.Path}
-	run.fx = *fx
-	for k, v := range p.entry.Vars {
-		run.vars[k] = v
-	}
-	run.vars["Captured"] = run.captured
-	return run.restore(ctx)
+	g := &guard{journals: map[string]string{fx.ID: p.Path}}
+	t := specs.Target{BaseURL: p.entry.BaseURL, Flavor: p.entry.Flavor, Client: client, Timeout: timeout, Guard: g}
+	return specs.RestoreChange(ctx, t, *fx, p.entry.Vars)
 }
 
-// verifyLogin logs in as the journal's user with the original password:
-// the proof that the target is as it was.
-func (r *fixtureRun) verifyLogin(ctx context.Context) error {
-	fl, err := flavorOf(r.target.Flavor)
-	if err != nil {
-		return err
-	}
-	user, _ := r.vars["User"].(string)
-	pass, _ := r.vars["Password"].(string)
-	ctx, cancel := context.WithTimeout(ctx, r.timeout())
-	defer cancel()
-	req, err := fl.credentialCheck(ctx, strings.TrimSuffix(r.target.BaseURL, "/"), user)
-	if err != nil {
-		return err
-	}
-	req.SetBasicAuth(user, pass)
-	req.Header.Set("Accept", "application/json")
-	resp, err := r.client.Do(req)
-	if err != nil {
-		return fmt.Errorf("logging in with the original password: %w", err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("logging in with the original password: %s %s answered %d", req.Method, req.URL.Path, resp.StatusCode)
-	}
-	return nil
-}
-
-// errNoJournal: a live target was given no state directory, so a change
-// could not be undone after a crash.
-var errNoJournal = errors.New("changes the target, which needs a restore journal: give the Target a StateDir (the CLI's --state-dir)")
-
-// journalChange writes the journal of r's change before its first
-// mutating request (once per fixture) and says where it is.
-func (r *fixtureRun) journalChange(ctx context.Context) error {
-	if r.journal != "" || r.target.StateDir == "" {
-		return nil
-	}
-	canonical, err := CanonicalTarget(ctx, r.target.BaseURL)
-	if err != nil {
-		return fmt.Errorf("restore journal: %w", err)
-	}
-	e := journalEntry{Target: canonical, BaseURL: r.target.BaseURL, Flavor: r.fx.Flavor, Fixture: r.fx.ID, Vars: map[string]string{}, Written: time.Now().UTC()}
-	for k, v := range r.vars {
-		if s, ok := v.(string); ok {
-			e.Vars[k] = s
-		}
-	}
+// journalChange writes the journal of fx's change before its first
+// mutating request and says where it is.
+func (g *guard) journalChange(fx fixtures.Fixture, vars map[string]string) (string, error) {
+	e := journalEntry{Target: g.canonical, BaseURL: g.base, Flavor: fx.Flavor, Fixture: fx.ID, Vars: vars, Written: time.Now().UTC()}
 	e.User = e.Vars["User"]
-	path, err := writeJournal(r.target.StateDir, e)
+	path, err := writeJournal(g.stateDir, e)
 	if err != nil {
-		return err
+		return "", err
 	}
-	r.journal = path
-	if r.target.Progress != nil {
-		r.target.Progress(fmt.Sprintf("%s: changing the target; restore journal %s (if this run dies, run: authconform restore --state-dir %s)", r.fx.ID, path, r.target.StateDir), 0)
-	}
-	return nil
+	g.mu.Lock()
+	g.journals[fx.ID] = path
+	g.mu.Unlock()
+	return fmt.Sprintf("%s: changing the target; restore journal %s (if this run dies, run: authconform restore --state-dir %s)", fx.ID, path, g.stateDir), nil
 }
 
 // deleteScratch deletes a scratch user a run left behind.
@@ -198,7 +149,7 @@ func (p PendingRestore) deleteScratch(ctx context.Context, client *http.Client, 
 	if timeout <= 0 {
 		timeout = 10 * time.Second
 	}
-	c := safeClient(client)
+	c := specs.SafeClient(client)
 	c.Timeout = timeout
 	v := p.entry.Vars
 	base := strings.TrimSuffix(p.entry.BaseURL, "/")
