@@ -60,6 +60,8 @@ type States struct {
 	// may be created, journaled in stateDir under the canonical target.
 	scratch             bool
 	stateDir, canonical string
+	// ledgerKey names the server in failed-login ledgers (see ledgerKey).
+	ledgerKey string
 }
 
 func unreachable(format string, args ...any) error {

@@ -82,7 +82,7 @@ func couchPreconditions(ctx context.Context, l *States, b FailureBudget, allowDe
 		other := *l
 		other.creds.User, other.creds.Password = c.OtherUser, c.OtherPassword
 		ob := b
-		ob.StateFile = strings.TrimSuffix(b.StateFile, fileKey(l.canonical, c.User)+".json") + fileKey(l.canonical, c.OtherUser) + ".json"
+		ob.StateFile = strings.TrimSuffix(b.StateFile, fileKey(l.ledgerKey, c.User)+".json") + fileKey(l.ledgerKey, c.OtherUser) + ".json"
 		if err := checkCountingFailures(ctx, &other, ob); err != nil {
 			return fail(preconditionf("--other-user %s does not log in: %v; create it with: curl -u %s -X PUT %s/_users/org.couchdb.user:%s -d '{\"name\":\"%s\",\"password\":\"...\",\"roles\":[],\"type\":\"user\"}'", c.OtherUser, err, c.User, host, c.OtherUser, c.OtherUser))
 		}
