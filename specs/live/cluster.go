@@ -99,27 +99,27 @@ func CookiePreflight(ctx context.Context, client *http.Client, base string, urls
 	}
 	var good, anonymous []string
 	for _, u := range urls {
-		for i := range n {
+		for range n {
 			name, err := sessionUser(ctx, client, u, cookie)
 			if err != nil {
 				return err
 			}
-			where := specs.RedactText(u)
-			if len(urls) == 1 {
-				where = fmt.Sprintf("request %d", i+1)
-			}
 			if name == user {
-				good = append(good, where)
+				good = append(good, specs.RedactText(u))
 			} else {
-				anonymous = append(anonymous, where)
+				anonymous = append(anonymous, specs.RedactText(u))
 			}
 		}
 	}
 	if len(good) == 0 || len(anonymous) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%w: %s's cookie from one login is accepted on %s and anonymous on %s: the nodes hold different password hashes for %s (the same [chttpd_auth] secret is not enough: give every node one [admins] hash, as _cluster_setup's finish_cluster copies node 1's); stopping before scattered cookie failures",
-		ErrInconsistentNodes, user, strings.Join(good, ", "), strings.Join(anonymous, ", "), user)
+	where := fmt.Sprintf("%s and anonymous on %s", strings.Join(good, ", "), strings.Join(anonymous, ", "))
+	if len(urls) == 1 {
+		where = fmt.Sprintf("%d of %d requests through %s and anonymous on %d", len(good), n, good[0], len(anonymous))
+	}
+	return fmt.Errorf("%w: %s's cookie from one login is accepted on %s: the nodes hold different password hashes for %s (the same [chttpd_auth] secret is not enough: give every node one [admins] hash, as _cluster_setup's finish_cluster copies node 1's); stopping before scattered cookie failures",
+		ErrInconsistentNodes, user, where, user)
 }
 
 // formLogin is POST /_session with a form; it returns the AuthSession

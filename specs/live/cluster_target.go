@@ -73,13 +73,14 @@ func clusterOf(ctx context.Context, l *States, c Config) (*report.Cluster, error
 	}
 	cl.NodeHeader = c.NodeHeader
 	if len(cl.Nodes) > 1 {
-		if err := CookiePreflight(ctx, l.client, l.base, []string{l.base}, len(cl.Nodes), user, password); err != nil {
-			return nil, err
-		}
+		// Each --node first, since that names the nodes that disagree.
 		if len(c.NodeURLs) > 0 {
 			if err := CookiePreflight(ctx, l.client, l.base, c.NodeURLs, 1, user, password); err != nil {
 				return nil, err
 			}
+		}
+		if err := CookiePreflight(ctx, l.client, l.base, []string{l.base}, len(cl.Nodes), user, password); err != nil {
+			return nil, err
 		}
 	}
 	return &cl, nil
