@@ -150,6 +150,17 @@ func (l *States) scratchDatabase(ctx context.Context, public bool) (string, func
 			return "", nil, joinCleanup(fmt.Errorf("creating scratch database %s: PUT %s answered %d %v", name, st.path, status, errOrEmpty(err)), done(ctx))
 		}
 	}
+	if public {
+		// Anonymous reads only: a cluster's node may not have the new
+		// _security yet.
+		err := untilSeen(ctx, "the scratch document "+name+"/document, read anonymously", func(ctx context.Context) (bool, error) {
+			status, err := anonymousGet(ctx, l, "/"+name+"/document")
+			return status == http.StatusOK, err
+		})
+		if err != nil {
+			return "", nil, joinCleanup(err, done(ctx))
+		}
+	}
 	return name, done, nil
 }
 
