@@ -86,7 +86,7 @@ var builders = []builder{
 			Release: o.Profile == ProfileCouchDB35, Users: coreUsers(o.Users), Databases: dbs,
 			SessionTTL: o.SessionTTL, CookieSecret: o.CookieSecret, RequireValidUser: o.RequireValidUser,
 			RequireValidUserExceptForUp: o.RequireValidUserExceptForUp,
-			MaxFailedLogins:             o.MaxFailedLogins, LockDuration: o.LockDuration, Clock: c,
+			MaxFailedLogins:             o.MaxFailedLogins, LockDuration: o.LockDuration, MaxBodyBytes: o.MaxBodyBytes, Clock: c,
 			Nodes: o.Nodes, OwnAdminSalts: o.OwnAdminSalts,
 		})
 	}},

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authconform/authconform/fakeserver/internal/couchdb"
 	"github.com/authconform/authconform/fakeserver/internal/testseeds"
 )
 
@@ -109,6 +110,19 @@ func addServeSeeds(f *testing.F, requests [][6]string) {
 	}
 }
 
+// addRouteSeeds adds every path of a router's table, read anonymously and
+// by an admin, and written by an admin, so that every branch (a short path
+// included) is met by plain `go test`, not only by a long fuzzing run.
+func addRouteSeeds(f *testing.F, paths []string, admin string) {
+	for _, p := range paths {
+		f.Add("GET", p, "", "", "", "", "", uint16(0))
+		f.Add("GET", p, admin, "", "", "", "", uint16(0))
+		f.Add("DELETE", p, admin, "", "", "", "", uint16(0))
+		f.Add("PUT", p, admin, "", "application/json", "", "{}", uint16(0))
+		f.Add("POST", p, admin, "", "application/json", "", `{"_id":"x"}`, uint16(0))
+	}
+}
+
 func FuzzServeNeo4j33(f *testing.F) {
 	addServeSeeds(f, [][6]string{
 		{"GET", "/db/data/", "Basic bmVvNGo6bmVvNGo=", "", "", ""},
@@ -172,6 +186,7 @@ func FuzzServeCouchDB(f *testing.F) {
 	for _, c := range testseeds.Cookies {
 		f.Add("GET", "/_session", "", "AuthSession="+c, "", "text/html", "", uint16(0))
 	}
+	addRouteSeeds(f, couchdb.RoutePaths(), "Basic YWRtaW46c2VjcmV0")
 	f.Fuzz(func(t *testing.T, method, target, auth, cookie, contentType, accept, body string, times uint16) {
 		fuzzServe(t, CouchDB, method, target, auth, cookie, contentType, accept, body, times)
 	})

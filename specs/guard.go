@@ -28,7 +28,8 @@ type Guard interface {
 	BeforeChange(ctx context.Context, fx fixtures.Fixture, vars map[string]string) (note string, err error)
 	// AfterRestore is called after the fixture's change was undone and
 	// verified by logging in with the original password (restoreErr nil),
-	// or not (restoreErr says why, with the temporary password). It
+	// or not (restoreErr says why; it never holds the temporary password,
+	// which the Guard must keep where only the user can read it). It
 	// returns the fixture's restore error: restoreErr, or its own.
 	AfterRestore(ctx context.Context, fx fixtures.Fixture, restoreErr error) error
 	// Close is called after the target's last fixture (also after an

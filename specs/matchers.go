@@ -50,11 +50,11 @@ func haveStatus(want []int) types.GomegaMatcher {
 
 // beEmptyBody matches an empty body; the message shows the start of any
 // other, secrets masked.
-func beEmptyBody(secrets []string) types.GomegaMatcher {
+func beEmptyBody(secrets *Redactor) types.GomegaMatcher {
 	return matcher[string]{
 		match: func(body string) bool { return body == "" },
 		message: func(body string) string {
-			return fmt.Sprintf("body: want empty, got %d bytes: %.200s", len(body), redactSecrets(body, secrets))
+			return fmt.Sprintf("body: want empty, got %d bytes: %.200s", len(body), secrets.Mask(body))
 		},
 	}
 }

@@ -26,6 +26,9 @@ const entryResult = "authconform-result"
 // (var _ = Register(t)) or inside a container; it returns true so it can
 // initialise a var. Summarize reads the results back.
 func Register(t Target) bool {
+	if t.Redactor == nil {
+		t.Redactor = NewRedactor()
+	}
 	ordered, err := t.fixtures()
 	if added := registry.add(t, ordered); err == nil {
 		err = added

@@ -60,6 +60,8 @@ type fixtureRun struct {
 	result  report.Result
 	// warnings collects the advisory mismatches of the step being checked.
 	warnings *[]string
+	// learned are secrets the target gave the run: the cookies it set.
+	learned []string
 }
 
 // execute prepares the target and runs the steps until one fails.
@@ -111,9 +113,9 @@ func (r *fixtureRun) settle(err error) {
 	var s skip
 	switch {
 	case errors.As(err, &s):
-		r.result.Outcome, r.result.Reason = report.Skipped, s.Error()
+		r.result.Outcome, r.result.Reason = report.Skipped, r.secrets().MaskSecrets(s.Error())
 	case err != nil:
-		r.result.Outcome, r.result.Reason = report.Error, err.Error()
+		r.result.Outcome, r.result.Reason = report.Error, r.secrets().MaskSecrets(err.Error())
 	case len(r.result.Mismatches()) > 0:
 		r.result.Outcome, r.result.Reason = report.Failed, r.result.Mismatches()[0]
 	default:
@@ -150,8 +152,9 @@ func (r *fixtureRun) finish(ctx context.Context) {
 		err = errors.Join(err, r.release(ctx))
 	}
 	if err != nil {
-		r.result.Outcome, r.result.Reason, r.result.Expectation = report.Error, err.Error(), nil
-		g.Fail("error: " + err.Error())
+		reason := r.secrets().MaskSecrets(err.Error())
+		r.result.Outcome, r.result.Reason, r.result.Expectation = report.Error, reason, nil
+		g.Fail("error: " + reason)
 	}
 }
 
@@ -183,6 +186,10 @@ func (r *fixtureRun) prepare(ctx context.Context) error {
 	for k, v := range vars {
 		r.vars[k] = v
 	}
+	// The temporary password is masked in everything the run prints
+	// afterwards too (the summary, the reports), not only in this result.
+	user, _ := r.vars["User"].(string)
+	t.Redactor.Credentials(user, r.vars["NewPassword"].(string))
 	r.captured = map[string]string{}
 	r.vars["Captured"] = r.captured
 	if missing := r.missingVars(); len(missing) > 0 {
@@ -320,18 +327,23 @@ func baseVars(baseURL string) fixtures.Vars {
 	}
 }
 
-// secrets lists the values to mask in anything this run reports.
-func (r *fixtureRun) secrets() []string {
-	var out []string
-	for _, k := range []string{"Password", "NewPassword", "Token", "Cookie", "OtherPassword"} {
-		if v, ok := r.vars[k].(string); ok {
-			out = append(out, v)
-		}
-	}
+// secrets masks, in anything this run reports, the target's secrets and
+// the fixture's own: its passwords (the temporary one too) with the Basic
+// forms of each user's, its token and cookies, what it captured and the
+// cookies the target set.
+func (r *fixtureRun) secrets() *Redactor {
+	red := NewRedactor()
+	red.Merge(r.target.Redactor)
+	str := func(k string) string { s, _ := r.vars[k].(string); return s }
+	red.Credentials(str("User"), str("Password"))
+	red.Credentials(str("User"), str("NewPassword"))
+	red.Credentials(str("OtherUser"), str("OtherPassword"))
+	red.Secret(str("Token"), str("Cookie"))
 	for _, v := range r.captured {
-		out = append(out, v)
+		red.Secret(v)
 	}
-	return out
+	red.Secret(r.learned...)
+	return red
 }
 
 // restore undoes what a mutating step changed (or may have: a request
@@ -358,8 +370,10 @@ func (r *fixtureRun) restore(ctx context.Context) error {
 	}
 	var err error
 	if verified := r.verifyLogin(ctx); verified != nil {
-		// The temporary password is what the user needs to repair the account.
-		err = fmt.Errorf("restore failed, the target may be left changed: the password of %q may be %q: %v", r.vars["User"], r.vars["NewPassword"], errors.Join(failed, verified))
+		// The temporary password, then the account's only working one,
+		// goes to no log and no report: the Guard's journal (mode 0600)
+		// keeps it.
+		err = fmt.Errorf("restore failed, the target may be left changed: the password of %q may be the temporary one: %v", r.vars["User"], errors.Join(failed, verified))
 	}
 	if r.target.Guard != nil {
 		return r.target.Guard.AfterRestore(ctx, r.fx, err)

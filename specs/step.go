@@ -69,7 +69,7 @@ func (r *fixtureRun) exchange(ctx context.Context, st fixtures.Step) (report.Ste
 	step := report.Step{Name: st.Name, Method: rq.Method, Want: wanted(st.Response), Example: example(r.fx, st)}
 	step.Path = rq.Path
 	fail := func(err error) (report.Step, error) {
-		err = errors.New(redactSecrets(RedactText(err.Error()), r.secrets()))
+		err = errors.New(r.secrets().Mask(err.Error()))
 		step.Exchange.Request = step.Method + " " + step.Path
 		return step, err
 	}
@@ -81,7 +81,7 @@ func (r *fixtureRun) exchange(ctx context.Context, st fixtures.Step) (report.Ste
 	if err != nil {
 		return fail(err)
 	}
-	step.Path = redactSecrets(RedactText(u.RequestURI()), r.secrets())
+	step.Path = r.secrets().Mask(u.RequestURI())
 	c := newCollector()
 	base := &url.URL{Scheme: u.Scheme, User: u.User, Host: u.Host}
 	e := httpexpect.WithConfig(httpexpect.Config{BaseURL: base.String(), Client: r.client, AssertionHandler: c})
@@ -131,6 +131,11 @@ func (r *fixtureRun) exchange(ctx context.Context, st fixtures.Step) (report.Ste
 		return fail(fmt.Errorf("%s %s: no answer from the target: %s", rq.Method, step.Path, strings.Join(c.failures, "; ")))
 	}
 	got := resp.Body().Raw()
+	for _, ck := range raw.Cookies() {
+		// A session the target just opened is as secret as a password,
+		// wherever the target echoes it next.
+		r.learned = append(r.learned, ck.Value)
+	}
 	for _, f := range c.failures {
 		if strings.Contains(f, ErrBodyTooLarge.Error()) {
 			return fail(fmt.Errorf("%s %s: %w", rq.Method, step.Path, ErrBodyTooLarge))
@@ -144,7 +149,7 @@ func (r *fixtureRun) exchange(ctx context.Context, st fixtures.Step) (report.Ste
 	r.warnings = &step.Warnings
 	r.checkResponse(c, raw, got, st)
 	for _, f := range c.failures {
-		step.Mismatches = append(step.Mismatches, redactSecrets(f, r.secrets()))
+		step.Mismatches = append(step.Mismatches, r.secrets().Mask(f))
 	}
 	return step, nil
 }
@@ -226,32 +231,37 @@ func (r *fixtureRun) body(rq fixtures.Request) ([]byte, error) {
 
 // warn records an advisory mismatch: reported, never a failure.
 func (r *fixtureRun) warn(format string, args ...any) {
-	msg := redactSecrets(fmt.Sprintf(format, args...), r.secrets())
+	msg := r.secrets().Mask(fmt.Sprintf(format, args...))
 	if r.warnings != nil {
 		*r.warnings = append(*r.warnings, msg)
 	}
 }
 
-// requestText is the request as sent, credentials masked.
+// requestText is the request as sent, credentials masked: known secrets
+// whole first, then what looks like one, and only then cut to length, so
+// that no part of a secret is left at the cut.
 func (r *fixtureRun) requestText(method, target string, sent http.Header, body []byte) string {
+	red := r.secrets()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s\n", method, RedactText(target))
+	fmt.Fprintf(&b, "%s %s\n", method, red.Mask(target))
 	writeHeaders(&b, sent)
 	if len(body) > 0 {
-		fmt.Fprintf(&b, "\n%.2000s\n", RedactText(string(body)))
+		fmt.Fprintf(&b, "\n%.2000s\n", red.Mask(string(body)))
 	}
-	return redactSecrets(b.String(), r.secrets())
+	return red.MaskSecrets(b.String())
 }
 
-// responseText is the answer as received, credentials masked.
+// responseText is the answer as received, credentials masked as in
+// requestText.
 func (r *fixtureRun) responseText(resp *http.Response, body string) string {
+	red := r.secrets()
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s\n", resp.Proto, resp.Status)
 	writeHeaders(&b, resp.Header)
 	if body != "" {
-		fmt.Fprintf(&b, "\n%.2000s\n", body)
+		fmt.Fprintf(&b, "\n%.2000s\n", red.Mask(body))
 	}
-	return redactSecrets(RedactText(b.String()), r.secrets())
+	return red.Mask(b.String())
 }
 
 func writeHeaders(b *strings.Builder, h http.Header) {

@@ -56,6 +56,13 @@ type Target struct {
 	// a balancer would spread their steps over nodes; every step records
 	// the node that Cluster.NodeHeader names.
 	Cluster *report.Cluster
+	// Redactor masks the target's secrets in every result, and learns the
+	// run's own (each temporary password), so that whoever prints the
+	// summary or writes a report afterwards can mask them too: the CLI
+	// passes every line and report through it. specs/live's Target sets one
+	// that knows the credentials; Register gives a target without one its
+	// own.
+	Redactor *Redactor
 }
 
 // Close closes the target's Guard, which deletes what it created for the

@@ -11,8 +11,8 @@
 // Exit status (see README, "Exit codes"): 0 when nothing failed or errored
 // and at least one fixture passed, 1 when a fixture failed or errored, the
 // target could not be judged (unreachable, another flavor, refused
-// credentials) or nothing passed, 2 on a usage error, 130 and 143 when
-// SIGINT or SIGTERM stopped the run.
+// credentials) or nothing passed, 2 on a usage error, 130, 143, 129 and
+// 131 when SIGINT, SIGTERM, SIGHUP or SIGQUIT stopped the run.
 package main
 
 import (

@@ -38,6 +38,13 @@ func countdown(w io.Writer, wait time.Duration) {
 // isTerminal reports whether w is a terminal (a countdown would only
 // clutter a log file or a CI log).
 func isTerminal(w io.Writer) bool {
+	for {
+		u, ok := w.(interface{ Unwrap() io.Writer })
+		if !ok {
+			break
+		}
+		w = u.Unwrap()
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/authconform/authconform/specs"
 	"github.com/authconform/authconform/specs/report"
 )
 
@@ -51,8 +52,10 @@ type reportFile struct {
 
 // finish prints the summary, writes every requested report and ends with
 // the status report.Verdict gives. printText is false when the summary is
-// a failure before the run (the error has been printed).
-func finish(cmd *cobra.Command, s report.Summary, f runFlags, printText bool) error {
+// a failure before the run (the error has been printed). Every string of
+// the summary is masked with red before any of it is written.
+func finish(cmd *cobra.Command, s report.Summary, f runFlags, printText bool, red *specs.Redactor) error {
+	s = s.Masked(red.MaskSecrets)
 	if printText {
 		if err := report.Text(cmd.OutOrStdout(), s, f.verbose); err != nil {
 			return err

@@ -20,7 +20,7 @@ func newRestoreCmd() *cobra.Command {
 
 Before any request that changes a live target (a password change, a scratch
 account), run writes a restore journal to its state directory. A run that
-ends normally, or by SIGINT/SIGTERM, undoes the change and removes the
+ends normally, or by SIGINT, SIGTERM, SIGHUP or SIGQUIT, undoes the change and removes the
 journal once a login with the original password succeeds. After a SIGKILL,
 a crash or a lost connection the journal stays, and run refuses that target
 until this command has restored it: it replays each journal (the fixture's

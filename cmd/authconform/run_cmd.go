@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"regexp"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	g "github.com/onsi/ginkgo/v2"
@@ -102,10 +100,17 @@ changed; fixtures that lock an account never run against a live server.`,
 	return cmd
 }
 
-func run(cmd *cobra.Command, f runFlags) error {
+// run masks every secret it was given, and those the run learns (the
+// temporary passwords), in everything it prints and writes, errors
+// included.
+func run(cmd *cobra.Command, f runFlags) (err error) {
 	if err := resolveSecrets(&f); err != nil {
 		return err
 	}
+	red := f.redactor()
+	cmd.SetOut(red.Writer(cmd.OutOrStdout()))
+	cmd.SetErr(red.Writer(cmd.ErrOrStderr()))
+	defer func() { err = maskError(err, red) }()
 	if err := checkOutputs(f); err != nil {
 		return err
 	}
@@ -131,10 +136,12 @@ func run(cmd *cobra.Command, f runFlags) error {
 		t := runTarget(f)
 		s := report.Summary{SuiteVersion: currentVersion().String(), Targets: []report.Target{t}, Started: started, Finished: time.Now()}
 		fmt.Fprintf(cmd.ErrOrStderr(), "authconform: %v\n", re.error)
-		return finish(cmd, report.WithRunError(s, t, re.error), f, false)
+		return finish(cmd, report.WithRunError(s, t, re.error), f, false, red)
 	}
 	defer cleanup()
 	for i := range ts {
+		red.Merge(ts[i].Redactor)
+		ts[i].Redactor = red
 		ts[i].Include = include
 		if len(exp) > 0 {
 			ts[i].Expectations = &exp[0]
@@ -148,7 +155,7 @@ func run(cmd *cobra.Command, f runFlags) error {
 			fmt.Fprintf(cmd.ErrOrStderr(), "authconform: %v\n", err)
 		}
 	}
-	return finish(cmd, summary, f, true)
+	return finish(cmd, summary, f, true, red)
 }
 
 // runTarget names the target a run could not judge.
@@ -157,13 +164,14 @@ func runTarget(f runFlags) report.Target {
 	if f.target == "" {
 		return report.Target{Name: "fakes (" + f.profile + " profile)", Flavor: flavor, Profile: f.profile}
 	}
-	return report.Target{Name: fmt.Sprintf("%s at %s", flavor, specs.RedactText(f.target)), Flavor: flavor, URL: specs.RedactText(f.target)}
+	shown := beforeQuery(withoutUserinfo(f.target))
+	return report.Target{Name: fmt.Sprintf("%s at %s", flavor, shown), Flavor: flavor, URL: shown}
 }
 
 // runSuite registers the targets and runs Ginkgo once (it runs once per
-// process), returning the summary. A SIGINT or SIGTERM stops the run
-// through Ginkgo's own interrupt handling (the fixture in flight restores
-// what it changed); the summary names the signal.
+// process), returning the summary. A SIGINT, SIGTERM, SIGHUP or SIGQUIT
+// stops the run through Ginkgo's own interrupt handling (the fixture in
+// flight restores what it changed); the summary names the signal.
 func runSuite(ts []specs.Target, f runFlags) report.Summary {
 	for _, t := range ts {
 		specs.Register(t)
@@ -171,9 +179,8 @@ func runSuite(ts []specs.Target, f runFlags) report.Summary {
 	var summary report.Summary
 	g.ReportAfterSuite("authconform summary", func(r types.Report) { summary = specs.Summarize(r) })
 	gomega.RegisterFailHandler(g.Fail)
-	caught := make(chan os.Signal, 1)
-	signal.Notify(caught, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(caught)
+	caught := catchSignals()
+	defer caught.stop()
 	suiteConfig, reporterConfig := g.GinkgoConfiguration()
 	suiteConfig.LabelFilter = f.labelFilter
 	suiteConfig.RandomizeAllSpecs = false
@@ -183,13 +190,8 @@ func runSuite(ts []specs.Target, f runFlags) report.Summary {
 	reporterConfig.NoColor = os.Getenv("NO_COLOR") != "" || os.Getenv("CI") != ""
 	g.RunSpecs(ginkgoT{}, "authconform "+currentVersion().Module, suiteConfig, reporterConfig)
 	summary.SuiteVersion = currentVersion().String()
-	select {
-	case sig := <-caught:
-		summary.Interrupted = report.SIGINT
-		if sig == syscall.SIGTERM {
-			summary.Interrupted = report.SIGTERM
-		}
-	default:
+	if sig := caught.first(); sig != "" {
+		summary.Interrupted = sig
 	}
 	return summary
 }

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"net/url"
 	"os"
 	"strings"
+
+	"github.com/authconform/authconform/specs"
 )
 
 // secretFlags are the files a secret may come from instead of a flag,
@@ -42,6 +45,30 @@ func resolveSecrets(f *runFlags) error {
 		}
 	}
 	return takeUserinfo(f)
+}
+
+// redactor knows every secret of the command line: the passwords, with
+// the Basic forms of each user's, the token and the control token.
+func (f runFlags) redactor() *specs.Redactor {
+	red := specs.NewRedactor()
+	red.Credentials(f.creds.User, f.creds.Password)
+	red.Credentials(f.creds.OtherUser, f.creds.OtherPassword)
+	red.Secret(f.creds.Token, f.controlToken)
+	return red
+}
+
+// maskError masks red's secrets in err's text, keeping what kind of error
+// it is (a usage error exits 2, an exit code is a status).
+func maskError(err error, red *specs.Redactor) error {
+	var code exitCode
+	var ue usageError
+	switch {
+	case err == nil, errors.As(err, &code):
+		return err
+	case errors.As(err, &ue):
+		return usageError{errors.New(red.MaskSecrets(err.Error()))}
+	}
+	return errors.New(red.MaskSecrets(err.Error()))
 }
 
 // takeUserinfo moves http://user:pw@host's user info into the

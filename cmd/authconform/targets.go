@@ -113,7 +113,12 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 	}
 	u, err := url.Parse(f.target)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, nil, usagef("--target %q is not an http(s) URL such as http://127.0.0.1:7474", specs.RedactText(f.target))
+		return nil, nil, usagef("--target %q is not an http(s) URL such as http://127.0.0.1:7474", withoutUserinfo(f.target))
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(f.target, "#") {
+		// The suite appends paths to the base URL: after a query or a
+		// fragment they would go nowhere, and a query may carry a secret.
+		return nil, nil, usagef("--target %s has a query or fragment; give the server's base URL, such as http://127.0.0.1:7474", beforeQuery(withoutUserinfo(f.target)))
 	}
 	for _, n := range f.nodes {
 		if u, err := url.Parse(n); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -155,6 +160,31 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 		return nil, nil, runError{err}
 	}
 	return []specs.Target{t}, func() {}, nil
+}
+
+// withoutUserinfo is target for an error message or a report: whatever
+// follows the scheme up to the last "@" is masked, whether or not the text
+// parses as a URL (a forgotten scheme, a password with a space, a slash or
+// a "?"), since it may be a password.
+func withoutUserinfo(target string) string {
+	scheme, rest, found := strings.Cut(target, "://")
+	if !found {
+		scheme, rest = "", target
+	} else {
+		scheme += "://"
+	}
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		rest = specs.Mask + rest[at:]
+	}
+	return scheme + rest
+}
+
+// beforeQuery is target without its query and fragment.
+func beforeQuery(target string) string {
+	if i := strings.IndexAny(target, "?#"); i >= 0 {
+		return target[:i]
+	}
+	return target
 }
 
 // stateDir is --state-dir, or the default one.

@@ -65,7 +65,7 @@ func (g *guard) AfterRestore(_ context.Context, fx fixtures.Fixture, restoreErr 
 		return restoreErr
 	}
 	if restoreErr != nil {
-		return fmt.Errorf("%w (journal %s; retry with authconform restore)", restoreErr, journal)
+		return fmt.Errorf("%w (the journal %s, readable only by you, keeps the temporary password; retry with authconform restore)", restoreErr, journal)
 	}
 	if err := os.Remove(journal); err != nil {
 		return fmt.Errorf("restored, but the journal stays: %w", err)

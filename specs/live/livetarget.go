@@ -72,7 +72,12 @@ func DefaultStateDir() (string, error) {
 // change. On CouchDB with a server admin, fixtures that fail logins run as
 // scratch users. Register's container deletes what the run created after
 // its last fixture. Every error is one line.
-func Target(ctx context.Context, c Config) (specs.Target, error) {
+func Target(ctx context.Context, c Config) (t specs.Target, err error) {
+	red := specs.NewRedactor()
+	red.Credentials(c.Credentials.User, c.Credentials.Password)
+	red.Credentials(c.Credentials.OtherUser, c.Credentials.OtherPassword)
+	red.Secret(c.Credentials.Token)
+	defer func() { err = maskError(err, red) }()
 	if err := writableDir(c.StateDir); err != nil {
 		return specs.Target{}, err
 	}
@@ -134,7 +139,26 @@ func Target(ctx context.Context, c Config) (specs.Target, error) {
 		AllowDestructive: c.AllowDestructive,
 		Guard:            g,
 		Cluster:          cluster,
+		Redactor:         red,
 	}, nil
+}
+
+// maskedError is an error whose text has the run's secrets masked (a
+// server may echo them into a body the error quotes); errors.Is still
+// sees what it wraps.
+type maskedError struct {
+	err error
+	red *specs.Redactor
+}
+
+func (e maskedError) Error() string { return e.red.MaskSecrets(e.err.Error()) }
+func (e maskedError) Unwrap() error { return e.err }
+
+func maskError(err error, red *specs.Redactor) error {
+	if err == nil {
+		return nil
+	}
+	return maskedError{err, red}
 }
 
 // checkCountingFailures runs the credential check as one failed login

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/fixtures"
+	"github.com/authconform/authconform/specs"
 )
 
 // Scratch users take a fixture's failed logins on CouchDB with a server
@@ -58,7 +59,11 @@ func (l *States) EnterScratch(ctx context.Context, fixture, state string) (fixtu
 	as.creds.User, as.creds.Password = name, password
 	vars, err := as.Enter(ctx, state)
 	if err != nil {
-		return nil, nil, joinCleanup(err, cleanup(ctx))
+		// The error may quote an answer that echoes the scratch password.
+		red := specs.NewRedactor()
+		red.Credentials(name, password)
+		red.Credentials(l.creds.User, l.creds.Password)
+		return nil, nil, maskError(joinCleanup(err, cleanup(ctx)), red)
 	}
 	return vars, cleanup, nil
 }

@@ -37,6 +37,8 @@
 //	130  interrupted by SIGINT (the fixture in flight "interrupted", the
 //	     rest "not run")
 //	143  interrupted by SIGTERM
+//	129  interrupted by SIGHUP (a closed terminal or dropped SSH session)
+//	131  interrupted by SIGQUIT
 //
 // Writers are side-effect free: they never sort or change the Summary
 // they are given, and write nothing but their report.

@@ -46,20 +46,28 @@ func (s Summary) target(name string) (Target, bool) {
 // Signal is the signal that interrupted a run.
 type Signal string
 
-// The signals that stop a run.
+// The signals that stop a run: Ctrl-C, kill, a closed terminal or dropped
+// SSH session, Ctrl-\.
 const (
 	SIGINT  Signal = "SIGINT"
 	SIGTERM Signal = "SIGTERM"
+	SIGHUP  Signal = "SIGHUP"
+	SIGQUIT Signal = "SIGQUIT"
 )
 
-// ExitCode is the shell's status for a process the signal ended: 130 for
-// SIGINT, 143 for SIGTERM, and 1 for any other (or none).
+// ExitCode is the shell's status for a process the signal ended (128 plus
+// the signal's number): 130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP,
+// 131 for SIGQUIT, and 1 for any other (or none).
 func (sig Signal) ExitCode() int {
 	switch sig {
 	case SIGINT:
 		return 128 + 2
 	case SIGTERM:
 		return 128 + 15
+	case SIGHUP:
+		return 128 + 1
+	case SIGQUIT:
+		return 128 + 3
 	}
 	return ExitFailed
 }

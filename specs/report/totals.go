@@ -67,7 +67,7 @@ const (
 
 // ExitCode is the exit status a run reports:
 //
-//	130, 143  the run was interrupted by SIGINT, SIGTERM
+//	130, 143, 129, 131  the run was interrupted by SIGINT, SIGTERM, SIGHUP, SIGQUIT
 //	1         a fixture failed or errored (a stale expectation is a failure),
 //	          or no fixture passed and allowEmpty is false
 //	0         otherwise: nothing failed or errored and, unless allowEmpty,

@@ -75,7 +75,9 @@ func TestExitCode(t *testing.T) {
 		{"nothing at all, allow-empty", Summary{}, true, 0},
 		{"SIGINT", Summary{Interrupted: SIGINT, Results: only(Passed, Interrupted, NotRun).Results}, false, 130},
 		{"SIGTERM", Summary{Interrupted: SIGTERM, Results: only(Passed, Passed).Results}, false, 143},
-		{"another signal", Summary{Interrupted: "SIGHUP"}, true, 1},
+		{"SIGHUP", Summary{Interrupted: SIGHUP, Results: only(Passed, Passed).Results}, false, 129},
+		{"SIGQUIT", Summary{Interrupted: SIGQUIT, Results: only(Passed, Passed).Results}, false, 131},
+		{"another signal", Summary{Interrupted: "SIGUSR2"}, true, 1},
 	}
 	for _, c := range cases {
 		if got := ExitCode(c.s, c.allowEmpty); got != c.want {

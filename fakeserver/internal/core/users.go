@@ -19,6 +19,20 @@ type User struct {
 	Roles []string
 	// ChangeRequired asks for a password change before anything else.
 	ChangeRequired bool
+	// Hash, when set, is the stored credential passwords are checked
+	// against, and Password is not used (CouchDB: a _users document's own
+	// PBKDF2 or SHA-1 fields).
+	Hash PasswordHash
+	// Salt, when set, is the account's salt instead of a random one
+	// (CouchDB: the document's salt, which keys its session cookies).
+	Salt []byte
+}
+
+// PasswordHash is a credential stored in a flavor's own format.
+type PasswordHash interface {
+	// Matches reports whether password is the one the credential was made
+	// from.
+	Matches(password string) bool
 }
 
 // Account is a stored user: the password only as a salted hash.
@@ -27,6 +41,8 @@ type Account struct {
 	Roles          []string
 	ChangeRequired bool
 	salt, hash     []byte
+	// stored replaces salt and hash for checking passwords (User.Hash).
+	stored PasswordHash
 	// changes counts password changes, so that a Check that raced with
 	// one does not cache the old password.
 	changes uint64
@@ -42,23 +58,34 @@ func hashPassword(salt []byte, password string) []byte {
 }
 
 func newAccount(u User) *Account {
-	salt := make([]byte, 16)
-	_, _ = rand.Read(salt) // never fails (crypto/rand panics rather than return an error)
-	return &Account{
+	salt := slices.Clone(u.Salt)
+	if salt == nil {
+		salt = make([]byte, 16)
+		_, _ = rand.Read(salt) // never fails (crypto/rand panics rather than return an error)
+	}
+	a := &Account{
 		Name:           u.Name,
 		Roles:          slices.Clone(u.Roles),
 		ChangeRequired: u.ChangeRequired,
 		salt:           salt,
-		hash:           hashPassword(salt, u.Password),
+		stored:         u.Hash,
 	}
+	if u.Hash == nil {
+		a.hash = hashPassword(salt, u.Password)
+	}
+	return a
 }
 
 // Salt is the account's random salt, for keys that must change with the
 // account (CouchDB's cookie MAC).
 func (a *Account) Salt() []byte { return a.salt }
 
-// PasswordIs compares in constant time.
+// PasswordIs compares in constant time (the stored credential's Matches,
+// when the account has one, decides for itself).
 func (a *Account) PasswordIs(password string) bool {
+	if a.stored != nil {
+		return a.stored.Matches(password)
+	}
 	return subtle.ConstantTimeCompare(a.hash, hashPassword(a.salt, password)) == 1
 }
 
@@ -185,7 +212,7 @@ func (s *Users) SetPassword(name, password string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if a, ok := s.users[name]; ok {
-		a.hash = hashPassword(a.salt, password)
+		a.hash, a.stored = hashPassword(a.salt, password), nil
 		a.ChangeRequired = false
 		a.changes++
 		s.forget(name)

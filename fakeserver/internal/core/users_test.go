@@ -138,3 +138,44 @@ func TestPutAndDeleteDropCachedCredentials(t *testing.T) {
 		t.Error("a deleted and re-created account accepts its old password")
 	}
 }
+
+// plainHash is a PasswordHash that matches one password and counts checks.
+type plainHash struct {
+	password string
+	checks   *int
+}
+
+func (h plainHash) Matches(password string) bool { *h.checks++; return password == h.password }
+
+// TestStoredHashDecidesAndKeepsItsSalt: an account made from a stored hash
+// is checked by that hash alone (its Password ignored), keeps the salt it
+// was given, and a Put with another hash drops the cached pair, so the old
+// password fails even with the same salt.
+func TestStoredHashDecidesAndKeepsItsSalt(t *testing.T) {
+	checks := 0
+	salt := []byte("doc-salt")
+	users := NewUsers(nil)
+	users.Put(User{Name: "carol", Password: "ignored", Hash: plainHash{"carolpw", &checks}, Salt: salt})
+	if _, _, ok := users.Check("carol", "ignored"); ok {
+		t.Error("the Password field was accepted next to a stored hash")
+	}
+	acct, _, ok := users.Check("carol", "carolpw")
+	if !ok {
+		t.Fatal("the stored hash's password is refused")
+	}
+	if !bytes.Equal(acct.Salt(), salt) {
+		t.Errorf("salt %q, want the given %q", acct.Salt(), salt)
+	}
+	checks = 0
+	if _, _, ok := users.Check("carol", "carolpw"); !ok || checks != 0 {
+		t.Errorf("second check: ok %v after %d hash checks, want true from the cache", ok, checks)
+	}
+	users.Put(User{Name: "carol", Hash: plainHash{"newpw", &checks}, Salt: salt})
+	if _, _, ok := users.Check("carol", "carolpw"); ok {
+		t.Error("after Put with a new hash, the old password is still accepted (cached)")
+	}
+	users.SetPassword("carol", "set")
+	if _, _, ok := users.Check("carol", "set"); !ok {
+		t.Error("SetPassword does not replace a stored hash")
+	}
+}

@@ -22,6 +22,8 @@ const (
 	couchMsgPleaseLogin   = "Please login."
 	couchMsgNotAuthorized = "You are not authorized to access this db."
 	couchMsgNotAllowed    = "You are not allowed to access this db."
+	// The documented profile's own wording: no CouchDB release says it.
+	couchMsgTwoAuthorizations = "Only one Authorization header is allowed."
 )
 
 // couchUserCtx is the #user_ctx a request runs as. An empty name is the
@@ -59,15 +61,24 @@ func (c *Server) authenticate(r *http.Request, parts []string) (couchUserCtx, *p
 			return ctx, nil
 		}
 	}
-	if crash, ok := basicCrash(r); ok && c.cfg.Release {
-		// 3.5.0's Basic handler crashes on these (m166-m168; cases 35, 38,
-		// 41): only function_clause is caught, fixed upstream after 3.5.2.
-		// The documented profile answers the 400s below.
-		return couchUserCtx{}, &problem{crash: &crash}
+	if p := c.repeatedAuthorization(r); p != nil {
+		return couchUserCtx{}, p
 	}
-	name, password, present, ok := parseBasicCouch(r.Header.Get("Authorization"))
-	if !ok {
-		return couchUserCtx{}, &problem{status: http.StatusBadRequest, couch: "bad_request", msg: couchMsgBadBase64}
+	var name, password string
+	var present bool
+	if c.cfg.Release {
+		// 3.5.0's Basic handler crashes on some values (m166-m168; cases
+		// 35, 38, 41; erlbase64.go): only function_clause is caught, fixed
+		// upstream after 3.5.2. The documented profile answers 400s.
+		var p *problem
+		if name, password, present, p = releaseBasicCredentials(r); p != nil {
+			return couchUserCtx{}, p
+		}
+	} else {
+		var ok bool
+		if name, password, present, ok = parseBasicCouch(r.Header.Get("Authorization")); !ok {
+			return couchUserCtx{}, &problem{status: http.StatusBadRequest, couch: "bad_request", msg: couchMsgBadBase64}
+		}
 	}
 	if present {
 		acct, outcome := c.limiter.Attempt(c.users, c.lockKey(r, name), name, password, now)
@@ -81,11 +92,23 @@ func (c *Server) authenticate(r *http.Request, parts []string) (couchUserCtx, *p
 	}
 	// party_mode_handler: a login attempt is always allowed (CouchDB #1947).
 	loginAttempt := r.Method == http.MethodPost && len(parts) == 1 && parts[0] == "_session"
-	upOpen := c.exceptForUp && !c.requireValidUser && len(parts) >= 1 && parts[0] == "_up"
-	if (c.requireValidUser || c.exceptForUp) && !loginAttempt && !upOpen {
+	requireValidUser, exceptForUp := c.requireValidUser.Load(), c.exceptForUp.Load()
+	upOpen := exceptForUp && !requireValidUser && len(parts) >= 1 && parts[0] == "_up"
+	if (requireValidUser || exceptForUp) && !loginAttempt && !upOpen {
 		return couchUserCtx{}, &problem{status: http.StatusUnauthorized, couch: "unauthorized", msg: couchMsgAuthRequired}
 	}
 	return couchUserCtx{roles: []string{}}, nil
+}
+
+// repeatedAuthorization is the documented profile's answer to a request
+// with more than one Authorization header: a 400 that says so, since
+// taking either would be a guess at what the client meant (the Neo4j
+// flavors answer 400 too). The couchdb-3.5 profile follows the release.
+func (c *Server) repeatedAuthorization(r *http.Request) *problem {
+	if c.cfg.Release || len(r.Header["Authorization"]) < 2 {
+		return nil
+	}
+	return &problem{status: http.StatusBadRequest, couch: "bad_request", msg: couchMsgTwoAuthorizations}
 }
 
 func nonNil(roles []string) []string {
@@ -161,22 +184,22 @@ func (l *couchLockout) live(e couchLockEntry, now time.Time) bool {
 
 // Locked implements core.LockRule.
 func (l *couchLockout) Locked(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.max < 0 {
 		return false
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	e, ok := l.entries[key]
 	return ok && l.live(e, now) && e.failures >= l.max
 }
 
 // Failed implements core.LockRule.
 func (l *couchLockout) Failed(key string, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.max < 0 {
 		return
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	e, ok := l.entries[key]
 	if !ok || !l.live(e, now) {
 		e = couchLockEntry{first: now}
@@ -193,8 +216,22 @@ func (l *couchLockout) Failed(key string, now time.Time) {
 	}
 }
 
+// configure changes the threshold (negative: no limit) and lifetime at
+// run time; entries already counted are judged by the new ones.
+func (l *couchLockout) configure(maxFailures int, life time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.max, l.life = maxFailures, life
+}
+
 // Succeeded implements core.LockRule: a success does not reset the count.
 func (l *couchLockout) Succeeded(string) {}
+
+func (l *couchLockout) lifetime() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.life
+}
 
 func (l *couchLockout) size() int {
 	l.mu.Lock()

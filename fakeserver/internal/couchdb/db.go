@@ -50,6 +50,8 @@ const (
 	couchMsgDBExists    = "The database could not be created, the file already exists."
 	couchMsgNotDBAdmin  = "You are not a db or server admin."
 	couchMsgUsersSecObj = "You can't edit the security object of the user database."
+	// couch_doc:validate_docid on an id such as "_design" or "_foo".
+	couchMsgUnderscoreID = "Only reserved document ids may start with underscore."
 )
 
 func couchIllegalName(name string) string {
@@ -302,12 +304,12 @@ func (c *Server) serveDatabase(w http.ResponseWriter, r *http.Request, parts []s
 		c.serveSecurity(w, r, db, parts, ctx)
 	case "_all_docs":
 		c.serveAllDocs(w, r, db, parts)
-	case "_design", "_local":
-		if len(parts) != 3 {
-			c.notImplemented(w, r, "/"+name+"/"+parts[1]+"/"+parts[2]+"/... (views, shows, lists, attachments)")
-			return
-		}
-		c.serveDoc(w, r, db, parts[1]+"/"+parts[2], ctx)
+	case "_bulk_docs":
+		c.serveBulkDocs(w, r, db, parts, ctx)
+	case "_design":
+		c.serveDesign(w, r, db, parts, ctx)
+	case "_local":
+		c.serveLocal(w, r, db, parts, ctx)
 	default:
 		if parts[1][0] == '_' {
 			c.notImplemented(w, r, "/"+name+"/"+parts[1])
@@ -318,6 +320,35 @@ func (c *Server) serveDatabase(w http.ResponseWriter, r *http.Request, parts []s
 			return
 		}
 		c.serveDoc(w, r, db, parts[1], ctx)
+	}
+}
+
+// serveDesign is /{db}/_design[/{ddoc}[/...]]. Without a name CouchDB
+// takes "_design" as a document id (chttpd_db:db_req): no such document
+// can exist, and writing one is refused as an illegal id.
+func (c *Server) serveDesign(w http.ResponseWriter, r *http.Request, db *couchDatabase, parts []string, ctx couchUserCtx) {
+	switch {
+	case len(parts) == 2 && (r.Method == http.MethodPut || r.Method == http.MethodPost):
+		c.fail(w, r, http.StatusBadRequest, "illegal_docid", couchMsgUnderscoreID)
+	case len(parts) == 2:
+		c.serveDoc(w, r, db, parts[1], ctx)
+	case len(parts) == 3:
+		c.serveDoc(w, r, db, "_design/"+parts[2], ctx)
+	default:
+		c.notImplemented(w, r, "/"+db.name+"/_design/"+parts[2]+"/... (views, shows, lists, attachments)")
+	}
+}
+
+// serveLocal is /{db}/_local/{id}: CouchDB refuses the bare prefix and
+// anything after the id (chttpd_db:db_req).
+func (c *Server) serveLocal(w http.ResponseWriter, r *http.Request, db *couchDatabase, parts []string, ctx couchUserCtx) {
+	switch len(parts) {
+	case 2:
+		c.fail(w, r, http.StatusBadRequest, "bad_request", "Invalid _local document id.")
+	case 3:
+		c.serveDoc(w, r, db, "_local/"+parts[2], ctx)
+	default:
+		c.fail(w, r, http.StatusBadRequest, "bad_request", "_local documents do not accept attachments.")
 	}
 }
 
@@ -416,49 +447,15 @@ func (c *Server) serveSecurity(w http.ResponseWriter, r *http.Request, db *couch
 				http.StatusBadRequest, "bad_request", err.Error())
 			return
 		}
+		if c.storedBytes()-len(db.security)+len(next.security) > c.maxStored {
+			c.writeProblem(w, r, *c.storageFull())
+			return
+		}
 		db.security, db.sec = next.security, next.sec
 		c.writeJSON(w, r, http.StatusOK, couchOK{OK: true})
 	default:
 		c.methodNotAllowed(w, r, "GET,HEAD,PUT")
 	}
-}
-
-type couchAllDocsRow struct {
-	ID    string `json:"id"`
-	Key   string `json:"key"`
-	Value struct {
-		Rev string `json:"rev"`
-	} `json:"value"`
-}
-
-type couchAllDocs struct {
-	TotalRows int               `json:"total_rows"`
-	Offset    int               `json:"offset"`
-	Rows      []couchAllDocsRow `json:"rows"`
-}
-
-// serveAllDocs is GET /{db}/_all_docs without query options (m21).
-func (c *Server) serveAllDocs(w http.ResponseWriter, r *http.Request, db *couchDatabase, parts []string) {
-	if len(parts) > 2 || r.URL.RawQuery != "" {
-		c.notImplemented(w, r, "_all_docs options")
-		return
-	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		c.notImplemented(w, r, r.Method+" /"+db.name+"/_all_docs")
-		return
-	}
-	out := couchAllDocs{Rows: []couchAllDocsRow{}}
-	for id, d := range db.docs {
-		if d.deleted || len(id) > 7 && id[:7] == "_local/" {
-			continue
-		}
-		row := couchAllDocsRow{ID: id, Key: id}
-		row.Value.Rev = d.rev
-		out.Rows = append(out.Rows, row)
-	}
-	sort.Slice(out.Rows, func(i, j int) bool { return out.Rows[i].ID < out.Rows[j].ID })
-	out.TotalRows = len(out.Rows)
-	c.writeJSON(w, r, http.StatusOK, out)
 }
 
 // notImplemented is the answer to a CouchDB endpoint the fake leaves out:

@@ -123,10 +123,12 @@ func seedCouchDoc(id, body string) (*couchDoc, error) {
 	return &couchDoc{rev: rev, fields: enc}, nil
 }
 
-// storedBytes is what the documents of every database take.
+// storedBytes is what the documents and security objects of every
+// database take.
 func (c *Server) storedBytes() int {
 	n := 0
 	for _, db := range c.dbs {
+		n += len(db.security)
 		for id, d := range db.docs {
 			n += len(id) + len(d.rev) + len(d.fields)
 		}
@@ -194,22 +196,54 @@ func (c *Server) putDoc(w http.ResponseWriter, r *http.Request, db *couchDatabas
 		c.fail(w, r, http.StatusBadRequest, "bad_request", couchMsgNotObject)
 		return
 	}
-	rev := r.URL.Query().Get("rev")
+	wr, p := parseDocWrite(id, fields, r.URL.Query().Get("rev"))
+	if p != nil {
+		c.writeProblem(w, r, *p)
+		return
+	}
+	d, p := c.applyDocWrite(db, wr, ctx)
+	if p != nil {
+		c.writeProblem(w, r, *p)
+		return
+	}
+	w.Header().Set("ETag", `"`+d.rev+`"`)
+	if wr.deleting {
+		c.writeJSON(w, r, http.StatusOK, couchDocReply{OK: true, ID: id, Rev: d.rev})
+		return
+	}
+	w.Header().Set("Location", couchAbsoluteURL(r, "/"+couchURLEncode(db.name)+"/"+docPath(id)))
+	c.writeJSON(w, r, status, couchDocReply{OK: true, ID: id, Rev: d.rev})
+}
+
+// docWrite is one document write: PUT /{db}/{id}, POST /{db} or an entry
+// of _bulk_docs.
+type docWrite struct {
+	id, rev  string
+	deleting bool
+	// fields are the body's without _id, _rev and _deleted.
+	fields map[string]json.RawMessage
+}
+
+// parseDocWrite checks a document body (fields, which it changes) for
+// what refuses the whole request: a bad revision or special member.
+// queryRev is ?rev=, which must agree with _rev.
+func parseDocWrite(id string, fields map[string]json.RawMessage, queryRev string) (docWrite, *problem) {
+	bad := func(couch, reason string) (docWrite, *problem) {
+		return docWrite{}, &problem{status: http.StatusBadRequest, couch: couch, msg: reason}
+	}
+	rev := queryRev
 	if raw, ok := fields["_rev"]; ok {
 		var bodyRev string
 		if json.Unmarshal(raw, &bodyRev) != nil {
-			c.fail(w, r, http.StatusBadRequest, "bad_request", couchMsgBadRev)
-			return
+			return bad("bad_request", couchMsgBadRev)
 		}
 		if rev != "" && bodyRev != rev {
-			c.fail(w, r, http.StatusBadRequest, "bad_request", "Document rev from request body and query string have different values")
-			return
+			return bad("bad_request", "Document rev from request body and query string have different values")
 		}
 		rev = bodyRev
 	}
 	if rev != "" && !couchRevFormat.MatchString(rev) {
-		c.fail(w, r, http.StatusBadRequest, "bad_request", couchMsgBadRev) // m115
-		return
+		return bad("bad_request", couchMsgBadRev) // m115
 	}
 	deleting := false
 	if raw, ok := fields["_deleted"]; ok {
@@ -221,52 +255,50 @@ func (c *Server) putDoc(w http.ResponseWriter, r *http.Request, db *couchDatabas
 	for k := range fields {
 		if strings.HasPrefix(k, "_") {
 			if k == "_attachments" {
-				c.notImplemented(w, r, "attachments")
-			} else {
-				c.fail(w, r, http.StatusBadRequest, "doc_validation", "Bad special document member: "+k)
+				return docWrite{}, &problem{status: http.StatusNotFound, couch: "not_found", msg: "authconform's CouchDB fake does not implement attachments"}
 			}
-			return
+			return bad("doc_validation", "Bad special document member: "+k)
 		}
 	}
+	return docWrite{id: id, rev: rev, deleting: deleting, fields: fields}, nil
+}
+
+// applyDocWrite stores one write, or names why this document is refused
+// (a conflict, a design document for a non-admin, a _users rule, the
+// fake's size bound). The caller holds c.mu.
+func (c *Server) applyDocWrite(db *couchDatabase, wr docWrite, ctx couchUserCtx) (*couchDoc, *problem) {
+	id := wr.id
 	if isDesignDoc(id) && !db.isAdmin(ctx) {
-		c.fail(w, r, http.StatusForbidden, "forbidden", couchMsgNotDBAdmin) // m132
-		return
+		return nil, &problem{status: http.StatusForbidden, couch: "forbidden", msg: couchMsgNotDBAdmin} // m132
 	}
+	conflict := &problem{status: http.StatusConflict, couch: "conflict", msg: couchMsgConflict}
 	old := db.docs[id]
 	current := ""
 	if old != nil && !old.deleted {
 		current = old.rev
 	}
-	if rev != current && (old == nil || rev != old.rev) {
-		c.fail(w, r, http.StatusConflict, "conflict", couchMsgConflict) // m112, m114
-		return
+	if wr.rev != current && (old == nil || wr.rev != old.rev) {
+		return nil, conflict // m112, m114
 	}
-	if deleting {
-		if current == "" {
-			c.fail(w, r, http.StatusConflict, "conflict", couchMsgConflict)
-			return
-		}
-		c.removeDoc(w, r, db, id, old)
-		return
+	if wr.deleting {
+		// Deleting what is not there leaves a tombstone too (run 6, u50).
+		return c.storeTombstone(db, id, old), nil
 	}
 	first := []string(nil)
 	var apply func()
 	if db.name == "_users" && !isDesignDoc(id) {
 		var p *problem
-		if apply, p = c.userDocUpdate(id, fields, old); p != nil {
-			c.writeProblem(w, r, *p)
-			return
+		if apply, p = c.userDocUpdate(id, wr.fields); p != nil {
+			return nil, p
 		}
 		first = userHashFields
 	}
-	enc, err := encodeFields(fields, first...)
+	enc, err := encodeFields(wr.fields, first...)
 	if err != nil {
-		c.fail(w, r, http.StatusBadRequest, "bad_request", couchMsgNotObject)
-		return
+		return nil, &problem{status: http.StatusBadRequest, couch: "bad_request", msg: couchMsgNotObject}
 	}
-	if c.storedBytes()+len(enc) > maxStoredBytes {
-		c.fail(w, r, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("the fake holds at most %d MiB of documents", maxStoredBytes>>20))
-		return
+	if c.storedBytes()+len(enc) > c.maxStored {
+		return nil, c.storageFull()
 	}
 	prev := ""
 	if old != nil {
@@ -278,9 +310,13 @@ func (c *Server) putDoc(w http.ResponseWriter, r *http.Request, db *couchDatabas
 	if apply != nil {
 		apply()
 	}
-	w.Header().Set("ETag", `"`+d.rev+`"`)
-	w.Header().Set("Location", couchAbsoluteURL(r, "/"+couchURLEncode(db.name)+"/"+docPath(id)))
-	c.writeJSON(w, r, status, couchDocReply{OK: true, ID: id, Rev: d.rev})
+	return d, nil
+}
+
+// storageFull refuses a write that would take the stored bytes past
+// c.maxStored.
+func (c *Server) storageFull() *problem {
+	return &problem{status: http.StatusRequestEntityTooLarge, couch: "too_large", msg: fmt.Sprintf("the fake holds at most %d bytes of documents and security objects", c.maxStored)}
 }
 
 // docPath is an id as it appears in a URL: a design or local prefix kept.
@@ -326,14 +362,25 @@ func (c *Server) deleteDoc(w http.ResponseWriter, r *http.Request, db *couchData
 	c.removeDoc(w, r, db, id, old)
 }
 
-// removeDoc leaves a tombstone and, in _users, ends the account.
+// removeDoc leaves a tombstone and answers.
 func (c *Server) removeDoc(w http.ResponseWriter, r *http.Request, db *couchDatabase, id string, old *couchDoc) {
-	d := &couchDoc{rev: nextRev(old.rev, nil), deleted: true}
+	d := c.storeTombstone(db, id, old)
+	w.Header().Set("ETag", `"`+d.rev+`"`)
+	c.writeJSON(w, r, http.StatusOK, couchDocReply{OK: true, ID: id, Rev: d.rev})
+}
+
+// storeTombstone deletes a document, leaving a tombstone, and in _users
+// ends the account.
+func (c *Server) storeTombstone(db *couchDatabase, id string, old *couchDoc) *couchDoc {
+	prev := ""
+	if old != nil {
+		prev = old.rev
+	}
+	d := &couchDoc{rev: nextRev(prev, nil), deleted: true}
 	db.docs[id] = d
 	db.seq++
 	if db.name == "_users" {
 		c.userDocDeleted(id)
 	}
-	w.Header().Set("ETag", `"`+d.rev+`"`)
-	c.writeJSON(w, r, http.StatusOK, couchDocReply{OK: true, ID: id, Rev: d.rev})
+	return d
 }

@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/authconform/authconform/fakeserver/internal/core"
 )
-
-// singleNodeName is a single node's name, as a stock 3.5.0 vm.args sets it.
-const singleNodeName = "couchdb@127.0.0.1"
 
 // MaxNodes bounds Config.Nodes: a cluster fake for tests, not a simulator.
 const MaxNodes = 16
@@ -20,7 +18,7 @@ const MaxNodes = 16
 // measured loopback cluster names them; a single node keeps the stock name.
 func nodeName(i, n int) string {
 	if n <= 1 {
-		return singleNodeName
+		return couchNodeName
 	}
 	return fmt.Sprintf("couchdb%d@127.0.0.1", i)
 }
@@ -47,8 +45,8 @@ func (c *Server) Nodes() []*Server {
 	for i := range nodes {
 		node := c
 		if i > 0 {
-			copied := *c // shares every map and pointer; mu is a pointer too
-			copied.limiter = core.NewLimiter(newCouchLockout(c.lockRule().max, c.lockRule().life))
+			copied := *c // shares every map and pointer (mu and the settings too)
+			copied.limiter = core.NewLimiter(newCouchLockout(c.lockMax, c.lockLife))
 			node = &copied
 		}
 		node.nodeName, node.clusterNodes = names[i], names
@@ -61,53 +59,15 @@ func (c *Server) Nodes() []*Server {
 	return nodes
 }
 
-func (c *Server) lockRule() *couchLockout { return c.limiter.Rule().(*couchLockout) }
-
 // cookieSalt is the salt the node mixes into acct's cookie HMAC: the
-// account's own, except for a seeded server admin on a node that hashed
-// [admins] with its own salt.
+// account's own, except for a server admin ([admins]; _users documents
+// cannot hold the role _admin) on a node that hashed [admins] with its own
+// salt.
 func (c *Server) cookieSalt(acct core.Account) []byte {
-	if c.adminSalt != nil && c.configAdmins[acct.Name] {
+	if c.adminSalt != nil && slices.Contains(acct.Roles, "_admin") {
 		return c.adminSalt
 	}
 	return acct.Salt()
-}
-
-type couchNodeName struct {
-	Name string `json:"name"`
-}
-
-type couchMembership struct {
-	AllNodes     []string `json:"all_nodes"`
-	ClusterNodes []string `json:"cluster_nodes"`
-}
-
-// serveNodeIdentity answers GET /_node/_local ({"name": node}) and GET
-// /_membership, both for server admins only (measured on the 3-node 3.5.0
-// cluster: 401 "You are not a server admin." to anonymous clients). It
-// returns false for other paths under /_node, which stay unimplemented.
-func (c *Server) serveNodeIdentity(w http.ResponseWriter, r *http.Request, parts []string, ctx couchUserCtx) bool {
-	local := len(parts) == 2 && parts[0] == "_node" && parts[1] == "_local"
-	if !local && parts[0] != "_membership" {
-		return false
-	}
-	if !c.readOnlyEndpoint(w, r, parts[:1]) {
-		return true
-	}
-	if !ctx.isAdmin() {
-		c.fail(w, r, http.StatusUnauthorized, "unauthorized", couchMsgNotAdmin)
-		return true
-	}
-	if local {
-		c.writeJSON(w, r, http.StatusOK, couchNodeName{Name: c.nodeName})
-		return true
-	}
-	if len(parts) > 1 {
-		c.fail(w, r, http.StatusNotFound, "not_found", "missing")
-		return true
-	}
-	c.writeJSON(w, r, http.StatusOK, couchMembership{AllNodes: c.clusterNodes, ClusterNodes: c.clusterNodes})
-	return true
 }
 
 // couchPeer is the client address the lockout counts under. The

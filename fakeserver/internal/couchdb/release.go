@@ -3,9 +3,9 @@ package couchdb
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"strconv"
-	"strings"
 )
 
 // What the couchdb-3.5 profile does like a real CouchDB 3.5.0 where the
@@ -47,6 +47,21 @@ func (c *Server) mochiBadRequest(w http.ResponseWriter) {
 	w.WriteHeader(http.StatusBadRequest)
 }
 
+// unreadBody tells whether a handler read the request body. MochiWeb
+// closes the connection after a reply to a request whose body was never
+// read (an error before the body, such as a 401 to a PUT), and says so
+// with Connection: close (run 6); net/http closes it too once a handler
+// sets that header.
+type unreadBody struct {
+	io.ReadCloser
+	read bool
+}
+
+func (b *unreadBody) Read(p []byte) (int, error) {
+	b.read = true
+	return b.ReadCloser.Read(p)
+}
+
 // couchRequestHeaders are the headers chttpd adds to the replies of its
 // normal request path, errors included (m1-m5, m62).
 func couchRequestHeaders(h http.Header) {
@@ -79,9 +94,6 @@ type couchCrash struct {
 }
 
 var (
-	crashBasicBadArg  = couchCrash{"unknown_error", "badarg", 2650020842}   // m166: Basic not-base64!!!
-	crashBasicExtra   = couchCrash{"case_clause", "30", 1236979948}         // m167: Basic <b64> extra
-	crashTwoAuth      = couchCrash{"case_clause", "bad", 1236979948}        // m168: two Authorization headers
 	crashLoginNull    = couchCrash{"unknown_error", "badmatch", 1655787678} // m173: JSON null
 	crashLoginArray   = couchCrash{"badmatch", "", 1655787678}              // m174: JSON []
 	crashLoginNotText = couchCrash{"unknown_error", "badarg", 4060413535}   // m177: "name":1
@@ -91,26 +103,4 @@ func (c *Server) writeCrash(w http.ResponseWriter, r *http.Request, e couchCrash
 	w = unwrapSession(w)
 	w.Header().Set("X-Couch-Stack-Hash", strconv.FormatInt(e.Ref, 10))
 	c.writeJSON(w, r, http.StatusInternalServerError, e)
-}
-
-// basicCrash is the 500 3.5.0 answers to an Authorization header its Basic
-// handler trips over, if any.
-func basicCrash(r *http.Request) (couchCrash, bool) {
-	if len(r.Header.Values("Authorization")) > 1 {
-		return crashTwoAuth, true
-	}
-	payload, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Basic ")
-	if !ok {
-		return couchCrash{}, false
-	}
-	if len(strings.Fields(payload)) > 1 {
-		return crashBasicExtra, true
-	}
-	for _, ch := range strings.TrimSpace(payload) {
-		isB64 := ch >= 'A' && ch <= 'Z' || ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '+' || ch == '/' || ch == '='
-		if !isB64 {
-			return crashBasicBadArg, true
-		}
-	}
-	return couchCrash{}, false
 }

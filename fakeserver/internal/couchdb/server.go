@@ -6,12 +6,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/authconform/authconform/fakeserver/internal/core"
@@ -38,12 +40,15 @@ type Config struct {
 	// (zero: 300 s) are the lockout per client IP and user name.
 	MaxFailedLogins int
 	LockDuration    time.Duration
-	Clock           *core.Clock
+	// MaxBodyBytes is the request body limit (zero: 1 MiB); a gzip body
+	// may unpack to no more than it.
+	MaxBodyBytes int64
+	Clock        *core.Clock
 	// Nodes is how many nodes Server.Nodes returns (zero: one); at most
 	// MaxNodes.
 	Nodes int
-	// OwnAdminSalts gives each node its own salt for the seeded server
-	// admins (see Server.Nodes).
+	// OwnAdminSalts gives each node its own salt for the server admins'
+	// cookies (see Server.Nodes).
 	OwnAdminSalts bool
 }
 
@@ -87,13 +92,24 @@ type Server struct {
 	users *core.Users
 	// secret signs AuthSession cookies, together with the user's salt.
 	secret []byte
-	// ttl is the session lifetime in whole seconds.
-	ttl int64
-	// requireValidUser is [chttpd] require_valid_user.
-	requireValidUser bool
-	// exceptForUp is [chttpd] require_valid_user_except_for_up.
-	exceptForUp bool
-	limiter     *core.Limiter
+	// ttl is the session lifetime in whole seconds ([chttpd_auth]
+	// timeout); it, requireValidUser ([chttpd] require_valid_user) and
+	// exceptForUp ([chttpd] require_valid_user_except_for_up) change at
+	// run time through /_node/{node}/_config (config.go).
+	// They are pointers so that the nodes of a cluster (Nodes) share them.
+	ttl              *atomic.Int64
+	requireValidUser *atomic.Bool
+	exceptForUp      *atomic.Bool
+	limiter          *core.Limiter
+	// lockMax and lockLife are the lockout's threshold and lifetime when
+	// [chttpd_auth_lockout] does not set them.
+	lockMax  int
+	lockLife time.Duration
+	// maxBody bounds a request body after gunzip.
+	maxBody int64
+	// maxStored bounds the bytes of documents and security objects
+	// (maxStoredBytes; tests lower it).
+	maxStored int
 	// revoked holds logged-out cookies (documented profile only; nil in
 	// couchdb-3.5, whose logout does not revoke).
 	revoked *couchRevocations
@@ -104,14 +120,19 @@ type Server struct {
 	// of a cluster (Nodes) share it with the databases.
 	mu  *sync.Mutex
 	dbs map[string]*couchDatabase
-	// configAdmins are the seeded server admins: [admins] in a real
-	// node's config, not _users documents.
-	configAdmins map[string]bool
-	uuid         string
-	started      int64
+	// configAdmins are the server admins, [admins] in a real node's
+	// config (not _users documents): name to the stored hash that
+	// /_node/{node}/_config/admins shows. config holds the other settings
+	// set through it (config.go). Both are guarded by mu.
+	configAdmins map[string]string
+	config       map[string]string
+	// defaultTTL is the lifetime when [chttpd_auth] timeout is not set.
+	defaultTTL int64
+	uuid       string
+	started    int64
 	// nodeName is this node's name and clusterNodes every node's, for
 	// /_node/_local and /_membership; adminSalt, when set, replaces the
-	// seeded admins' salt in cookies (see Nodes).
+	// server admins' salt in cookies (see Nodes).
 	nodeName     string
 	clusterNodes []string
 	adminSalt    []byte
@@ -183,22 +204,32 @@ func New(o Config) (*Server, error) {
 	if lock <= 0 {
 		lock = 300 * time.Second // [chttpd_auth_lockout] max_lifetime
 	}
+	maxBody := o.MaxBodyBytes
+	if maxBody <= 0 {
+		maxBody = 1 << 20
+	}
 	uuid := make([]byte, 16)
 	_, _ = rand.Read(uuid)
 	c := &Server{
-		cfg:              o,
-		users:            core.NewUsers(users),
-		secret:           secret,
-		ttl:              max(int64(ttl/time.Second), 1),
-		requireValidUser: o.RequireValidUser,
-		exceptForUp:      o.RequireValidUserExceptForUp,
-		limiter:          core.NewLimiter(newCouchLockout(maxFailures, lock)),
-		uuid:             hex.EncodeToString(uuid),
-		started:          o.Clock.Now().Unix(),
-		mu:               &sync.Mutex{},
-		nodeName:         singleNodeName,
-		clusterNodes:     []string{singleNodeName},
+		maxBody:    maxBody,
+		maxStored:  maxStoredBytes,
+		cfg:        o,
+		users:      core.NewUsers(users),
+		secret:     secret,
+		defaultTTL: max(int64(ttl/time.Second), 1),
+		limiter:    core.NewLimiter(newCouchLockout(maxFailures, lock)),
+		lockMax:    maxFailures,
+		lockLife:   lock,
+		uuid:       hex.EncodeToString(uuid),
+		started:    o.Clock.Now().Unix(),
+		ttl:        new(atomic.Int64), requireValidUser: new(atomic.Bool), exceptForUp: new(atomic.Bool),
+		mu:           &sync.Mutex{},
+		nodeName:     couchNodeName,
+		clusterNodes: []string{couchNodeName},
 	}
+	c.ttl.Store(c.defaultTTL)
+	c.requireValidUser.Store(o.RequireValidUser)
+	c.exceptForUp.Store(o.RequireValidUserExceptForUp)
 	if !o.Release {
 		c.revoked = newCouchRevocations()
 	}
@@ -206,12 +237,7 @@ func New(o Config) (*Server, error) {
 	if c.dbs, err = buildCouchDatabases(dbs); err != nil {
 		return nil, err
 	}
-	c.configAdmins = map[string]bool{}
-	for _, u := range users {
-		if slices.Contains(u.Roles, "_admin") {
-			c.configAdmins[u.Name] = true
-		}
-	}
+	c.seedConfig(o, users)
 	c.seedUsersDB(users)
 	c.admin, c.other = users[0], core.User{}
 	for _, u := range users {
@@ -259,7 +285,7 @@ func (c *Server) EnterState(name string) (map[string]string, error) {
 		"Database": c.database,
 		// The session lifetime, for fixtures whose clock steps are
 		// fractions of it.
-		"SessionTTL": (time.Duration(c.ttl) * time.Second).String(),
+		"SessionTTL": c.SessionLifetime().String(),
 	}
 	if c.document != "" {
 		vars["Document"] = c.document
@@ -276,9 +302,9 @@ func (c *Server) EnterState(name string) (map[string]string, error) {
 		}
 		vars["Cookie"] = c.mintCookie(acct, c.cfg.Clock.Now())
 	case "require-valid-user":
-		c.requireValidUser = true
+		c.requireValidUser.Store(true)
 	case "require-valid-user-except-for-up":
-		c.exceptForUp = true
+		c.exceptForUp.Store(true)
 	default:
 		return nil, core.UnknownState(name, c.States())
 	}
@@ -326,6 +352,9 @@ func (c *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 	if _, bare := w.(sessionWriter); !c.cfg.Release || !bare {
 		couchRequestHeaders(h)
 	}
+	if b, ok := requestBody(r).(*unreadBody); ok && !b.read {
+		h.Set("Connection", "close")
+	}
 	w.WriteHeader(status)
 	if r == nil || r.Method != http.MethodHead {
 		_, _ = w.Write(buf.Bytes())
@@ -354,7 +383,7 @@ func (c *Server) writeProblem(w http.ResponseWriter, r *http.Request, p problem)
 		switch {
 		case r.Header.Get("X-CouchDB-WWW-Authenticate") != "":
 			w.Header().Set("WWW-Authenticate", r.Header.Get("X-CouchDB-WWW-Authenticate"))
-		case c.requireValidUser:
+		case c.requireValidUser.Load():
 			w.Header().Set("WWW-Authenticate", `Basic realm="server"`)
 		case !acceptsMediaType(r.Header.Get("Accept"), "application/json") && acceptsMediaType(r.Header.Get("Accept"), "text/html"):
 			status = http.StatusFound
@@ -368,6 +397,13 @@ func (c *Server) fail(w http.ResponseWriter, r *http.Request, status int, couch,
 	c.writeProblem(w, r, problem{status: status, couch: couch, msg: reason})
 }
 
+func requestBody(r *http.Request) io.ReadCloser {
+	if r == nil {
+		return nil
+	}
+	return r.Body
+}
+
 // WriteProblem implements core.Flavor.
 func (c *Server) WriteProblem(w http.ResponseWriter, r *http.Request, p core.Problem) {
 	switch p {
@@ -378,6 +414,18 @@ func (c *Server) WriteProblem(w http.ResponseWriter, r *http.Request, p core.Pro
 		}
 		c.fail(w, r, p.Status(), "bad_request", "Request header fields too large.")
 	case core.BodyTooLarge:
+		if c.cfg.Release {
+			// 3.5.0 authenticates before it reads the body: bad
+			// credentials are a 401, not a 413 (run 6). The body is left
+			// unread, so the connection closes.
+			w.Header().Set("Connection", "close")
+			if parts, ok := couchPathParts(r); ok {
+				if _, authFailed := c.authenticate(r, parts); authFailed != nil {
+					c.writeProblem(w, r, *authFailed)
+					return
+				}
+			}
+		}
 		c.fail(w, r, p.Status(), "too_large", "the request entity is too large")
 	case core.BodyTimeout:
 		c.fail(w, r, p.Status(), "request_timeout", "the request body was not received in time")
@@ -399,9 +447,14 @@ func (c *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request, allowe
 }
 
 func (c *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if c.cfg.Release && lineTooLong(r) {
-		c.mochiBadRequest(w)
-		return
+	if c.cfg.Release {
+		if lineTooLong(r) {
+			c.mochiBadRequest(w)
+			return
+		}
+		if r.ContentLength != 0 {
+			r.Body = &unreadBody{ReadCloser: r.Body}
+		}
 	}
 	parts, ok := couchPathParts(r)
 	if !ok {
@@ -451,10 +504,11 @@ func (c *Server) route(w http.ResponseWriter, r *http.Request, parts []string, c
 		c.serveSession(w, r, parts, ctx)
 	case "_all_dbs":
 		c.serveAllDBs(w, r, parts, ctx)
+	case "_membership":
+		c.serveMembership(w, r, parts, ctx)
+	case "_node":
+		c.serveNode(w, r, parts, ctx)
 	default:
-		if c.serveNodeIdentity(w, r, parts, ctx) {
-			return
-		}
 		if unimplementedEndpoints[parts[0]] {
 			c.notImplemented(w, r, "/"+parts[0])
 			return
@@ -466,8 +520,8 @@ func (c *Server) route(w http.ResponseWriter, r *http.Request, parts []string, c
 // unimplementedEndpoints are a real node's top-level endpoints that the
 // fake leaves out (replication, configuration, cluster and node admin).
 var unimplementedEndpoints = map[string]bool{
-	"_replicate": true, "_node": true, "_config": true, "_uuids": true,
-	"_active_tasks": true, "_scheduler": true, "_utils": true, "_membership": true,
+	"_replicate": true, "_config": true, "_uuids": true,
+	"_active_tasks": true, "_scheduler": true, "_utils": true,
 	"_cluster_setup": true, "_db_updates": true, "_dbs_info": true, "_stats": true,
 	"_reshard": true, "_search_analyze": true, "_prometheus": true, "_system": true,
 	"_restart": true, "_explain": true,
@@ -600,7 +654,7 @@ func (c *Server) Revocations() (n int, kept bool) {
 func (c *Server) LockoutEntries() int { return c.limiter.Rule().(*couchLockout).size() }
 
 // LockoutLifetime is how long a lockout entry lives.
-func (c *Server) LockoutLifetime() time.Duration { return c.limiter.Rule().(*couchLockout).life }
+func (c *Server) LockoutLifetime() time.Duration { return c.limiter.Rule().(*couchLockout).lifetime() }
 
 // SessionLifetime is the cookie lifetime in force.
-func (c *Server) SessionLifetime() time.Duration { return time.Duration(c.ttl) * time.Second }
+func (c *Server) SessionLifetime() time.Duration { return time.Duration(c.ttl.Load()) * time.Second }

@@ -6,7 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
+	"encoding/binary"
 	"errors"
 	"io"
 	"net/http"
@@ -87,17 +87,18 @@ func (c *Server) verifyCookie(value string, now time.Time) (ctx couchUserCtx, ma
 	acct, known := c.users.LookupOrDummy(name)
 	macOK := core.SameSecret(c.cookieMAC(acct, name+":"+hexTime), []byte(mac))
 	issued, err := strconv.ParseInt(hexTime, 16, 64)
-	if !known || !macOK || err != nil || now.Unix() >= issued+c.ttl {
+	ttl := c.ttl.Load()
+	if !known || !macOK || err != nil || now.Unix() >= issued+ttl {
 		return anon, false
 	}
-	expiry := time.Unix(issued+c.ttl, 0)
+	expiry := time.Unix(issued+ttl, 0)
 	if c.revoked != nil && c.revoked.has(string(raw), now) {
 		return anon, false
 	}
-	timeLeft := issued + c.ttl - now.Unix()
+	timeLeft := issued + ttl - now.Unix()
 	return couchUserCtx{
 		name: name, roles: nonNil(acct.Roles), handler: "cookie", acct: acct,
-		refresh: 10*timeLeft < 9*c.ttl, // more than 10% of the lifetime used (case 111)
+		refresh: 10*timeLeft < 9*ttl, // more than 10% of the lifetime used (case 111)
 		cookie:  string(raw), expiry: expiry,
 	}, false
 }
@@ -121,8 +122,9 @@ const (
 // Secure is added on TLS requests. net/http's Cookie.String cannot write
 // either shape (it has no Version and orders attributes differently).
 func (c *Server) sessionSetCookie(r *http.Request, value string, now time.Time) string {
-	expires := now.Add(time.Duration(c.ttl) * time.Second).UTC()
-	maxAge := strconv.FormatInt(c.ttl, 10)
+	ttl := c.ttl.Load()
+	expires := now.Add(time.Duration(ttl) * time.Second).UTC()
+	maxAge := strconv.FormatInt(ttl, 10)
 	if c.cfg.Release {
 		return "AuthSession=" + value + "; Version=1; Expires=" + expires.Format(couchCookieDate) +
 			"; Max-Age=" + maxAge + secureAttr(r) + "; Path=/; HttpOnly"
@@ -271,15 +273,17 @@ type couchLoginReply struct {
 // login is POST /_session: form or JSON credentials; 200 (302 with
 // ?next=) and a cookie, or 401 and an emptied cookie (cases 8, 15-23).
 func (c *Server) login(w http.ResponseWriter, r *http.Request) {
+	// The body is read first: 3.5.0 has read it when it refuses the type,
+	// so its 415 keeps the connection open (run 6).
+	body, ok := c.readBody(w, r)
+	if !ok {
+		return
+	}
 	ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
 	ct = strings.ToLower(strings.TrimSpace(ct))
 	if ct != "application/x-www-form-urlencoded" && ct != "application/json" {
 		c.fail(w, r, http.StatusUnsupportedMediaType, "bad_content_type",
 			"Content-Type must be 'application/x-www-form-urlencoded' or 'application/json'")
-		return
-	}
-	body, ok := c.readBody(w, r)
-	if !ok {
 		return
 	}
 	fields := map[string]string{}
@@ -288,21 +292,20 @@ func (c *Server) login(w http.ResponseWriter, r *http.Request) {
 			c.WriteProblem(w, r, core.TooDeep)
 			return
 		}
-		if crash, ok := c.loginCrash(body); ok {
+		login, valid := parseJSONLogin(body)
+		if crash, ok := c.loginCrash(login, valid); ok {
 			c.writeCrash(w, r, crash)
 			return
 		}
-		var obj map[string]any
-		if err := json.Unmarshal(body, &obj); err != nil || obj == nil {
+		if !valid || login.top != '{' {
 			c.fail(w, r, http.StatusBadRequest, "bad_request", "invalid UTF-8 JSON")
 			return
 		}
-		for _, k := range []string{"name", "username", "password"} {
-			v, present := obj[k]
+		for _, k := range loginKeys {
+			s, present, isString := login.text(k)
 			if !present {
 				continue
 			}
-			s, isString := v.(string)
 			if !isString {
 				c.fail(w, r, http.StatusBadRequest, "bad_request", "\""+k+"\" must be a string")
 				return
@@ -311,7 +314,7 @@ func (c *Server) login(w http.ResponseWriter, r *http.Request) {
 		}
 	} else {
 		form, _ := url.ParseQuery(string(body)) // lenient like mochiweb: bad pairs are dropped
-		for _, k := range []string{"name", "username", "password"} {
+		for _, k := range loginKeys {
 			if vs, present := form[k]; present {
 				fields[k] = vs[0]
 			}
@@ -391,7 +394,8 @@ func (c *Server) logout(w http.ResponseWriter, r *http.Request, ctx couchUserCtx
 // readBody reads the whole (bounded) body; ok is false once it has
 // answered a body that could not be read.
 // A gzip body (Content-Encoding: gzip, which CouchDB accepts and kivik
-// sends by default) is unpacked, bounded at maxUnzippedBody.
+// sends by default) is unpacked under the same bound as a plain body: a
+// few kilobytes of gzip must not become megabytes of work.
 func (c *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	body, p, ok := core.ReadBody(r)
 	if !ok {
@@ -400,8 +404,12 @@ func (c *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool)
 	}
 	if strings.EqualFold(strings.TrimSpace(r.Header.Get("Content-Encoding")), "gzip") {
 		var err error
-		if body, err = gunzip(body); err != nil {
-			c.fail(w, r, http.StatusBadRequest, "bad_request", "the gzip request body is broken or larger than the fake accepts")
+		if body, err = gunzip(body, c.maxBody); err != nil {
+			if errors.Is(err, errUnzippedTooLarge) {
+				c.WriteProblem(w, r, core.BodyTooLarge)
+			} else {
+				c.fail(w, r, http.StatusBadRequest, "bad_request", "the gzip request body is broken")
+			}
 			return nil, false
 		}
 		r.Header.Del("Content-Encoding") // read once: a second readBody sees plain bytes
@@ -420,42 +428,44 @@ func (c *Server) readJSON(w http.ResponseWriter, r *http.Request) ([]byte, bool)
 	return body, ok
 }
 
-// maxUnzippedBody bounds what a gzip body may unpack to.
-const maxUnzippedBody = 8 << 20
+var errUnzippedTooLarge = errors.New("the unzipped body is over the body limit")
 
-func gunzip(b []byte) ([]byte, error) {
+// gunzip unpacks b, refusing more than limit bytes of output. The gzip
+// trailer's size (ISIZE, the last member's size modulo 2^32) sizes the
+// buffer, capped at the limit, so a body is unpacked into one allocation
+// rather than a growing series; a body whose trailer lies merely grows.
+func gunzip(b []byte, limit int64) ([]byte, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(b))
 	if err != nil {
 		return nil, err
 	}
-	out, err := io.ReadAll(io.LimitReader(zr, maxUnzippedBody+1))
-	if err == nil && len(out) > maxUnzippedBody {
-		err = errors.New("too large")
+	size := int64(0)
+	if len(b) >= 4 {
+		size = int64(binary.LittleEndian.Uint32(b[len(b)-4:]))
 	}
-	return out, err
+	buf := bytes.NewBuffer(make([]byte, 0, min(size, limit)+1))
+	_, err = buf.ReadFrom(io.LimitReader(zr, limit+1))
+	if err == nil && int64(buf.Len()) > limit {
+		err = errUnzippedTooLarge
+	}
+	return buf.Bytes(), err
 }
 
 // loginCrash is the 500 3.5.0 answers to a JSON login body that is not an
 // object or whose name is not a string (m173, m174, m177), if any.
-func (c *Server) loginCrash(body []byte) (couchCrash, bool) {
-	if !c.cfg.Release {
+func (c *Server) loginCrash(login jsonLogin, valid bool) (couchCrash, bool) {
+	if !c.cfg.Release || !valid {
 		return couchCrash{}, false
 	}
-	var v any
-	if json.Unmarshal(body, &v) != nil {
-		return couchCrash{}, false
-	}
-	switch x := v.(type) {
-	case nil:
+	switch login.top {
+	case 'n':
 		return crashLoginNull, true
-	case []any:
+	case '[':
 		return crashLoginArray, true
-	case map[string]any:
+	case '{':
 		for _, k := range []string{"name", "username"} {
-			if n, ok := x[k]; ok {
-				if _, isString := n.(string); !isString {
-					return crashLoginNotText, true
-				}
+			if _, present, isString := login.text(k); present && !isString {
+				return crashLoginNotText, true
 			}
 		}
 	}

@@ -1,7 +1,6 @@
 package couchdb
 
 import (
-	"bytes"
 	"crypto/pbkdf2"
 	"crypto/rand"
 	"crypto/sha256"
@@ -16,17 +15,20 @@ import (
 
 // The _users database: each org.couchdb.user:NAME document is an account.
 // The fake validates documents as the _auth design document of CouchDB 3.5
-// does (reference run 5, cases m248-m255), stores the password only as a
+// does (reference run 5, cases m248-m255; the rules on names and roles
+// from 3.5.0's source, couch_js_functions.hrl), stores the password only as a
 // PBKDF2 key (m5) and keeps the accounts that authenticate requests in
-// step: a created user logs in at once, a password change or deletion ends
-// the user's sessions (their cookies are keyed by the account's salt,
-// which core.Users.Put renews).
+// step: a created user logs in at once, checked against the document's own
+// hash (passwords.go), and a deletion or a new salt (every password change)
+// ends the user's sessions, whose cookies are keyed by the salt as on
+// CouchDB.
 
 const userDocPrefix = "org.couchdb.user:"
 
-// userPBKDF2Iterations is the fake's PBKDF2 cost. CouchDB 3.5 uses 600000
-// (m5); the fake checks passwords with its own hash, so the stored key is
-// only shown, and a low count keeps user creation cheap.
+// userPBKDF2Iterations is the fake's PBKDF2 cost for the passwords it
+// hashes. CouchDB 3.5 uses 600000 (m5); a low count keeps user creation
+// and logins cheap, and the document says how it was made, so a copy of it
+// still logs in on a real node.
 const userPBKDF2Iterations = 10
 
 // userHashFields lead a stored user document, in CouchDB's order (m5).
@@ -56,7 +58,7 @@ func userHash(password string) map[string]json.RawMessage {
 // stored hash fields. apply brings the account in line once the document
 // is stored. Server admins configured with the fake (role _admin) are not
 // _users accounts: their documents are stored but do not change them.
-func (c *Server) userDocUpdate(id string, fields map[string]json.RawMessage, old *couchDoc) (apply func(), p *problem) {
+func (c *Server) userDocUpdate(id string, fields map[string]json.RawMessage) (apply func(), p *problem) {
 	var typ, name string
 	if json.Unmarshal(fields["type"], &typ) != nil || typ != "user" {
 		return nil, userForbidden("doc.type must be user")
@@ -72,82 +74,66 @@ func (c *Server) userDocUpdate(id string, fields map[string]json.RawMessage, old
 	if json.Unmarshal(rawRoles, &roleValues) != nil || roleValues == nil {
 		return nil, userForbidden("doc.roles must be an array")
 	}
-	if id != userDocPrefix+name {
-		return nil, userForbidden("Doc ID must be of the form org.couchdb.user:name")
-	}
 	roles := make([]string, 0, len(roleValues))
 	for _, rv := range roleValues {
 		var role string
 		if json.Unmarshal(rv, &role) != nil {
 			return nil, userForbidden("doc.roles can only contain strings")
 		}
-		if strings.HasPrefix(role, "_") {
-			return nil, userForbidden("No system roles (starting with underscore) in users db.")
-		}
 		roles = append(roles, role)
 	}
-	var password *string
+	if id != userDocPrefix+name {
+		return nil, userForbidden("Doc ID must be of the form org.couchdb.user:name")
+	}
+	if p := userNameAndRolesProblem(name, roles); p != nil {
+		return nil, p
+	}
 	if raw, ok := fields["password"]; ok {
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			password = &s
+		var password string
+		if json.Unmarshal(raw, &password) == nil {
+			// couch_users_db:save_doc: the old hash fields give way to
+			// the new ones.
+			delete(fields, "password_sha")
+			for k, v := range userHash(password) {
+				fields[k] = v
+			}
 		}
 		delete(fields, "password")
 	}
-	keepsHash := old != nil && !old.deleted && sameHash(old.fields, fields)
-	if password != nil {
-		for k, v := range userHash(*password) {
-			fields[k] = v
-		}
-	}
-	if c.configAdmins[name] {
+	if _, admin := c.configAdmins[name]; admin {
 		return func() {}, nil
 	}
+	// Logins are checked against the stored document's own hash, whether
+	// the fake made it from "password" or the client sent it ready.
+	cred := credentialOf(fields)
 	return func() {
-		switch {
-		case password != nil:
-			c.users.Put(core.User{Name: name, Password: *password, Roles: roles})
-		case keepsHash:
-			c.users.SetRoles(name, roles)
-		default:
-			// A document without a password or the stored hash has no
-			// credentials: CouchDB then refuses every login (m35). A
-			// random password nobody knows does the same.
-			unusable := make([]byte, 32)
-			_, _ = rand.Read(unusable)
-			c.users.Put(core.User{Name: name, Password: hex.EncodeToString(unusable), Roles: roles})
-		}
+		c.users.Put(core.User{Name: name, Roles: roles, Hash: cred, Salt: cred.sessionSalt()})
 	}, nil
 }
 
-// sameHash reports whether fields carry the stored document's salt and
-// derived key unchanged.
-func sameHash(stored []byte, fields map[string]json.RawMessage) bool {
-	var old map[string]json.RawMessage
-	if json.Unmarshal([]byte("{"+strings.TrimPrefix(string(stored), ",")+"}"), &old) != nil {
-		return false
-	}
-	for _, k := range []string{"salt", "derived_key"} {
-		a, b := old[k], fields[k]
-		if len(a) == 0 || !bytes.Equal(compact(a), compact(b)) {
-			return false
+// userNameAndRolesProblem is the end of _users' validate_doc_update in
+// CouchDB 3.5.0 (couch_js_functions.hrl): no system role but _metrics
+// (which grants /_node/_local/_prometheus), no name starting with an
+// underscore, no colon in a name (it would split a Basic credential).
+func userNameAndRolesProblem(name string, roles []string) *problem {
+	for _, role := range roles {
+		if role != "_metrics" && strings.HasPrefix(role, "_") {
+			return userForbidden("No system roles (starting with underscore) in users db.")
 		}
 	}
-	return true
-}
-
-func compact(raw json.RawMessage) []byte {
-	var buf bytes.Buffer
-	if json.Compact(&buf, raw) != nil {
-		return nil
+	if strings.HasPrefix(name, "_") {
+		return userForbidden("Username may not start with underscore.")
 	}
-	return buf.Bytes()
+	if strings.Contains(name, ":") {
+		return userForbidden("Character `:` is not allowed in usernames.")
+	}
+	return nil
 }
 
 // userDocDeleted ends the account of a deleted user document.
 func (c *Server) userDocDeleted(id string) {
 	name, ok := strings.CutPrefix(id, userDocPrefix)
-	if ok && !c.configAdmins[name] {
+	if _, admin := c.configAdmins[name]; ok && !admin {
 		c.users.Delete(name)
 	}
 }
@@ -170,6 +156,10 @@ func (c *Server) seedUsersDB(users []core.User) {
 		enc, _ := encodeFields(fields, userHashFields...)
 		db.docs[userDocPrefix+u.Name] = &couchDoc{rev: nextRev("", enc), fields: enc}
 		db.seq++
+		// The account is the document's, salt and all, as if it had been
+		// PUT: a later update that keeps the hash keeps its sessions.
+		cred := credentialOf(fields)
+		c.users.Put(core.User{Name: u.Name, Roles: u.Roles, ChangeRequired: u.ChangeRequired, Hash: cred, Salt: cred.sessionSalt()})
 	}
 	db.seq++
 }

@@ -1,0 +1,160 @@
+package couchdb_test
+
+import (
+	"crypto/sha256"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/authconform/authconform/fakeserver"
+)
+
+// Server admins and auth settings at run time through /_membership and
+// /_node/{node}/_config, as CouchDB 3.5.0 answered them
+// (docs/reference/couchdb-3.5.0.md run 6, cases u1-u62).
+
+const wantNode = "couchdb@127.0.0.1"
+
+func TestMembershipAndNode(t *testing.T) {
+	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileCouchDB35})
+	want(t, couchDo(f, "GET", "/_membership", "", "Authorization", tAdminB), 200, `{"all_nodes":["couchdb@127.0.0.1"],"cluster_nodes":["couchdb@127.0.0.1"]}`) // u1
+	wantCouchError(t, couchDo(f, "GET", "/_membership", ""), 401, "unauthorized", wantNotAdmin)                                                                // u2
+	wantCouchError(t, couchDo(f, "GET", "/_membership", "", "Authorization", tAliceB), 401, "unauthorized", wantNotAdmin)                                      // u3
+	want(t, couchDo(f, "GET", "/_node/_local", "", "Authorization", tAdminB), 200, `{"name":"couchdb@127.0.0.1"}`)                                             // u4
+	want(t, couchDo(f, "GET", "/_node/"+wantNode, "", "Authorization", tAdminB), 200, `{"couchdb":"Welcome","uuid":"`)                                         // u5
+	wantCouchError(t, couchDo(f, "GET", "/_node/bogus@nohost/_config/admins", "", "Authorization", tAdminB), 404, "not_found", "no such node: bogus@nohost")   // u34
+	wantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/admins", "", "Authorization", tAliceB), 401, "unauthorized", wantNotAdmin)                      // u7
+	wantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/admins", ""), 401, "unauthorized", wantNotAdmin)                                                // u8
+	wantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/chttpd/require_valid_user", "", "Authorization", tAliceB), 401, "unauthorized", wantNotAdmin)   // u62
+}
+
+func TestConfigAdminsAtRunTime(t *testing.T) {
+	for _, p := range []fakeserver.Profile{fakeserver.ProfileDocumented, fakeserver.ProfileCouchDB35} {
+		t.Run(string(p), func(t *testing.T) {
+			f := newCouchFake(t, fakeserver.Options{Profile: p})
+			put := func(path, body, auth string) *httptest.ResponseRecorder {
+				return couchDo(f, "PUT", path, body, "Authorization", auth, "Content-Type", jsonCT)
+			}
+			// The seeded admin is listed with a stored hash, never the password (u6).
+			w := couchDo(f, "GET", "/_node/_local/_config/admins", "", "Authorization", tAdminB)
+			if w.Code != 200 || !regexp.MustCompile(`^\{"admin":"-pbkdf2:sha256-[0-9a-f]{64},[0-9a-f]{32},[0-9]+"\}$`).MatchString(strings.TrimSpace(w.Body.String())) {
+				t.Fatalf("admins: %d %s", w.Code, w.Body)
+			}
+			wantCouchError(t, put("/_node/_local/_config/admins/carl", `"carlpw"`, tAliceB), 401, "unauthorized", wantNotAdmin) // u9
+			want(t, put("/_node/"+wantNode+"/_config/admins/carl", `"carlpw"`, tAdminB), 200, `""`)                             // u11: no previous value
+			// The fake logs the new admin in at once (3.5.0 may need a moment: u12, u13).
+			want(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("carl", "carlpw")), 200, `"userCtx":{"name":"carl","roles":["_admin"]}`)
+			want(t, couchDo(f, "POST", "/_session", `{"name":"carl","password":"carlpw"}`, "Content-Type", jsonCT), 200, `{"ok":true,"name":"carl","roles":["_admin"]}`) // u14
+			want(t, couchDo(f, "GET", "/_all_dbs", "", "Authorization", basicAuth("carl", "carlpw")), 200, `"_users"`)                                                   // u17
+			w = couchDo(f, "GET", "/_node/_local/_config/admins/carl", "", "Authorization", tAdminB)
+			hash := strings.TrimSpace(w.Body.String())
+			if w.Code != 200 || !strings.HasPrefix(hash, `"-pbkdf2:sha256-`) || strings.Contains(hash, "carlpw") { // u15
+				t.Fatalf("admins/carl: %d %s", w.Code, w.Body)
+			}
+			want(t, put("/_node/_local/_config/admins/carl", `"carlpw2"`, tAdminB), 200, hash) // u18: the previous value
+			wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("carl", "carlpw")), 401, "unauthorized", wantBadPassword)
+			cookie := couchLogin(t, f, "carl", "carlpw2")
+			w = couchDo(f, "DELETE", "/_node/_local/_config/admins/carl", "", "Authorization", tAdminB)
+			want(t, w, 200, `"-pbkdf2:sha256-`)                                                                                                        // u22
+			wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("carl", "carlpw2")), 401, "unauthorized", wantBadPassword) // u23
+			if name, _ := sessionName(t, couchDo(f, "GET", "/_session", "", "Cookie", "AuthSession="+cookie)); name != "" {                            // u24
+				t.Fatalf("the deleted admin's cookie still names %q", name)
+			}
+			wantCouchError(t, couchDo(f, "DELETE", "/_node/_local/_config/admins/carl", "", "Authorization", tAdminB), 404, "not_found", "unknown_config_value") // u25
+			wantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/admins/carl", "", "Authorization", tAdminB), 404, "not_found", "unknown_config_value")    // u26
+			wantCouchError(t, put("/_node/_local/_config/admins/dan", `123`, tAdminB), 400, "bad_request", "a JSON string expected")                             // u27
+			wantCouchError(t, put("/_node/_local/_config/admins/dan", `danpw`, tAdminB), 400, "bad_request", "invalid UTF-8 JSON")                               // u28
+			wantCouchError(t, couchDo(f, "POST", "/_node/_local/_config/admins/carl", `"x"`, "Authorization", tAdminB, "Content-Type", jsonCT), 405, "method_not_allowed", "Only GET,PUT,DELETE allowed")
+		})
+	}
+}
+
+// TestConfigAdminReadyHash: a value already hashed as CouchDB stores
+// admins is kept as given and logs in with its password (u31, u32).
+func TestConfigAdminReadyHash(t *testing.T) {
+	f := newCouchFake(t, fakeserver.Options{})
+	const salt = "0123456789abcdef"
+	stored := `-pbkdf2:sha256-` + pbkdf2Hex(t, sha256.New, 32, "erinpw", salt, 10) + "," + salt + ",10"
+	want(t, couchDo(f, "PUT", "/_node/_local/_config/admins/erin", `"`+stored+`"`, "Authorization", tAdminB, "Content-Type", jsonCT), 200, `""`)
+	want(t, couchDo(f, "GET", "/_node/_local/_config/admins/erin", "", "Authorization", tAdminB), 200, `"`+stored+`"`)
+	if got := basicName(t, f, "erin", "erinpw"); got != "erin" {
+		t.Fatalf("erin by her ready hash: %q", got)
+	}
+	if got := basicName(t, f, "erin", stored); got != "" {
+		t.Fatalf("the stored hash itself logs in as %q", got)
+	}
+}
+
+// TestConfigAdminOverUserDoc: an admin made in config wins over a _users
+// document of the same name, whose password logs in again once the admin
+// is deleted.
+func TestConfigAdminOverUserDoc(t *testing.T) {
+	f := newCouchFake(t, fakeserver.Options{})
+	want(t, couchDo(f, "PUT", "/_node/_local/_config/admins/alice", `"adminpw"`, "Authorization", tAdminB, "Content-Type", jsonCT), 200, `""`)
+	want(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("alice", "adminpw")), 200, `"roles":["_admin"]`)
+	want(t, couchDo(f, "DELETE", "/_node/_local/_config/admins/alice", "", "Authorization", tAdminB), 200, `"-pbkdf2:`)
+	want(t, couchDo(f, "GET", "/_session", "", "Authorization", tAliceB), 200, `"userCtx":{"name":"alice","roles":["reader"]}`)
+}
+
+func TestConfigSettingsAtRunTime(t *testing.T) {
+	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileCouchDB35})
+	put := func(key, body string) *httptest.ResponseRecorder {
+		return couchDo(f, "PUT", "/_node/_local/_config/"+key, body, "Authorization", tAdminB, "Content-Type", jsonCT)
+	}
+	del := func(key string) *httptest.ResponseRecorder {
+		return couchDo(f, "DELETE", "/_node/_local/_config/"+key, "", "Authorization", tAdminB)
+	}
+	// Defaults are not config values (u36, u37, u39); a known section is {} (u38).
+	wantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/chttpd/require_valid_user", "", "Authorization", tAdminB), 404, "not_found", "unknown_config_value")
+	wantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/chttpd_auth/timeout", "", "Authorization", tAdminB), 404, "not_found", "unknown_config_value")
+	want(t, couchDo(f, "GET", "/_node/_local/_config/chttpd_auth_lockout", "", "Authorization", tAdminB), 200, `{}`)
+
+	// [chttpd_auth] timeout (u43-u46).
+	want(t, put("chttpd_auth/timeout", `"60"`), 200, `""`)
+	w := couchDo(f, "POST", "/_session", `{"name":"alice","password":"alicepw"}`, "Content-Type", jsonCT)
+	if ck := setCookie(t, w); ck == nil || ck.MaxAge != 60 {
+		t.Fatalf("login with timeout 60: Set-Cookie %q", w.Header().Values("Set-Cookie"))
+	}
+	wantCouchError(t, put("chttpd_auth/timeout", `60`), 400, "bad_request", "a JSON string expected")
+	want(t, del("chttpd_auth/timeout"), 200, `"60"`)
+	w = couchDo(f, "POST", "/_session", `{"name":"alice","password":"alicepw"}`, "Content-Type", jsonCT)
+	if ck := setCookie(t, w); ck == nil || ck.MaxAge != 600 {
+		t.Fatalf("login after the timeout was deleted: Set-Cookie %q", w.Header().Values("Set-Cookie"))
+	}
+
+	// [chttpd] require_valid_user (u47-u51).
+	want(t, put("chttpd/require_valid_user", `"true"`), 200, `""`)
+	w = couchDo(f, "GET", "/", "")
+	wantCouchError(t, w, 401, "unauthorized", wantAuthRequired)
+	if got := w.Header().Get("WWW-Authenticate"); got != `Basic realm="server"` {
+		t.Fatalf("WWW-Authenticate %q", got)
+	}
+	want(t, put("chttpd/require_valid_user", `"false"`), 200, `"true"`)
+	want(t, couchDo(f, "GET", "/", ""), 200, `"couchdb":"Welcome"`)
+	want(t, del("chttpd/require_valid_user"), 200, `"false"`)
+
+	// [chttpd_auth_lockout] threshold and mode (u52-u59).
+	want(t, put("chttpd_auth_lockout/threshold", `"2"`), 200, `""`)
+	for i := 0; i < 2; i++ {
+		wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("alice", "wrong")), 401, "unauthorized", wantBadPassword)
+	}
+	wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", tAliceB), 403, "forbidden", wantLocked)
+	want(t, put("chttpd_auth_lockout/mode", `"off"`), 200, `""`)
+	want(t, couchDo(f, "GET", "/_session", "", "Authorization", tAliceB), 200, `"name":"alice"`)
+	want(t, del("chttpd_auth_lockout/mode"), 200, `"off"`)
+	want(t, couchDo(f, "GET", "/_node/_local/_config/chttpd_auth_lockout", "", "Authorization", tAdminB), 200, `{"threshold":"2"}`)
+	want(t, del("chttpd_auth_lockout/threshold"), 200, `"2"`)
+
+	// What the fake cannot use is a 400 that says so; what it leaves out a 404.
+	wantCouchError(t, put("chttpd_auth/timeout", `"soon"`), 400, "bad_request", "[chttpd_auth] timeout must be a whole number of seconds above 0 in authconform's fake")
+	wantCouchError(t, put("chttpd_auth_lockout/mode", `"maybe"`), 400, "bad_request", `[chttpd_auth_lockout] mode must be "enforce", "warn" or "off"`)
+	for _, path := range []string{"/_node/_local/_config", "/_node/_local/_config/couchdb/max_document_size", "/_node/_local/_config/chttpd/port", "/_node/_local/_stats"} {
+		w := couchDo(f, "GET", path, "", "Authorization", tAdminB)
+		wantCouchError(t, w, http.StatusNotFound, "not_found", "")
+		if !strings.Contains(w.Body.String(), "authconform's CouchDB fake does not implement") {
+			t.Fatalf("GET %s: %s does not say the fake leaves it out", path, w.Body)
+		}
+	}
+}

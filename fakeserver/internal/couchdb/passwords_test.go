@@ -1,0 +1,166 @@
+package couchdb_test
+
+import (
+	"crypto/pbkdf2"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"hash"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/authconform/authconform/fakeserver"
+)
+
+// A _users document stored with a ready hash and no "password" logs in
+// with the password the hash was made from, as on CouchDB 3.5.0
+// (couch_httpd_auth:authenticate_int). The hashes here are computed by the
+// test with the standard library, as CouchDB defines them: PBKDF2 over the
+// salt's bytes, hex, as long as the prf's output; "simple" is
+// hex(SHA-1(password + salt)).
+
+func pbkdf2Hex(t *testing.T, h func() hash.Hash, size int, password, salt string, iterations int) string {
+	t.Helper()
+	key, err := pbkdf2.Key(h, password, []byte(salt), iterations, size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(key)
+}
+
+func putUserDoc(f *fakeserver.Fake, name, rev, hashFields string) *httptest.ResponseRecorder {
+	body := `{` + hashFields + `,"name":"` + name + `","roles":["staff"],"type":"user"`
+	if rev != "" {
+		body += `,"_rev":"` + rev + `"`
+	}
+	return couchDo(f, "PUT", "/_users/org.couchdb.user:"+name, body+"}", "Authorization", tAdminB, "Content-Type", jsonCT)
+}
+
+func basicName(t *testing.T, f *fakeserver.Fake, name, password string) string {
+	t.Helper()
+	w := couchDo(f, "GET", "/_session", "", "Authorization", basicAuth(name, password))
+	if w.Code == 401 {
+		return ""
+	}
+	got, _ := sessionName(t, w)
+	return got
+}
+
+func TestUsersReadyHashLogsIn(t *testing.T) {
+	const salt = "4f3b2a1c9d8e7f6a5b4c3d2e1f0a9b8c"
+	tests := []struct {
+		name, fields string
+	}{
+		{"pbkdf2-sha256", fmt.Sprintf(`"password_scheme":"pbkdf2","pbkdf2_prf":"sha256","salt":%q,"iterations":1000,"derived_key":%q`,
+			salt, pbkdf2Hex(t, sha256.New, 32, "carolpw", salt, 1000))},
+		{"pbkdf2-sha512", fmt.Sprintf(`"password_scheme":"pbkdf2","pbkdf2_prf":"sha512","salt":%q,"iterations":3,"derived_key":%q`,
+			salt, pbkdf2Hex(t, sha512.New, 64, "carolpw", salt, 3))},
+		// No prf and no iterations: CouchDB's defaults, sha and 10000.
+		{"pbkdf2-defaults", fmt.Sprintf(`"password_scheme":"pbkdf2","salt":%q,"derived_key":%q`,
+			salt, pbkdf2Hex(t, sha1.New, 20, "carolpw", salt, 10000))},
+		{"simple", fmt.Sprintf(`"password_scheme":"simple","salt":%q,"password_sha":%q`, salt, sha1Hex("carolpw"+salt))},
+		// No scheme at all is "simple" to CouchDB.
+		{"no-scheme", fmt.Sprintf(`"salt":%q,"password_sha":%q`, salt, sha1Hex("carolpw"+salt))},
+	}
+	for _, p := range []fakeserver.Profile{fakeserver.ProfileDocumented, fakeserver.ProfileCouchDB35} {
+		for _, tc := range tests {
+			t.Run(string(p)+"/"+tc.name, func(t *testing.T) {
+				f := newCouchFake(t, fakeserver.Options{Profile: p})
+				want(t, putUserDoc(f, "carol", "", tc.fields), 201, `"id":"org.couchdb.user:carol"`)
+				if got := basicName(t, f, "carol", "carolpw"); got != "carol" {
+					t.Fatalf("carol by Basic: %q, want carol", got)
+				}
+				couchLogin(t, f, "carol", "carolpw")
+				if got := basicName(t, f, "carol", "carolpw "); got != "" {
+					t.Fatalf("a wrong password logs in as %q", got)
+				}
+				w := couchDo(f, "GET", "/_users/org.couchdb.user:carol", "", "Authorization", tAdminB)
+				want(t, w, 200, `"salt":"`+salt+`"`) // stored as given
+			})
+		}
+	}
+}
+
+func sha1Hex(s string) string {
+	sum := sha1.Sum([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// TestUsersReadyHashRefusals: hashes CouchDB would not accept, or that do
+// not match, log no one in, and the fake never spends minutes on one.
+func TestUsersReadyHashRefusals(t *testing.T) {
+	const salt = "abc"
+	good := pbkdf2Hex(t, sha256.New, 32, "carolpw", salt, 5)
+	for name, fields := range map[string]string{
+		"upper-case key":      fmt.Sprintf(`"password_scheme":"pbkdf2","pbkdf2_prf":"sha256","salt":%q,"iterations":5,"derived_key":%q`, salt, strings.ToUpper(good)),
+		"other salt":          fmt.Sprintf(`"password_scheme":"pbkdf2","pbkdf2_prf":"sha256","salt":"abd","iterations":5,"derived_key":%q`, good),
+		"other iterations":    fmt.Sprintf(`"password_scheme":"pbkdf2","pbkdf2_prf":"sha256","salt":%q,"iterations":6,"derived_key":%q`, salt, good),
+		"iterations as text":  fmt.Sprintf(`"password_scheme":"pbkdf2","pbkdf2_prf":"sha256","salt":%q,"iterations":"5","derived_key":%q`, salt, good),
+		"unknown prf":         fmt.Sprintf(`"password_scheme":"pbkdf2","pbkdf2_prf":"md5","salt":%q,"iterations":5,"derived_key":%q`, salt, good),
+		"unknown scheme":      fmt.Sprintf(`"password_scheme":"bcrypt","pbkdf2_prf":"sha256","salt":%q,"iterations":5,"derived_key":%q`, salt, good),
+		"too many iterations": fmt.Sprintf(`"password_scheme":"pbkdf2","pbkdf2_prf":"sha256","salt":%q,"iterations":1000000000,"derived_key":%q`, salt, good),
+		"simple without sha":  fmt.Sprintf(`"password_scheme":"simple","salt":%q`, salt),
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newCouchFake(t, fakeserver.Options{})
+			want(t, putUserDoc(f, "carol", "", fields), 201, `"ok":true`)
+			wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("carol", "carolpw")), 401, "unauthorized", wantBadPassword)
+		})
+	}
+}
+
+// TestUsersCopiedDocumentLogsIn: a stored user copied under another name
+// (how apps rename users) logs in with the original's password.
+func TestUsersCopiedDocumentLogsIn(t *testing.T) {
+	f := newCouchFake(t, fakeserver.Options{})
+	revOf(t, putUser(f, "bob", "bobpw", `["staff"]`))
+	w := couchDo(f, "GET", "/_users/org.couchdb.user:bob", "", "Authorization", tAdminB)
+	var doc map[string]any
+	if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	delete(doc, "_rev")
+	doc["_id"], doc["name"] = "org.couchdb.user:robert", "robert"
+	body, _ := json.Marshal(doc)
+	want(t, couchDo(f, "PUT", "/_users/org.couchdb.user:robert", string(body), "Authorization", tAdminB, "Content-Type", jsonCT), 201, `"ok":true`)
+	if got := basicName(t, f, "robert", "bobpw"); got != "robert" {
+		t.Fatalf("the copy logs in as %q, want robert", got)
+	}
+}
+
+// TestUsersChangedHashEndsSessions: a new hash with a new salt ends the
+// user's cookies and the old password, even once it was verified and
+// cached; the same hash with other roles keeps them (CouchDB keys both
+// the session cookie and its credential cache by the salt).
+func TestUsersChangedHashEndsSessions(t *testing.T) {
+	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileCouchDB35})
+	hashFields := func(password, salt string) string {
+		return fmt.Sprintf(`"password_scheme":"pbkdf2","pbkdf2_prf":"sha256","salt":%q,"iterations":7,"derived_key":%q`,
+			salt, pbkdf2Hex(t, sha256.New, 32, password, salt, 7))
+	}
+	rev := revOf(t, putUserDoc(f, "carol", "", hashFields("oldpw", "salt1")))
+	cookie := couchLogin(t, f, "carol", "oldpw")
+	if got := basicName(t, f, "carol", "oldpw"); got != "carol" { // now cached
+		t.Fatalf("carol/oldpw: %q", got)
+	}
+
+	rev = revOf(t, putUserDoc(f, "carol", rev, hashFields("oldpw", "salt1")))
+	if name, _ := sessionName(t, couchDo(f, "GET", "/_session", "", "Cookie", "AuthSession="+cookie)); name != "carol" {
+		t.Fatalf("an update with the same hash ended the session (cookie names %q)", name)
+	}
+
+	revOf(t, putUserDoc(f, "carol", rev, hashFields("newpw", "salt2")))
+	if name, _ := sessionName(t, couchDo(f, "GET", "/_session", "", "Cookie", "AuthSession="+cookie)); name != "" {
+		t.Fatalf("the old cookie still names %q after the hash changed", name)
+	}
+	if got := basicName(t, f, "carol", "oldpw"); got != "" {
+		t.Fatalf("the old password still logs in as %q", got)
+	}
+	if got := basicName(t, f, "carol", "newpw"); got != "carol" {
+		t.Fatalf("the new password: %q", got)
+	}
+}

@@ -1,0 +1,114 @@
+package couchdb_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/authconform/authconform/fakeserver"
+)
+
+// The couchdb-3.5 profile answers odd Authorization headers and unread
+// bodies as 3.5.0 did (docs/reference/couchdb-3.5.0.md run 6, bad-input
+// cases); the documented profile keeps its clear 4xx.
+
+func TestReleaseTwoAuthorizationHeaders(t *testing.T) {
+	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileCouchDB35})
+	admin := basicAuth("admin", "secret")
+	tests := []struct {
+		name, first, second, body string
+		status                    int
+	}{
+		{"alice then admin", tAliceB, admin, `{"error":"case_clause","reason":"bad","ref":1236979948}`, 500},
+		{"admin then not-base64", admin, "Basic not-base64!!!", `{"error":"unknown_error","reason":"badarg","ref":2650020842}`, 500},
+		{"XX= then admin", "Basic XX=", admin, `{"error":"unknown_error","reason":"badarg","ref":2650020842}`, 500},
+		{"admin twice", admin, admin, `{"error":"unknown_error","reason":"badarg","ref":2650020842}`, 500},
+		{"admin then Bearer", admin, "Bearer x", `{"error":"unknown_error","reason":"badarg","ref":2650020842}`, 500},
+		{"Bearer then admin", "Bearer x", admin, `{"ok":true,"userCtx":{"name":null,"roles":[]}`, 200},
+	}
+	for _, tc := range tests {
+		w := couchDo(f, "GET", "/_session", "", "Authorization", tc.first, "Authorization", tc.second)
+		if w.Code != tc.status || !strings.HasPrefix(w.Body.String(), tc.body) {
+			t.Errorf("%s: %d %s, want %d %s", tc.name, w.Code, w.Body, tc.status, tc.body)
+		}
+	}
+}
+
+func TestReleaseAuthorizationBytes(t *testing.T) {
+	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileCouchDB35})
+	wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", "Basic \x7f"), 400, "bad_request", wantBadBase64)
+	wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", "Basic \x01\x02\x03"), 400, "bad_request", wantBadBase64)
+	want(t, couchDo(f, "GET", "/_session", "", "Authorization", "Basic "+strings.TrimPrefix(tAliceB, "Basic ")+"\x01"), 500, `{"error":"case_clause","reason":"bad","ref":1236979948}`)
+	wantCouchError(t, couchDo(f, "GET", "/authtest", "", "Authorization", "\x01\x02"), 401, "unauthorized", wantNotAuthorized)
+}
+
+// TestReleaseUnreadBodyCloses: a reply sent before the request's body was
+// read says Connection: close; one after reading it does not.
+func TestReleaseUnreadBodyCloses(t *testing.T) {
+	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileCouchDB35})
+	w := couchDo(f, "PUT", "/_node/_local/_config/admins/carl", `"carlpw"`, "Authorization", tAliceB, "Content-Type", jsonCT)
+	wantCouchError(t, w, 401, "unauthorized", wantNotAdmin)
+	if got := w.Header().Get("Connection"); got != "close" {
+		t.Errorf("401 before the body: Connection %q, want close", got)
+	}
+	w = couchDo(f, "POST", "/_session", `{"name":"admin","password":"wrong"}`, "Content-Type", jsonCT)
+	wantCouchError(t, w, 401, "unauthorized", wantBadPassword)
+	if got := w.Header().Get("Connection"); got != "" {
+		t.Errorf("401 after reading the body: Connection %q, want none", got)
+	}
+	w = couchDo(f, "GET", "/authtest", "")
+	if got := w.Header().Get("Connection"); w.Code != 401 || got != "" {
+		t.Errorf("401 to a GET: %d, Connection %q, want 401 and none", w.Code, got)
+	}
+	doc := newCouchFake(t, fakeserver.Options{})
+	w = couchDo(doc, "PUT", "/_node/_local/_config/admins/carl", `"carlpw"`, "Authorization", tAliceB, "Content-Type", jsonCT)
+	if got := w.Header().Get("Connection"); got != "" {
+		t.Errorf("documented profile: Connection %q, want none", got)
+	}
+}
+
+// TestReleaseTooLargeAfterCredentials: 3.5.0 checks credentials before it
+// reads a body, so bad ones are a 401 even with a body over the limit;
+// good ones get the 413. Both close the connection.
+func TestReleaseTooLargeAfterCredentials(t *testing.T) {
+	big := `{"a":"` + strings.Repeat("x", 1<<10) + `"}`
+	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileCouchDB35, MaxBodyBytes: 512})
+	w := couchDo(f, "POST", "/authtest", big, "Authorization", basicAuth("admin", "wrong"), "Content-Type", jsonCT)
+	wantCouchError(t, w, 401, "unauthorized", wantBadPassword)
+	if got := w.Header().Get("Connection"); got != "close" {
+		t.Errorf("401: Connection %q, want close", got)
+	}
+	w = couchDo(f, "POST", "/authtest", big, "Authorization", tAdminB, "Content-Type", jsonCT)
+	wantCouchError(t, w, 413, "too_large", "the request entity is too large")
+	if got := w.Header().Get("Connection"); got != "close" {
+		t.Errorf("413: Connection %q, want close", got)
+	}
+	doc := newCouchFake(t, fakeserver.Options{MaxBodyBytes: 512})
+	wantCouchError(t, couchDo(doc, "POST", "/authtest", big, "Authorization", basicAuth("admin", "wrong"), "Content-Type", jsonCT), 413, "too_large", "")
+}
+
+// TestReleaseBase64Crashes: each place in Erlang's base64 module that
+// raises has its own stack hash on 3.5.0 (run 6).
+func TestReleaseBase64Crashes(t *testing.T) {
+	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileCouchDB35})
+	for value, body := range map[string]string{
+		"Basic ab!=":     `{"error":"unknown_error","reason":"badarith","ref":4009739386}`,
+		"Basic a!==":     `{"error":"unknown_error","reason":"badarith","ref":3250022585}`,
+		"Basic !b==":     `{"error":"unknown_error","reason":"badarg","ref":1699836774}`,
+		"Basic ab=c":     `{"error":"unknown_error","reason":"badarg","ref":2650020842}`,
+		"Basic YQ==YQ==": `{"error":"case_clause","reason":"24","ref":1236979948}`,
+	} {
+		w := couchDo(f, "GET", "/_session", "", "Authorization", value)
+		if w.Code != 500 || strings.TrimSpace(w.Body.String()) != body || !strings.Contains(body, w.Header().Get("X-Couch-Stack-Hash")) {
+			t.Errorf("%s: %d %s (X-Couch-Stack-Hash %q), want 500 %s", value, w.Code, w.Body, w.Header().Get("X-Couch-Stack-Hash"), body)
+		}
+	}
+}
+
+func TestReleaseLoginTypeRefusedAfterReading(t *testing.T) {
+	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileCouchDB35})
+	w := couchDo(f, "POST", "/_session", `{"a":1}`, "Content-Type", "text/plain")
+	wantCouchError(t, w, 415, "bad_content_type", "Content-Type must be 'application/x-www-form-urlencoded' or 'application/json'")
+	if got := w.Header().Get("Connection"); got != "" {
+		t.Errorf("415: Connection %q, want none (3.5.0 reads the body first)", got)
+	}
+}

@@ -1,0 +1,131 @@
+package specs
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"html"
+	"math/rand/v2"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// printableClasses are the kinds of character a password may hold, each
+// drawn on by every random secret: letters, digits, space, the characters
+// that end a pattern match or need escaping in JSON, URLs, HTML and XML,
+// and non-ASCII letters and symbols.
+var printableClasses = []string{
+	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+	"0123456789",
+	" ",
+	`"'\,{}[]:;=&?#%+/@<>!$()*^|~` + "`",
+	"éßøжд中文ü€✓🔑",
+}
+
+// randomSecret is a secret of n characters with at least one of each class.
+func randomSecret(rng *rand.Rand, n int) string {
+	var b []rune
+	for _, c := range printableClasses {
+		rs := []rune(c)
+		b = append(b, rs[rng.IntN(len(rs))])
+	}
+	all := []rune(strings.Join(printableClasses, ""))
+	for len(b) < n {
+		b = append(b, all[rng.IntN(len(all))])
+	}
+	rng.Shuffle(len(b), func(i, j int) { b[i], b[j] = b[j], b[i] })
+	return string(b)
+}
+
+// encodedForms are the spellings of a password a report or log may carry.
+func encodedForms(user, password string) map[string]string {
+	j, _ := json.Marshal(password)
+	pair := user + ":" + password
+	return map[string]string{
+		"plain":          password,
+		"JSON-escaped":   string(j[1 : len(j)-1]),
+		"query-escaped":  url.QueryEscape(password),
+		"path-escaped":   url.PathEscape(password),
+		"HTML-escaped":   html.EscapeString(password),
+		"base64 pair":    base64.StdEncoding.EncodeToString([]byte(pair)),
+		"base64url pair": base64.RawURLEncoding.EncodeToString([]byte(pair)),
+	}
+}
+
+// Every form of random secrets of every printable class is masked whole,
+// wherever it sits in text, including inside the patterns (a password
+// field) that used to cut a secret at its first space or comma.
+func TestRedactorMasksEveryFormOfRandomSecrets(t *testing.T) {
+	rng := rand.New(rand.NewPCG(22, 2026))
+	for i := range 200 {
+		user, password := "user"+string(rune('a'+i%26)), randomSecret(rng, 8+rng.IntN(24))
+		red := NewRedactor()
+		red.Credentials(user, password)
+		for name, form := range encodedForms(user, password) {
+			for _, text := range []string{
+				form,
+				"before " + form + " after",
+				`{"password":"` + form + `","x":1}`,
+				"password=" + form + "&next=/",
+				"Authorization: Basic " + form,
+				"http://" + user + ":" + form + "@host/",
+			} {
+				got := red.Mask(text)
+				if strings.Contains(got, form) || (name != "plain" && strings.Contains(got, password)) {
+					t.Fatalf("secret %q, %s form %q: Mask(%q) = %q still shows it", password, name, form, text, got)
+				}
+				// No tail is left behind: nothing of the secret's second
+				// half survives either.
+				if tail := form[len(form)/2:]; len(tail) >= 4 && strings.Contains(got, tail) {
+					t.Fatalf("secret %q, %s form: Mask(%q) = %q leaves its tail %q", password, name, text, got, tail)
+				}
+			}
+		}
+	}
+}
+
+func TestRedactorKeepsWhatIsNotSecret(t *testing.T) {
+	red := NewRedactor()
+	red.Credentials("admin", "s3cret!")
+	red.Secret("ab") // too short to mask: it would hide every "ab" in a report
+	for _, text := range []string{"GET /_session HTTP/1.1", "about a table", "admin logged in"} {
+		if got := red.Mask(text); got != text {
+			t.Errorf("Mask(%q) = %q, want it unchanged", text, got)
+		}
+	}
+	var none *Redactor
+	none.Secret("ignored")
+	none.Credentials("u", "ignored")
+	if got := none.Mask("Cookie: AuthSession=abcdef"); got != "Cookie: AuthSession=*****" {
+		t.Errorf("the nil Redactor should still apply the patterns, got %q", got)
+	}
+}
+
+// The longest form wins where one secret contains another, so no part of
+// the longer one is left.
+func TestRedactorMasksTheLongerOfOverlappingSecrets(t *testing.T) {
+	red := NewRedactor()
+	red.Secret("pass", "password123")
+	if got := red.Mask("x password123 y pass z"); got != "x ***** y ***** z" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestMaskingWriterMasksEachWrite(t *testing.T) {
+	red := NewRedactor()
+	red.Secret("hunter2 x")
+	var b strings.Builder
+	w := red.Writer(&b)
+	n, err := w.Write([]byte("pw is hunter2 x\n"))
+	if err != nil || n != len("pw is hunter2 x\n") {
+		t.Fatalf("Write = %d, %v", n, err)
+	}
+	if b.String() != "pw is *****\n" {
+		t.Errorf("wrote %q", b.String())
+	}
+	red.Secret("later-secret")
+	_, _ = w.Write([]byte("later-secret\n"))
+	if !strings.HasSuffix(b.String(), "*****\n") {
+		t.Errorf("a secret learned after the writer was made is not masked: %q", b.String())
+	}
+}
