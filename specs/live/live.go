@@ -62,6 +62,8 @@ type States struct {
 	stateDir, canonical string
 	// ledgerKey names the server in failed-login ledgers (see ledgerKey).
 	ledgerKey string
+	// nodeURL is the one node where per-node rules run (Config.NodeURLs).
+	nodeURL string
 }
 
 func unreachable(format string, args ...any) error {

@@ -118,6 +118,9 @@ func Target(ctx context.Context, c Config) (t specs.Target, err error) {
 	if err != nil {
 		return specs.Target{}, err
 	}
+	if cluster != nil {
+		live.nodeURL = cluster.NodeURL
+	}
 	if err := live.detectScratch(ctx); err != nil {
 		return specs.Target{}, err
 	}

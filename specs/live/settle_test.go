@@ -62,3 +62,34 @@ func TestScratchDocumentNeverSeenIsAnErrorAndCleanedUp(t *testing.T) {
 		t.Fatalf("GET /_all_dbs after the error: %d %s, want the scratch database deleted", status, body)
 	}
 }
+
+func TestScratchUserIsAwaitedWhereTheFixtureWillUseIt(t *testing.T) {
+	defer func(p time.Duration) { settlePause = p }(settlePause)
+	settlePause = 0
+	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.CouchDB})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var unknown atomic.Int32
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, _, _ := r.BasicAuth()
+		if strings.HasPrefix(user, "authconform-scratch-") && r.URL.Path == "/_session" && unknown.Add(1) <= 2 {
+			w.WriteHeader(http.StatusUnauthorized) // a node without the new _users document
+			_, _ = w.Write([]byte(`{"error":"unauthorized","reason":"Name or password is incorrect."}`))
+			return
+		}
+		fake.ServeHTTP(w, r)
+	})
+	l := NewStates("couchdb", "http://fake.test", Credentials{User: "admin", Password: "secret"}, specs.InProcessClient(h))
+	l.stateDir, l.canonical, l.scratch, l.nodeURL = t.TempDir(), "http://fake.test", true, "http://node.fake.test"
+	vars, cleanup, err := l.EnterScratch(context.Background(), "couchdb/lockout", "user-exists")
+	if err != nil {
+		t.Fatalf("two answers from a node without the user, then known: %v", err)
+	}
+	defer func() { _ = cleanup(context.Background()) }()
+	// Two unknown answers and one known at the target's URL, one known at
+	// the node's.
+	if n := unknown.Load(); n != 4 || !strings.HasPrefix(vars["User"].(string), "authconform-scratch-") {
+		t.Errorf("%d session requests as %v, want 4", n, vars["User"])
+	}
+}
