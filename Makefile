@@ -4,7 +4,7 @@ PKGS    := ./...
 BENCHTIME ?= 1s
 FUZZTIME  ?= 30s
 
-.PHONY: run test lint bench cover fuzz mutate build dist image container clients compliance
+.PHONY: run test lint bench bench-serve cover fuzz mutate build dist image container clients compliance
 
 ## run: the whole suite against the embedded fakes, with a readable summary
 run:
@@ -20,9 +20,17 @@ lint:
 	$(GO) vet $(PKGS)
 	$(GO) tool staticcheck $(PKGS)
 
-## bench: benchmarks of the fake and of the suite (figures in README)
+## bench: benchmarks of the fake and of the suite, then bench-serve (figures in docs/benchmarks.md)
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) ./fakeserver ./cmd/authconform
+	$(MAKE) --no-print-directory bench-serve
+
+## bench-serve: `serve` and a bare net/http server, both as processes, driven
+## by one load client in interleaved rounds at 16 and 1 clients; prints
+## req/s, the ratio serve/bare (median of the rounds) and CPU per request
+SERVEBENCH_FLAGS ?= -rounds 3 -duration 2s -clients 16,1
+bench-serve:
+	$(GO) run ./internal/servebench $(SERVEBENCH_FLAGS)
 
 ## cover: coverage profile and per-function summary
 cover:

@@ -27,7 +27,8 @@ func newServeCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the fake server until SIGINT or SIGTERM",
-		Long: `Serve the fake server, logging one JSON line per request to stderr.
+		Long: `Serve the fake server, logging one JSON line per request to stderr
+(written in batches: a line appears at most 0.1 s after its request).
 
 --user takes name:password[:role,role...]; the role _admin makes a CouchDB
 server admin; "!" after the password (neo4j:neo4j!) marks a Neo4j user who
@@ -94,10 +95,12 @@ returns passwords and cookies:
 					return err
 				}
 			}
+			reqLog := fakeserver.NewRequestLog(cmd.ErrOrStderr())
+			defer reqLog.Close()
 			servers := make([]*http.Server, len(ls))
 			errc := make(chan error, len(ls))
 			for i, l := range ls {
-				servers[i] = fakeserver.NewHTTPServer(fakeserver.LogRequests(handlers[i], cmd.ErrOrStderr()))
+				servers[i] = fakeserver.NewHTTPServer(fakeserver.LogRequests(handlers[i], reqLog))
 				go func() { errc <- servers[i].Serve(l) }()
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -121,6 +124,7 @@ returns passwords and cookies:
 					return err
 				}
 			}
+			_ = reqLog.Close() // every line written before "stopped"
 			fmt.Fprintln(cmd.OutOrStdout(), "authconform: stopped")
 			return nil
 		},

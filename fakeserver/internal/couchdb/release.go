@@ -65,11 +65,16 @@ func (b *unreadBody) Read(p []byte) (int, error) {
 // couchRequestHeaders are the headers chttpd adds to the replies of its
 // normal request path, errors included (m1-m5, m62).
 func couchRequestHeaders(h http.Header) {
-	id := make([]byte, 5)
-	_, _ = rand.Read(id)
-	h.Set("X-Couch-Request-ID", hex.EncodeToString(id))
-	h.Set("X-CouchDB-Body-Time", "0")
+	var id [5]byte
+	_, _ = rand.Read(id[:])
+	var text [10]byte
+	hex.Encode(text[:], id[:])
+	// Canonical keys, as Set would write them.
+	h["X-Couch-Request-Id"] = []string{string(text[:])}
+	h["X-Couchdb-Body-Time"] = zeroBodyTime
 }
+
+var zeroBodyTime = []string{"0"}
 
 // sessionWriter marks the replies of the /_session handler itself, which
 // 3.5.0 sends without X-Couch-Request-ID and X-CouchDB-Body-Time (m3, m178,

@@ -116,6 +116,8 @@ type Server struct {
 	// onMAC, when set, is called for every cookie HMAC computed (a test
 	// counts them).
 	onMAC func()
+	// dates is the Date header of the current second.
+	dates *httpDates
 	// mu guards dbs and everything in them; a pointer, so that the nodes
 	// of a cluster (Nodes) share it with the databases.
 	mu  *sync.Mutex
@@ -224,6 +226,7 @@ func New(o Config) (*Server, error) {
 		started:    o.Clock.Now().Unix(),
 		ttl:        new(atomic.Int64), requireValidUser: new(atomic.Bool), exceptForUp: new(atomic.Bool),
 		mu:           &sync.Mutex{},
+		dates:        &httpDates{},
 		nodeName:     couchNodeName,
 		clusterNodes: []string{couchNodeName},
 	}
@@ -339,14 +342,20 @@ func (c *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v) // only our own types and already-valid JSON are encoded
+	c.writeBody(w, r, status, buf.Bytes())
+}
+
+// writeBody is writeJSON's reply for a body already encoded.
+func (c *Server) writeBody(w http.ResponseWriter, r *http.Request, status int, body []byte) {
 	h := w.Header()
 	// The fixed values are shared slices (an Add copies them, since their
-	// capacity is their length), which saves an allocation each.
+	// capacity is their length), which saves an allocation each; the keys
+	// are in canonical form, as Set would write them.
 	h["Cache-Control"], h["Content-Type"], h["Server"] = mustRevalidate, jsonType, serverHeader
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	// Date comes from the fake's clock, so it agrees with the session
 	// cookie's issue time and Expires even when a test moves time.
-	h.Set("Date", c.cfg.Clock.Now().UTC().Format(http.TimeFormat))
+	h["Date"] = c.dates.header(c.cfg.Clock.Now())
 	// The document shows x-couch-request-id even on /_session replies;
 	// 3.5.0 leaves it off those (sessionWriter).
 	if _, bare := w.(sessionWriter); !c.cfg.Release || !bare {
@@ -357,7 +366,7 @@ func (c *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 	}
 	w.WriteHeader(status)
 	if r == nil || r.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes())
+		_, _ = w.Write(body)
 	}
 }
 

@@ -3,7 +3,6 @@ package couchdb
 import (
 	"bytes"
 	"compress/gzip"
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
@@ -26,15 +25,18 @@ import (
 // passed, and (documented profile) until it is logged out.
 
 func (c *Server) cookieMAC(acct core.Account, data string) []byte {
+	return c.appendCookieMAC(nil, acct, []byte(data))
+}
+
+// appendCookieMAC appends the HMAC of data to dst, key and state on the
+// stack.
+func (c *Server) appendCookieMAC(dst []byte, acct core.Account, data []byte) []byte {
 	if c.onMAC != nil {
 		c.onMAC()
 	}
-	salt := c.cookieSalt(acct)
-	key := make([]byte, 0, len(c.secret)+len(salt))
-	key = append(append(key, c.secret...), salt...)
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(data))
-	return m.Sum(nil)
+	var keyBuf [64]byte
+	key := append(append(keyBuf[:0], c.secret...), c.cookieSalt(acct)...)
+	return core.HMACSHA256(dst, key, data)
 }
 
 // mintCookie returns a fresh AuthSession value for acct issued at now.
@@ -50,16 +52,37 @@ func (c *Server) mintCookie(acct core.Account, now time.Time) string {
 	return base64.RawURLEncoding.EncodeToString(raw)
 }
 
-// urlToStdBase64 is built once: a Replacer per request was a tenth of the
-// cookie path's allocations.
-var urlToStdBase64 = strings.NewReplacer("-", "+", "_", "/")
-
 // decodeCouchBase64URL is couch_util:decodeBase64Url: "-" and "_" mapped to
 // the standard alphabet, unused trailing bits ignored (so
 // changing only those still decodes to the same cookie, transcript case 57).
 func decodeCouchBase64URL(s string) ([]byte, error) {
-	s = urlToStdBase64.Replace(strings.TrimRight(s, "="))
-	return base64.RawStdEncoding.DecodeString(s)
+	return appendCouchBase64URL(nil, s)
+}
+
+// appendCouchBase64URL is decodeCouchBase64URL appending to dst; a cookie
+// of usual size is mapped on the stack.
+func appendCouchBase64URL(dst []byte, s string) ([]byte, error) {
+	s = strings.TrimRight(s, "=")
+	var stack [256]byte
+	std := stack[:0]
+	if len(s) > len(stack) {
+		std = make([]byte, 0, len(s))
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '-':
+			std = append(std, '+')
+		case '_':
+			std = append(std, '/')
+		default:
+			std = append(std, c)
+		}
+	}
+	if need := len(dst) + base64.RawStdEncoding.DecodedLen(len(std)); need > cap(dst) {
+		dst = append(make([]byte, 0, need), dst...)
+	}
+	n, err := base64.RawStdEncoding.Decode(dst[len(dst):cap(dst)], std)
+	return dst[:len(dst)+n], err
 }
 
 // verifyCookie is cookie_authentication_handler. A value that does not
@@ -69,35 +92,38 @@ func decodeCouchBase64URL(s string) ([]byte, error) {
 // (cases 56, 112).
 func (c *Server) verifyCookie(value string, now time.Time) (ctx couchUserCtx, malformed bool) {
 	anon := couchUserCtx{roles: []string{}}
-	raw, err := decodeCouchBase64URL(value)
+	var rawBuf [192]byte
+	raw, err := appendCouchBase64URL(rawBuf[:0], value)
 	// CouchDB writes the cookie unpadded and 3.5.0 refuses a padded one
 	// as malformed (m147, m153, m156, m158, m160); the document shows only
 	// unpadded values, so both profiles do.
 	if err != nil || strings.Contains(value, "=") {
 		return anon, true
 	}
-	parts := strings.SplitN(string(raw), ":", 3)
-	if len(parts) != 3 {
+	// name:HEXTIME:MAC, the MAC being everything after the second colon.
+	name, rest, found := bytes.Cut(raw, []byte(":"))
+	hexTime, mac, found2 := bytes.Cut(rest, []byte(":"))
+	if !found || !found2 {
 		return anon, true
 	}
-	name, hexTime, mac := parts[0], parts[1], parts[2]
 	// One HMAC and one digest comparison for every well-formed cookie,
 	// before anything can refuse it: an unknown user's is checked against
 	// a dummy account, so its timing matches a known user's.
-	acct, known := c.users.LookupOrDummy(name)
-	macOK := core.SameSecret(c.cookieMAC(acct, name+":"+hexTime), []byte(mac))
-	issued, err := strconv.ParseInt(hexTime, 16, 64)
+	acct, known := c.users.LookupOrDummy(string(name))
+	var macBuf [sha256.Size]byte
+	macOK := core.SameSecret(c.appendCookieMAC(macBuf[:0], acct, raw[:len(name)+1+len(hexTime)]), mac)
+	issued, err := strconv.ParseInt(string(hexTime), 16, 64)
 	ttl := c.ttl.Load()
 	if !known || !macOK || err != nil || now.Unix() >= issued+ttl {
 		return anon, false
 	}
 	expiry := time.Unix(issued+ttl, 0)
-	if c.revoked != nil && c.revoked.has(string(raw), now) {
+	if c.revoked != nil && c.revoked.has(raw, now) {
 		return anon, false
 	}
 	timeLeft := issued + ttl - now.Unix()
 	return couchUserCtx{
-		name: name, roles: nonNil(acct.Roles), handler: "cookie", acct: acct,
+		name: acct.Name, roles: nonNil(acct.Roles), handler: "cookie", acct: acct,
 		refresh: 10*timeLeft < 9*ttl, // more than 10% of the lifetime used (case 111)
 		cookie:  string(raw), expiry: expiry,
 	}, false
@@ -185,12 +211,12 @@ func (v *couchRevocations) forget(cookie string) {
 	delete(v.until, cookie)
 }
 
-func (v *couchRevocations) has(cookie string, now time.Time) bool {
+func (v *couchRevocations) has(cookie []byte, now time.Time) bool {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	t, ok := v.until[cookie]
+	t, ok := v.until[string(cookie)] // looked up without a copy
 	if ok && !now.Before(t) {
-		delete(v.until, cookie)
+		delete(v.until, string(cookie))
 		return false
 	}
 	return ok
@@ -225,23 +251,6 @@ func (c *Server) serveSession(w http.ResponseWriter, r *http.Request, parts []st
 	}
 }
 
-type couchSessionUser struct {
-	Name  *string  `json:"name"`
-	Roles []string `json:"roles"`
-}
-
-type couchSessionInfo struct {
-	AuthenticationDB       string   `json:"authentication_db,omitempty"`
-	AuthenticationHandlers []string `json:"authentication_handlers"`
-	Authenticated          string   `json:"authenticated,omitempty"`
-}
-
-type couchSession struct {
-	OK      bool             `json:"ok"`
-	UserCtx couchSessionUser `json:"userCtx"`
-	Info    couchSessionInfo `json:"info"`
-}
-
 // sessionInfo is GET /_session (cases 9, 11, 12, 14). The documented
 // profile lists the document's handlers and authentication_db.
 func (c *Server) sessionInfo(w http.ResponseWriter, r *http.Request, ctx couchUserCtx) {
@@ -249,19 +258,38 @@ func (c *Server) sessionInfo(w http.ResponseWriter, r *http.Request, ctx couchUs
 		c.fail(w, r, http.StatusUnauthorized, "unauthorized", couchMsgPleaseLogin)
 		return
 	}
-	body := couchSession{OK: true, UserCtx: couchSessionUser{Roles: nonNil(ctx.roles)}}
-	if !ctx.anonymous() {
-		name := ctx.name
-		body.UserCtx.Name = &name
-	}
-	body.Info.Authenticated = ctx.handler
-	if c.cfg.Release {
-		body.Info.AuthenticationHandlers = []string{"cookie", "default"}
+	c.writeBody(w, r, http.StatusOK, c.appendSessionInfo(make([]byte, 0, 256), ctx))
+}
+
+// appendSessionInfo is the body of GET /_session as send_json writes it:
+// {"ok":true,"userCtx":{"name":...,"roles":[...]},"info":{...}} and a
+// newline. It is written by hand, not through encoding/json, because it is
+// the most requested reply of an authenticated client (a test compares the
+// two).
+func (c *Server) appendSessionInfo(b []byte, ctx couchUserCtx) []byte {
+	b = append(b, `{"ok":true,"userCtx":{"name":`...)
+	if ctx.anonymous() {
+		b = append(b, "null"...)
 	} else {
-		body.Info.AuthenticationDB = "_users"
-		body.Info.AuthenticationHandlers = []string{"delegated", "cookie", "default", "local"}
+		b = core.AppendJSONString(b, ctx.name, false)
 	}
-	c.writeJSON(w, r, http.StatusOK, body)
+	b = append(b, `,"roles":[`...)
+	for i, role := range ctx.roles {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = core.AppendJSONString(b, role, false)
+	}
+	b = append(b, `]},"info":{`...)
+	if c.cfg.Release {
+		b = append(b, `"authentication_handlers":["cookie","default"]`...)
+	} else {
+		b = append(b, `"authentication_db":"_users","authentication_handlers":["delegated","cookie","default","local"]`...)
+	}
+	if ctx.handler != "" {
+		b = core.AppendJSONString(append(b, `,"authenticated":`...), ctx.handler, false)
+	}
+	return append(b, "}}\n"...)
 }
 
 type couchLoginReply struct {

@@ -119,13 +119,19 @@ func (n *Server) fail(w http.ResponseWriter, status int, code, msg string) {
 // exempt paths skip authentication (DEFAULT_URI_WHITELIST).
 var exempt = regexp.MustCompile(`^(/|/browser.*)$`)
 
+// exempted reports whether path is exempt; the regexp runs only on the
+// paths that can match it, not on every authenticated request.
+func exempted(path string) bool {
+	return (path == "/" || strings.HasPrefix(path, "/browser")) && exempt.MatchString(path)
+}
+
 func (n *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodOptions {
 		w.Header().Set("Allow", "OPTIONS, GET, HEAD, POST, PUT, DELETE")
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	if exempt.MatchString(r.URL.Path) {
+	if exempted(r.URL.Path) {
 		n.serveUnauthenticated(w, r)
 		return
 	}

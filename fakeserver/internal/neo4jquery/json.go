@@ -368,8 +368,11 @@ func fromTypedJSON(x any) (cypherValue, error) {
 // queryContentType reads the request's Content-Type: ok is false (415) when
 // it is missing or not a Query API type; typed is true for the typed format.
 func queryContentType(header string) (typed, ok bool) {
-	if header == "" {
+	switch header {
+	case "":
 		return false, false
+	case mimeJSON: // what ParseMediaType would read, without its map
+		return false, true
 	}
 	mt, _, err := mime.ParseMediaType(header)
 	if err != nil {

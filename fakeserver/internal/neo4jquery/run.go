@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/authconform/authconform/fakeserver/internal/core"
 )
@@ -32,6 +33,42 @@ var (
 // bindQueryRequest reads the body as Jackson binds QueryRequest: exact
 // (case-sensitive) keys, unknown keys ignored, wrong types refused.
 func bindQueryRequest(body []byte, typedParams bool) (queryRequest, error) {
+	if statement, ok := onlyStatement(body); ok {
+		// The same as below for this body, without decoding it twice.
+		params, err := decodeParameters(nil, typedParams)
+		q := queryRequest{statement: statement, parameters: params}
+		if err == nil && strings.TrimSpace(statement) == "" {
+			err = errEmptyStatement
+		}
+		return q, err
+	}
+	return bindQueryBody(body, typedParams)
+}
+
+// onlyStatement reads the commonest body, {"statement":"..."} and nothing
+// else, whose string holds no escape, no control character and only valid
+// UTF-8, so that it is its own value; ok is false for any other body (a
+// fuzz target holds it to bindQueryBody).
+func onlyStatement(body []byte) (string, bool) {
+	const head, tail = `{"statement":"`, `"}`
+	body = bytes.TrimRight(body, " \t\r\n")
+	if len(body) < len(head)+len(tail) || string(body[:len(head)]) != head || string(body[len(body)-len(tail):]) != tail {
+		return "", false
+	}
+	s := body[len(head) : len(body)-len(tail)]
+	for _, c := range s {
+		if c < 0x20 || c == '"' || c == '\\' {
+			return "", false
+		}
+	}
+	if !utf8.Valid(s) {
+		return "", false
+	}
+	return string(s), true
+}
+
+// bindQueryBody is bindQueryRequest for any body.
+func bindQueryBody(body []byte, typedParams bool) (queryRequest, error) {
 	var q queryRequest
 	if len(bytes.TrimSpace(body)) == 0 || string(bytes.TrimSpace(body)) == "null" {
 		return q, errEmptyStatement
@@ -227,7 +264,8 @@ type queryCounters struct {
 
 // writeResult writes the 202: data, counters if asked, bookmarks.
 func (n *Server) writeResult(w http.ResponseWriter, ct string, typed, counters bool, db string, res queryResult) {
-	buf := []byte(`{"data":{"fields":[`)
+	buf := make([]byte, 0, 256)
+	buf = append(buf, `{"data":{"fields":[`...)
 	for i, f := range res.fields {
 		if i > 0 {
 			buf = append(buf, ',')
@@ -254,20 +292,37 @@ func (n *Server) writeResult(w http.ResponseWriter, ct string, typed, counters b
 		buf = append(buf, `,"counters":`...)
 		buf = append(buf, c...)
 	}
-	buf = append(buf, `,"bookmarks":[`...)
-	buf = appendJSONString(buf, n.bookmark(db))
-	buf = append(buf, "]}"...)
+	buf = append(buf, `,"bookmarks":["`...)
+	buf = n.appendBookmark(buf, db)
+	buf = append(buf, `"]}`...)
 	w.Header().Set("Content-Type", ct)
 	w.WriteHeader(http.StatusAccepted)
 	_, _ = w.Write(buf)
 }
 
-// bookmark is "FB:" and base64 of 21 bytes: the database's id and the
-// number of writes so far, so it changes only when something was written.
-func (n *Server) bookmark(db string) string {
-	id := sha256.Sum256([]byte("authconform/" + db))
-	raw := make([]byte, 21)
-	copy(raw, id[:13])
+// appendBookmark appends the bookmark: "FB:" and base64 of 21 bytes, the
+// database's id and the number of writes so far, so it changes only when
+// something was written. Its characters need no JSON escaping. The ids of
+// the fake's databases are computed once.
+func (n *Server) appendBookmark(b []byte, db string) []byte {
+	var raw [21]byte
+	id, known := databaseIDs[db]
+	if !known {
+		id = databaseID(db)
+	}
+	copy(raw[:], id[:13])
 	binary.BigEndian.PutUint64(raw[13:], n.commits.Load())
-	return "FB:" + base64.StdEncoding.EncodeToString(raw)
+	b = append(b, "FB:"...)
+	return base64.StdEncoding.AppendEncode(b, raw[:])
 }
+
+func databaseID(db string) [sha256.Size]byte { return sha256.Sum256([]byte("authconform/" + db)) }
+
+// databaseIDs are the ids of neo4jQueryDatabases.
+var databaseIDs = func() map[string][sha256.Size]byte {
+	ids := map[string][sha256.Size]byte{}
+	for db := range neo4jQueryDatabases {
+		ids[db] = databaseID(db)
+	}
+	return ids
+}()

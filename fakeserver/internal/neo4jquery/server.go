@@ -178,6 +178,12 @@ func (n *Server) fail(w http.ResponseWriter, contentType string, status int, cod
 // exempt is the default dbms.security.http_auth_allowlist.
 var exempt = regexp.MustCompile(`^(/|/browser.*)$`)
 
+// exempted reports whether path is exempt; the regexp runs only on the
+// paths that can match it, not on every authenticated request.
+func exempted(path string) bool {
+	return (path == "/" || strings.HasPrefix(path, "/browser")) && exempt.MatchString(path)
+}
+
 func (n *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	switch {
@@ -188,7 +194,7 @@ func (n *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("Allow", allow)
 		w.WriteHeader(http.StatusNoContent)
-	case exempt.MatchString(p):
+	case exempted(p):
 		n.serveUnauthenticated(w, r)
 	case p == "/db" || strings.HasPrefix(p, "/db/"):
 		// Under /db/ the filter answers first, even for unknown paths.
