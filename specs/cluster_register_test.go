@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/authconform/authconform/fakeserver"
@@ -59,11 +60,13 @@ func registerCluster(t *testing.T) func(report.Summary) {
 			States: specs.StateFuncs{EnterFunc: fake.EnterState, AdvanceFunc: fake.Advance},
 		})
 	}
+	checkLag := registerLaggingCluster(t)
 	perNode := map[string]bool{"couchdb/lockout": true, "couchdb/lockout-forwarded-for": true}
 	return func(s report.Summary) {
+		checkLag(s)
 		seen := map[string]int{}
 		for _, r := range s.Results {
-			if !strings.HasPrefix(r.Target, "cluster behind a balancer") {
+			if !strings.HasPrefix(r.Target, "cluster behind a balancer,") {
 				continue
 			}
 			seen[r.Target]++
@@ -97,6 +100,67 @@ func registerCluster(t *testing.T) func(report.Summary) {
 			if seen[name] == 0 {
 				t.Errorf("%s: no fixture ran", name)
 			}
+		}
+	}
+}
+
+// Names of the lagging cluster targets.
+const (
+	lagKnown   = "cluster behind a balancer that applies a write late, known as a cluster"
+	lagUnaware = "cluster behind a balancer that applies a write late, judged as one server"
+)
+
+// registerLaggingCluster runs couchdb/user-lifecycle against a fake whose
+// first read of the freshly created user's document answers 404, as a node
+// that has not applied the write yet: on a target known to be a cluster
+// the settle step is sent again and passes with a warning; on one judged
+// as a single server it fails.
+func registerLaggingCluster(t *testing.T) func(report.Summary) {
+	restore := specs.SetSettlePause(0)
+	t.Cleanup(restore)
+	for _, name := range []string{lagKnown, lagUnaware} {
+		fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.CouchDB})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lagged atomic.Bool
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && r.URL.Path == "/_users/org.couchdb.user:authconform_scratch" && lagged.CompareAndSwap(false, true) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusNotFound)
+				_, _ = w.Write([]byte(`{"error":"not_found","reason":"missing"}`))
+				return
+			}
+			fake.ServeHTTP(w, r)
+		})
+		var c *report.Cluster
+		if name == lagKnown {
+			c = &report.Cluster{Nodes: []string{"a", "b"}, Reached: []string{"a", "b", "a"}, Balanced: true}
+		}
+		specs.Register(specs.Target{
+			Name: name, BaseURL: "http://fake.test", Client: specs.InProcessClient(h), Flavor: "couchdb", Cluster: c, AllowDestructive: true,
+			States:  specs.StateFuncs{EnterFunc: fake.EnterState, AdvanceFunc: fake.Advance},
+			Include: func(id string) bool { return id == "couchdb/user-lifecycle" },
+		})
+	}
+	return func(s report.Summary) {
+		seen := 0
+		for _, r := range s.Results {
+			switch {
+			case r.Target == lagKnown && r.ID == "couchdb/user-lifecycle":
+				seen++
+				if r.Outcome != report.Passed || !strings.Contains(strings.Join(r.Warnings, " "), "after 1 repeat(s)") {
+					t.Errorf("%s: %s (%s), warnings %q, want passed after one repeat", r.Target, r.Outcome, r.Reason, r.Warnings)
+				}
+			case r.Target == lagUnaware && r.ID == "couchdb/user-lifecycle":
+				seen++
+				if r.Outcome != report.Failed {
+					t.Errorf("%s: %s, want failed (no repeat without a cluster)", r.Target, r.Outcome)
+				}
+			}
+		}
+		if seen != 2 {
+			t.Errorf("lagging cluster: %d of 2 targets ran user-lifecycle", seen)
 		}
 	}
 }
