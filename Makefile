@@ -52,7 +52,7 @@ fuzz:
 ## mutate: mutation testing with gremlins, one package at a time (each
 ## mutant runs that package's tests); fails below MUTATE_EFFICACY percent.
 ## gremlins mutates a directory with its subdirectories, so ./fakeserver's
-## run also covers fakeserver/internal/... (README: Mutation testing).
+## run also covers fakeserver/internal/... (docs/testing-the-judge.md).
 ## Modest defaults for a shared 2-core machine: one worker, a generous timeout.
 GREMLINS        ?= $(shell $(GO) env GOPATH)/bin/gremlins
 GREMLINS_VERSION := v0.6.0

@@ -126,8 +126,8 @@ const (
 )
 
 // MaxBodyBytesLimit is the largest Options.MaxBodyBytes New accepts: every
-// request's work and memory is a small multiple of its body (see README,
-// Hardening), so the body bound is what bounds the fake.
+// request's work and memory is a small multiple of its body (see
+// docs/hardening-and-limits.md), so the body bound is what bounds the fake.
 const MaxBodyBytesLimit = 16 << 20
 
 // withDefaults checks o against its flavor's builder and fills in the

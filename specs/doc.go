@@ -27,4 +27,14 @@
 // DeferCleanup, and reports one typed report.Result. Summarize collects
 // them into the report.Summary that package report writes as text,
 // Markdown, JSON, JUnit, HTML and a matrix.
+//
+// Secrets: every recorded text (exchanges, mismatches, warnings, reasons)
+// is masked by a Redactor that knows the fixture's passwords, token,
+// cookies and the temporary password, each whole and in its JSON, URL,
+// HTML and base64 user:password forms, before any pattern runs. The
+// Target's Redactor learns each temporary password too, so whoever prints
+// the summary or writes a report can mask it: the CLI passes every line,
+// error and report through it (Summary.Masked). A failed restore names the
+// account, never the temporary password; the Guard's journal keeps it. A
+// failed end-of-target cleanup is its own Result (report.CleanupID).
 package specs

@@ -38,6 +38,16 @@ var guards = []guard{
 		},
 	},
 	{
+		// A library Target of a live server without a Guard has no restore
+		// journal: nothing it changes could be undone after a crash.
+		name:   "changing fixtures on a live target without a Guard",
+		holds:  func(fx fixtures.Fixture) bool { return fx.Mutates() && !fx.Lockout && fx.AuthFailures == 0 },
+		reason: "needs a restore journal",
+		target: func(fake *fakeserver.Fake) specs.Target {
+			return specs.Target{AllowDestructive: true, States: notLockoutSafe{specs.StateFuncs{EnterFunc: fake.EnterState, AdvanceFunc: fake.Advance}}}
+		},
+	},
+	{
 		name:   "lockout fixtures on a target that is not lockout-safe",
 		holds:  func(fx fixtures.Fixture) bool { return fx.Lockout },
 		reason: "never against a live server",

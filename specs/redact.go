@@ -53,6 +53,12 @@ func RedactText(s string) string {
 // characters would hide them in every word of a report.
 const minSecret = 3
 
+// publicPasswords are passwords that the documents themselves print, so
+// masking them hides nothing: Neo4j's initial password "neo4j" (Neo4j 3.3
+// section 5.2.1.4) is also the flavor's name, which every report line
+// carries. The base64 forms of user:password are masked all the same.
+var publicPasswords = map[string]bool{"neo4j": true}
+
 // Redactor masks known secrets (passwords, tokens, cookies) in text that
 // leaves the process: each exactly, JSON-escaped, URL-encoded (query, path
 // and user-info forms), HTML-escaped, and for credentials the base64 forms
@@ -78,6 +84,9 @@ func (r *Redactor) Secret(values ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, v := range values {
+		if publicPasswords[v] {
+			continue
+		}
 		for _, f := range secretForms(v) {
 			r.add(f)
 		}
@@ -85,9 +94,13 @@ func (r *Redactor) Secret(values ...string) {
 }
 
 // Credentials adds password, as Secret does, and the base64 forms of
-// user:password.
+// user:password. A password equal to its user name (Neo4j's neo4j/neo4j
+// before the first change) is not masked alone: the name is shown anyway,
+// and masking it would hide every "neo4j-3.3" in a report.
 func (r *Redactor) Credentials(user, password string) {
-	r.Secret(password)
+	if password != user {
+		r.Secret(password)
+	}
 	if r == nil || len(password) < minSecret {
 		return
 	}

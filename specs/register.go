@@ -18,6 +18,9 @@ import (
 // report.Result from its It to Summarize.
 const entryResult = "authconform-result"
 
+// entryCleanup carries the Result of a failed end-of-target cleanup.
+const entryCleanup = "authconform-cleanup"
+
 // Register adds one Ordered, ContinueOnFailure container named after the
 // target, with one It per fixture of t.Flavor (every flavor when empty)
 // that t.Include keeps. The Its run in the order they are registered, which
@@ -43,10 +46,16 @@ func Register(t Target) bool {
 			return
 		}
 		if t.Guard != nil {
-			// Also after an interrupt: Ginkgo runs AfterAll then too.
+			// Also after an interrupt: Ginkgo runs AfterAll then too. A
+			// failure is the target's own cleanup result (Summarize lists
+			// it after the fixtures); Ginkgo, which can only fail the last
+			// spec, is told too, so that `go test` fails.
 			g.AfterAll(func(ctx g.SpecContext) {
 				if err := t.Guard.Close(ctx); err != nil {
-					g.Fail(err.Error())
+					reason := t.Redactor.MaskSecrets(err.Error())
+					res := report.Result{Target: t.name(), ID: report.CleanupID, Flavor: t.Flavor, Kind: report.CleanupID, Outcome: report.Error, Reason: reason}
+					g.AddReportEntry(entryCleanup, res, g.ReportEntryVisibilityNever)
+					g.Fail("cleanup after the target's last fixture: " + reason)
 				}
 			})
 		}

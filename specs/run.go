@@ -290,7 +290,7 @@ func (r *fixtureRun) enter(ctx context.Context) (fixtures.Vars, error) {
 func (r *fixtureRun) checkClockSteps(vars fixtures.Vars) error {
 	d, ok := ClockTime(r.fx, sessionTTL(vars))
 	if !ok {
-		return skip("its clock steps are fractions of the session lifetime: pass --session-timeout with the server's [chttpd_auth] timeout")
+		return skip("its clock steps are fractions of the session lifetime, which this target does not give: pass --session-timeout (the server's [chttpd_auth] timeout) and --max-wait")
 	}
 	if l, ok := r.target.States.(interface{ AdvanceLimit() time.Duration }); ok && d > l.AdvanceLimit() {
 		return skipf("needs %s to pass on the target's clock, more than the %s it may wait (--max-wait)", d, l.AdvanceLimit())

@@ -90,6 +90,7 @@ func TestSuiteAgainstFakes(t *testing.T) {
 	checkGuards := registerGuards(t)
 	checkMisuse := registerMisuse(t)
 	checkCluster := registerCluster(t)
+	checkGuardFailures := registerGuardFailures(t)
 	var summary report.Summary
 	var ginkgoReport types.Report
 	ReportAfterSuite("summary", func(r types.Report) { summary, ginkgoReport = specs.Summarize(r), r })
@@ -107,6 +108,7 @@ func TestSuiteAgainstFakes(t *testing.T) {
 	checkGuards(summary)
 	checkMisuse(summary)
 	checkCluster(summary)
+	checkGuardFailures(summary)
 	for _, r := range summary.Results {
 		if !strings.HasPrefix(r.Target, "fake ") {
 			continue

@@ -51,9 +51,11 @@ func Summarize(r types.Report) report.Summary {
 			s.Targets = append(s.Targets, reg.target)
 		}
 		s.Results = append(s.Results, res)
+		cleanups := cleanupResults(sr)
 		if res.Outcome == report.Disabled {
 			// Errata of fixtures the user switched off are not reported.
 			s.Results[len(s.Results)-1].Errata = nil
+			s.Results = append(s.Results, cleanups...)
 			continue
 		}
 		for _, e := range reg.fixtures[res.ID].Errata {
@@ -62,8 +64,23 @@ func Summarize(r types.Report) report.Summary {
 				s.Errata = append(s.Errata, report.Erratum{ID: e.ID, Fixture: res.ID, Summary: e.Summary, Evidence: e.Evidence})
 			}
 		}
+		s.Results = append(s.Results, cleanups...)
 	}
 	return s
+}
+
+// cleanupResults are the results of a failed end-of-target cleanup that
+// Ginkgo filed with the target's last spec.
+func cleanupResults(sr types.SpecReport) []report.Result {
+	var out []report.Result
+	for _, e := range sr.ReportEntries {
+		if e.Name == entryCleanup {
+			if res, ok := typedResult(e); ok {
+				out = append(out, res)
+			}
+		}
+	}
+	return out
 }
 
 // resultOf is the Result of one spec: the one its It reported, or, for a

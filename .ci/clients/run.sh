@@ -20,6 +20,8 @@
 #                  and document and logs in as that user) node/couchdb-nano.test.cjs
 #     couchdb      pouchdb-core + pouchdb-adapter-http 9.0.0
 #                                                         node/couchdb-pouchdb.test.cjs
+#     couchdb      nano 11.0.7 and fetch: a server admin made through
+#                  /_node/{node}/_config logs in     node/couchdb-admins.test.cjs
 #   go (go test, module go/):
 #     couchdb      github.com/go-kivik/kivik/v4 v4.5.2    go/couchdb_kivik_test.go
 #
@@ -218,6 +220,7 @@ else
 		run_node "node query-api-wrapper 0.0.1-alpha07" neo4j-query AUTHCONFORM_NEO4J_QUERY_URL neo4j-query.test.mjs
 		run_node "node nano 11.0.7" couchdb AUTHCONFORM_COUCHDB_URL couchdb-nano.test.cjs
 		run_node "node pouchdb-adapter-http 9.0.0" couchdb AUTHCONFORM_COUCHDB_URL couchdb-pouchdb.test.cjs
+		run_node "node nano 11.0.7 + fetch: server admins" couchdb AUTHCONFORM_COUCHDB_URL couchdb-admins.test.cjs
 	fi
 fi
 

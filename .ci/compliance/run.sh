@@ -20,7 +20,7 @@
 #      known deviations of .ci/compliance/pouchdb-server-4.2.0.yaml;
 #   5. print the report's summary, stop the server, exit with the run's status
 #      (0: nothing failed; 1: a fixture failed, an expectation is stale or
-#      the target could not be judged; 2: a usage error; see README "Exit codes").
+#      the target could not be judged; 2: a usage error; see docs/commands-and-flags.md "Exit codes").
 #
 # Without node or npm it prints "compliance: skipped: node/npm not found" and
 # exits 0. Failed logins are budgeted by the CLI (user cache dir, keyed by the

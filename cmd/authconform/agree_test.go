@@ -150,7 +150,7 @@ func TestEveryRunModeAgreesWithItsReports(t *testing.T) {
 					}
 				}
 			}},
-		{mode: "unreachable", args: []string{"run", "--flavor", "neo4j-3.3", "--target", "http://" + closedPort(t)}, code: 1,
+		{mode: "unreachable", args: []string{"run", "--flavor", "neo4j-3.3", "--target", "http://" + closedPort(t), "--user", "neo4j", "--password", "neo4j"}, code: 1,
 			check: func(t *testing.T, s report.Summary, r result) {
 				if len(s.Results) != 1 || s.Results[0].Outcome != report.Error || !strings.Contains(s.Results[0].Reason, "unreachable") {
 					t.Errorf("unreachable: results %+v", s.Results)

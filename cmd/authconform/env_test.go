@@ -61,3 +61,38 @@ func TestEveryFlagHasAVariable(t *testing.T) {
 		t.Errorf("AUTHCONFORM_FLAVOR=neo4j-query listed other flavors: %v", ids)
 	}
 }
+
+// TestRunAndServeVariablesDoNotClash: one CI job sets run's account and
+// serve's users, each through its own variable; a bad value from a
+// variable is reported with the variable's name.
+func TestRunAndServeVariablesDoNotClash(t *testing.T) {
+	t.Parallel()
+	serve := command("serve", "--flavor", "couchdb", "--addr", "127.0.0.1:0", "--help")
+	serve.Env = append(serve.Env, "AUTHCONFORM_USER=admin", "AUTHCONFORM_TOKEN=raw")
+	if out, err := serve.CombinedOutput(); err != nil {
+		t.Fatalf("serve with run's AUTHCONFORM_USER set: %v\n%s", err, out)
+	}
+	env := map[string]string{"AUTHCONFORM_USER": "admin", "AUTHCONFORM_SERVE_USER": "bob:pw\ncarol:pw2:_admin"}
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	cmd := newServeCmd()
+	if err := flagsFromEnv(cmd, lookup); err != nil {
+		t.Fatal(err)
+	}
+	if got := cmd.Flags().Lookup("user").Value.String(); got != "[bob:pw,carol:pw2:_admin]" {
+		t.Errorf("serve --user from AUTHCONFORM_SERVE_USER: %s", got)
+	}
+	run := newRunCmd()
+	if err := flagsFromEnv(run, lookup); err != nil {
+		t.Fatal(err)
+	}
+	if got := run.Flags().Lookup("user").Value.String(); got != "admin" {
+		t.Errorf("run --user from AUTHCONFORM_USER: %s", got)
+	}
+
+	bad := command("serve", "--flavor", "couchdb", "--addr", "127.0.0.1:0")
+	bad.Env = append(bad.Env, "AUTHCONFORM_SERVE_USER=admin")
+	out, _ := bad.CombinedOutput()
+	if !strings.Contains(string(out), `--user (from AUTHCONFORM_SERVE_USER) "admin" must be name:password[:roles]`) {
+		t.Errorf("a bad --user from the environment: %q", out)
+	}
+}

@@ -12,8 +12,9 @@ import (
 
 // TestWrongPasswordFiveTimesNeverLocks runs five live runs in a row with
 // a wrong password against fakes whose lockout is on, spelling the target
-// as 127.0.0.1 and as localhost in turn: the credential checks count in
-// one ledger per server, the later runs stop without a login, and the
+// five ways (127.0.0.1, localhost in capitals with a path, the port with a
+// leading zero, an IPv4-mapped IPv6 address): the credential checks count
+// in one ledger per server, the later runs stop without a login, and the
 // account still logs in afterwards.
 func TestWrongPasswordFiveTimesNeverLocks(t *testing.T) {
 	t.Parallel()
@@ -27,11 +28,10 @@ func TestWrongPasswordFiveTimesNeverLocks(t *testing.T) {
 			defer srv.Close()
 			dir := t.TempDir()
 			refused := 0
-			for i := range 5 {
-				target := srv.URL
-				if i%2 == 1 {
-					target = strings.Replace(target, "127.0.0.1", "localhost", 1)
-				}
+			port := strings.TrimPrefix(srv.URL, "http://127.0.0.1:")
+			spellings := []string{srv.URL, "http://LOCALHOST:" + port + "/", "http://127.0.0.1:0" + port,
+				"http://[::ffff:127.0.0.1]:" + port, "http://localhost:00" + port + "//"}
+			for i, target := range spellings {
 				r := cli(t, "run", "--flavor", flavor, "--target", target, "--user", user, "--password", "wrong-on-purpose", "--state-dir", dir)
 				if r.code != 1 {
 					t.Fatalf("run %d: exit %d, %q", i+1, r.code, r.stderr)

@@ -8,7 +8,7 @@
 //	authconform fixtures --flavor neo4j-query
 //	authconform version                   # also --version
 //
-// Exit status (see README, "Exit codes"): 0 when nothing failed or errored
+// Exit status (see docs/commands-and-flags.md, "Exit codes"): 0 when nothing failed or errored
 // and at least one fixture passed, 1 when a fixture failed or errored, the
 // target could not be judged (unreachable, another flavor, refused
 // credentials) or nothing passed, 2 on a usage error, 130, 143, 129 and
@@ -52,11 +52,15 @@ func execute(args []string) int {
 		Version:       currentVersion().String(),
 	}
 	root.SetVersionTemplate("authconform {{.Version}}\n")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	// --version without cobra's -v shorthand: -v is run's --verbose.
+	root.Flags().Bool("version", false, "print the version (as 'authconform version' does)")
+	root.PersistentFlags().Bool("no-color", false, "no colour in the output (also NO_COLOR=1; colour is used only on a terminal)")
+	root.SetFlagErrorFunc(suggestFlag)
 	root.AddCommand(newRunCmd(), newRestoreCmd(), newServeCmd(), newFixturesCmd(), newMatrixCmd(), newVersionCmd())
 	withEnv(root)
 	root.SetArgs(args)
-	err := root.Execute()
+	cmd, err := root.ExecuteC()
+	err = nameEnvSources(err, cmd)
 	var ue usageError
 	var code exitCode
 	switch {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/specs/report"
 )
 
 // The CLI runs Ginkgo, which runs once per process, so each test runs the
@@ -122,7 +123,9 @@ func TestUsageErrorsExitTwoWithOneLine(t *testing.T) {
 		"target without flavor": {"run", "--target", "http://127.0.0.1:1"},
 		"not a URL":             {"run", "--flavor", "couchdb", "--target", "localhost:5984"},
 		"unknown profile":       {"run", "--profile", "neo4j-9"},
-		"bad serve user":        {"serve", "--user", "nocolon"},
+		"bad serve user":        {"serve", "--flavor", "couchdb", "--user", "nocolon"},
+		"serve without flavor":  {"serve", "--addr", "127.0.0.1:0"},
+		"misspelled flag":       {"run", "--flavr", "couchdb"},
 		"bad serve flavor":      {"serve", "--flavor", "mysql", "--addr", "127.0.0.1:0"},
 		"unknown command":       {"frobnicate"},
 		"bad expectation file":  {"run", "--flavor", "neo4j-3.3", "--expect", "/nonexistent.yaml"},
@@ -342,14 +345,23 @@ func TestServeThenRunOverTheWireEveryFlavor(t *testing.T) {
 		t.Run(flavor, func(t *testing.T) {
 			t.Parallel()
 			_, url := startServe(t, io.Discard, flavor)
-			r := cli(t, append([]string{"run", "--flavor", flavor, "--target", url, "--timeout", "5s"}, creds...)...)
+			jsonReport := filepath.Join(t.TempDir(), "report.json")
+			r := cli(t, append([]string{"run", "--flavor", flavor, "--target", url, "--timeout", "5s", "--json-report", jsonReport}, creds...)...)
 			passed, failed, _ := counts(t, r.stdout)
 			if r.code != 0 || failed != "0" || passed == "0" {
 				t.Fatalf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
 			}
-			for _, m := range regexp.MustCompile(`(?m)^\s+skipped\s+(\S+)\s.*\n\s+(.*)$`).FindAllStringSubmatch(r.stdout, -1) {
-				if !regexp.MustCompile(`clock|locks an account|failed-login budget|auth-disabled|authentication enabled|require_valid_user|require-valid-user-except-for-up|default-password|Neo4j 5 server`).MatchString(m[2]) {
-					t.Errorf("%s skipped for a reason a live server should not need: %s", m[1], m[2])
+			data, err := os.ReadFile(jsonReport)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var s report.Summary
+			if err := json.Unmarshal(data, &s); err != nil || len(s.Results) == 0 {
+				t.Fatalf("%s: %v, %d results", jsonReport, err, len(s.Results))
+			}
+			for _, res := range s.Results {
+				if res.Outcome == report.Skipped && !regexp.MustCompile(`clock|locks an account|failed-login budget|auth-disabled|authentication enabled|require_valid_user|require-valid-user-except-for-up|default-password|Neo4j 5 server`).MatchString(res.Reason) {
+					t.Errorf("%s skipped for a reason a live server should not need: %s", res.ID, res.Reason)
 				}
 			}
 		})

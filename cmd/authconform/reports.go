@@ -1,10 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -57,7 +57,15 @@ type reportFile struct {
 func finish(cmd *cobra.Command, s report.Summary, f runFlags, printText bool, red *specs.Redactor) error {
 	s = s.Masked(red.MaskSecrets)
 	if printText {
-		if err := report.Text(cmd.OutOrStdout(), s, f.verbose); err != nil {
+		var text bytes.Buffer
+		if err := report.Text(&text, s, f.verbose); err != nil {
+			return err
+		}
+		out := text.Bytes()
+		if useColour(cmd) {
+			out = colourOutcomes(out)
+		}
+		if _, err := cmd.OutOrStdout().Write(out); err != nil {
 			return err
 		}
 	}
@@ -102,8 +110,8 @@ func checkOutputs(f runFlags) error {
 		}
 	}
 	for _, rf := range f.reports.each() {
-		if st, err := os.Stat(filepath.Dir(rf.path)); err != nil || !st.IsDir() {
-			return usagef("%s %s: the folder %s does not exist", rf.flag, rf.path, filepath.Dir(rf.path))
+		if err := checkWritable(rf.flag, rf.path); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -4,13 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
+	"io"
+	"io/fs"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	g "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/onsi/ginkgo/v2/types"
 	"github.com/onsi/gomega"
 	"github.com/spf13/cobra"
@@ -81,7 +83,7 @@ changed; fixtures that lock an account never run against a live server.`,
 	fl.StringVar(&f.creds.Document, "document", "", "a document anyone may read, as db/docid (couchdb)")
 	fl.BoolVar(&f.creds.RequireValidUser, "require-valid-user", false, "the target refuses anonymous requests (couchdb require_valid_user)")
 	fl.DurationVar(&f.creds.SessionTTL, "session-timeout", 0, "the target's session lifetime, CouchDB's [chttpd_auth] timeout (fixtures timed against it run only when it is given)")
-	fl.DurationVar(&f.creds.MaxWait, "max-wait", 0, "how long a fixture may wait in real time for a live server's clock (default: 1.2 x --session-timeout, or 0, which skips such fixtures)")
+	fl.DurationVar(&f.creds.MaxWait, "max-wait", 0, "how long a fixture may wait in real time for a live server's clock, such as 11m for a 600 s session (default 0: such fixtures are skipped; the run says how long it will wait before it starts)")
 	fl.BoolVar(&f.allowDestructive, "allow-destructive", false, "run fixtures that change a password (restored afterwards)")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "timeout of each request")
 	fl.StringArrayVar(&f.nodes, "node", nil, "with a CouchDB cluster --target behind a balancer: one node's own URL, where the per-node rules (lockout) are judged (repeatable: every one is checked by the cluster preflight; see docs/cluster.md)")
@@ -111,6 +113,9 @@ func run(cmd *cobra.Command, f runFlags) (err error) {
 	cmd.SetOut(red.Writer(cmd.OutOrStdout()))
 	cmd.SetErr(red.Writer(cmd.ErrOrStderr()))
 	defer func() { err = maskError(err, red) }()
+	if err := checkCredentialsGiven(f); err != nil {
+		return err
+	}
 	if err := checkOutputs(f); err != nil {
 		return err
 	}
@@ -123,6 +128,9 @@ func run(cmd *cobra.Command, f runFlags) (err error) {
 	}
 	include, err := selectFixtures(f)
 	if err != nil {
+		return err
+	}
+	if err := checkClockWaits(f, include); err != nil {
 		return err
 	}
 	started := time.Now()
@@ -184,10 +192,11 @@ func runSuite(ts []specs.Target, f runFlags) report.Summary {
 	suiteConfig, reporterConfig := g.GinkgoConfiguration()
 	suiteConfig.LabelFilter = f.labelFilter
 	suiteConfig.RandomizeAllSpecs = false
-	reporterConfig.Verbose = f.verbose
-	reporterConfig.Succinct = !f.verbose
-	reporterConfig.SilenceSkips = !f.verbose // the summary gives every skip with its reason
-	reporterConfig.NoColor = os.Getenv("NO_COLOR") != "" || os.Getenv("CI") != ""
+	// Ginkgo's own reporter is silenced: the summary is the one account of
+	// the run (Ginkgo's would add a seed, a second failure block and the
+	// build machine's paths).
+	formatter.ColorableStdOut = io.Discard
+	reporterConfig.Succinct, reporterConfig.SilenceSkips, reporterConfig.NoColor = true, true, true
 	g.RunSpecs(ginkgoT{}, "authconform "+currentVersion().Module, suiteConfig, reporterConfig)
 	summary.SuiteVersion = currentVersion().String()
 	if sig := caught.first(); sig != "" {
@@ -267,7 +276,14 @@ func compileFlag(flag, expr string) (*regexp.Regexp, error) {
 // ship with their profile.
 func expectations(f runFlags) ([]fixtures.Expectations, error) {
 	if f.expect != "" {
+		// An embedded profile's name (--expect couchdb-3.5) needs no checkout.
+		if e, ok, err := fixtures.ProfileExpectations(f.expect); ok || err != nil {
+			return []fixtures.Expectations{e}, err
+		}
 		e, err := fixtures.LoadExpectations(f.expect)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, usagef("--expect %s: no such file, nor an embedded profile (%s)", f.expect, strings.Join(releaseProfiles(), ", "))
+		}
 		if err != nil {
 			return nil, usagef("--expect: %v", err)
 		}

@@ -54,15 +54,39 @@ func TestWrongPasswordStopsBeforeAnyLockout(t *testing.T) {
 			if strings.Contains(r.stderr, "wrong-on-purpose") {
 				t.Error("the password appears in the error")
 			}
+			// What was spent and what the server does after how many, and
+			// never a claim that the account is safe.
+			lock := map[string]string{"neo4j-3.3": "after 3 failed logins with no successful one between", "neo4j-query": "after 3 failed logins with no successful one between", "couchdb": "after 5 failed logins within 5m0s"}[flavor]
+			for _, want := range []string{"spent 1 failed login", "counts 1 on this account", lock, "--state-dir"} {
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("the message does not say %q: %s", want, r.stderr)
+				}
+			}
+			if strings.Contains(r.stderr, "not locked") {
+				t.Errorf("the message claims the account is not locked: %s", r.stderr)
+			}
 		})
 	}
 }
 
-// TestInterruptRestoresThePassword sends SIGINT to a live run while the
-// change-password flow holds a changed password, and checks that the run
-// put the original password back before exiting.
+// TestInterruptRestoresThePassword sends each stop signal (Ctrl-C, kill, a
+// closed terminal, Ctrl-\\) to a live run while the change-password flow
+// holds a changed password, and checks that the run put the original
+// password back before exiting with 128 plus the signal's number.
 func TestInterruptRestoresThePassword(t *testing.T) {
 	t.Parallel()
+	for _, tc := range []struct {
+		sig  syscall.Signal
+		name string
+	}{{syscall.SIGINT, "SIGINT"}, {syscall.SIGTERM, "SIGTERM"}, {syscall.SIGHUP, "SIGHUP"}, {syscall.SIGQUIT, "SIGQUIT"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			interruptMidChange(t, tc.sig, tc.name)
+		})
+	}
+}
+
+func interruptMidChange(t *testing.T, sig syscall.Signal, name string) {
 	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Neo4j33})
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +108,7 @@ func TestInterruptRestoresThePassword(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	cmd := command("run", "--flavor", "neo4j-3.3", "--target", srv.URL, "--user", "neo4j", "--password", "neo4j", "--allow-destructive", "--label-filter", "destructive && state:default-password", "--timeout", "60s")
+	cmd := command("run", "--flavor", "neo4j-3.3", "--target", srv.URL, "--user", "neo4j", "--password", "neo4j", "--allow-destructive", "--label-filter", "destructive && state:default-password", "--timeout", "60s", "--state-dir", t.TempDir())
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -96,7 +120,7 @@ func TestInterruptRestoresThePassword(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatalf("the flow never reached the changed password:\n%s", out.String())
 	}
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+	if err := cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
@@ -105,10 +129,16 @@ func TestInterruptRestoresThePassword(t *testing.T) {
 	case <-done:
 	case <-time.After(60 * time.Second):
 		cmd.Process.Kill()
-		t.Fatalf("the run did not stop after SIGINT:\n%s", out.String())
+		t.Fatalf("the run did not stop after %s:\n%s", name, out.String())
 	}
 	if code := neo4jLogin(t, srv.URL); code != http.StatusOK {
-		t.Fatalf("after the interrupt neo4j/neo4j gets %d: the password was not restored\n%s", code, out.String())
+		t.Fatalf("after %s neo4j/neo4j gets %d: the password was not restored\n%s", name, code, out.String())
+	}
+	if got, want := cmd.ProcessState.ExitCode(), 128+int(sig); got != want {
+		t.Errorf("exit status %d after %s, want %d\n%s", got, name, want, out.String())
+	}
+	if !strings.Contains(out.String(), "interrupted by "+name) {
+		t.Errorf("the summary does not name %s:\n%s", name, out.String())
 	}
 }
 

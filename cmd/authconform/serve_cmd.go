@@ -25,7 +25,7 @@ func newServeCmd() *cobra.Command {
 		addr string
 	)
 	cmd := &cobra.Command{
-		Use:   "serve",
+		Use:   "serve --flavor F",
 		Short: "Serve the fake server until SIGINT or SIGTERM",
 		Long: `Serve the fake server, logging one JSON line per request to stderr
 (written in batches: a line appears at most 0.1 s after its request).
@@ -65,6 +65,9 @@ returns passwords and cookies:
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if f.o.ControlToken == "" {
 				f.o.ControlToken = os.Getenv("AUTHCONFORM_CONTROL_TOKEN")
+			}
+			if f.flavor == "" {
+				return usagef("serve needs a flavor: --flavor (or AUTHCONFORM_FLAVOR) %s", strings.Join(flavorNames(), ", "))
 			}
 			o, err := f.options(time.Now())
 			if err != nil {
@@ -112,6 +115,9 @@ returns passwords and cookies:
 					fmt.Fprintf(cmd.OutOrStdout(), "authconform: node %d on http://%s\n", i+1, shownAddr(l.Addr()))
 				}
 			}
+			for _, line := range loginHint(fake.Options(), f) {
+				fmt.Fprintf(cmd.OutOrStdout(), "authconform: %s\n", line)
+			}
 			select {
 			case err := <-errc:
 				return err
@@ -130,11 +136,14 @@ returns passwords and cookies:
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.flavor, "flavor", "neo4j-3.3", "neo4j-3.3, neo4j-query or couchdb")
+	fl.StringVar(&f.flavor, "flavor", "", "the fake to serve (required): neo4j-3.3, neo4j-query or couchdb")
 	fl.StringVar(&f.profile, "profile", "documented", "documented, neo4j-3.3.9, neo4j-5 or couchdb-3.5")
 	fl.StringVar(&addr, "addr", "", "listen address (default 127.0.0.1:7474 for Neo4j, 127.0.0.1:5984 for CouchDB)")
-	fl.StringArrayVar(&f.users, "user", nil, "a user, name:password[:roles] (repeatable); replaces the flavor's default users")
-	fl.StringArrayVar(&f.tokens, "token", nil, "a bearer token, TOKEN=USER (repeatable; neo4j-query)")
+	fl.StringArrayVar(&f.users, "user", nil, "a user, name:password[:roles] (repeatable; variable AUTHCONFORM_SERVE_USER); replaces the flavor's default users")
+	fl.StringArrayVar(&f.tokens, "token", nil, "a bearer token, TOKEN=USER (repeatable; neo4j-query; variable AUTHCONFORM_SERVE_TOKEN)")
+	// Not AUTHCONFORM_USER and AUTHCONFORM_TOKEN: run's, the account on a target.
+	ownEnv(fl, "user", "AUTHCONFORM_SERVE_USER")
+	ownEnv(fl, "token", "AUTHCONFORM_SERVE_TOKEN")
 	fl.DurationVar(&f.tokenTTL, "token-ttl", 0, "bearer tokens expire this long after start (0: never)")
 	fl.StringArrayVar(&f.dbs, "db", nil, "a database, NAME[:public][:members=a,b][:admins=c] (repeatable; couchdb)")
 	fl.StringArrayVar(&f.docs, "doc", nil, "a document, DB/ID=JSON (repeatable; couchdb)")

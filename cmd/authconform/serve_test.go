@@ -67,7 +67,7 @@ func TestServeControlBeyondLoopbackNeedsAToken(t *testing.T) {
 	t.Setenv("AUTHCONFORM_CONTROL_TOKEN", "")
 	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0", "192.0.2.1:0"} {
 		cmd := newServeCmd()
-		cmd.SetArgs([]string{"--control", "--addr", addr})
+		cmd.SetArgs([]string{"--flavor", "couchdb", "--control", "--addr", addr})
 		cmd.SetOut(io.Discard)
 		cmd.SetErr(io.Discard)
 		err := cmd.Execute()

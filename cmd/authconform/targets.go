@@ -74,6 +74,18 @@ func allProfiles() []string {
 	return all
 }
 
+// releaseProfiles lists the profiles with shipped expectations, the names
+// --expect takes besides a file.
+func releaseProfiles() []string {
+	var names []string
+	for _, p := range allProfiles() {
+		if _, ok, _ := fixtures.ProfileExpectations(p); ok {
+			names = append(names, p)
+		}
+	}
+	return names
+}
+
 // fakeTargets are embedded fakes started for a run, each as a Target whose
 // states the fake reaches itself.
 type fakeTargets struct {
@@ -128,10 +140,6 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 	transport, err := tlsTransport(f.caFile, f.insecure)
 	if err != nil {
 		return nil, nil, err
-	}
-	if f.creds.MaxWait == 0 && f.creds.SessionTTL > 0 {
-		// Enough for the longest session fixture (1.1 lifetimes).
-		f.creds.MaxWait = f.creds.SessionTTL * 12 / 10
 	}
 	client := &http.Client{Timeout: f.timeout, Transport: transport}
 	if f.control {

@@ -73,6 +73,9 @@ func (t *budgetTracker) load() {
 	if t.b.StateFile == "" {
 		return
 	}
+	if st, err := os.Lstat(t.b.StateFile); err != nil || !st.Mode().IsRegular() {
+		return // none yet, or a link someone planted: save replaces it
+	}
 	data, err := os.ReadFile(t.b.StateFile)
 	if err != nil {
 		return
@@ -88,13 +91,42 @@ func (t *budgetTracker) save() error {
 		return nil
 	}
 	data, _ := json.Marshal(t.spent)
-	if err := os.MkdirAll(filepath.Dir(t.b.StateFile), 0o700); err != nil {
-		return fmt.Errorf("keeping the failed-login budget: %w", err)
-	}
-	if err := os.WriteFile(t.b.StateFile, data, 0o600); err != nil {
+	if err := writeStateFile(t.b.StateFile, data); err != nil {
 		return fmt.Errorf("keeping the failed-login budget: %w", err)
 	}
 	return nil
+}
+
+// writeStateFile replaces path with data without following a link: the
+// data goes to a new file made with O_EXCL (mode 0600) beside it, which is
+// then renamed over path, so a symbolic link planted at path (in a shared
+// state directory) is replaced, never written through. A folder on the way
+// that is a link is refused.
+func writeStateFile(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if st, err := os.Lstat(dir); err != nil {
+		return err
+	} else if st.Mode()&os.ModeSymlink != 0 {
+		return fmt.Errorf("%s is a symbolic link; the state directory must hold its own folders", dir)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(f.Name())
+	}
+	return err
 }
 
 // reserve records one failed login before a login whose outcome is not
@@ -135,6 +167,23 @@ func (t *budgetTracker) giveBack(clear bool) error {
 		t.spent = t.spent[:len(t.spent)-1]
 	}
 	return t.save()
+}
+
+// spentNote says what a refused credential check cost and what the server
+// does after how many, and never that the account is safe: the ledger
+// knows only the failures it saw.
+func (t *budgetTracker) spentNote() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	counted, lock := len(t.spent), fmt.Sprintf("the server locks the account after %d failed logins within %s", t.b.Max+1, t.b.Window)
+	if t.b.ResetOnSuccess {
+		lock = fmt.Sprintf("the server locks the account after %d failed logins with no successful one between", t.b.Max+1)
+	} else {
+		counted = len(t.recent())
+	}
+	return fmt.Sprintf("this check spent 1 failed login; the ledger %s counts %d on this account, and %s. "+
+		"Failures from other clients, and from earlier runs whose state directory is gone (a fresh CI runner), are not counted: "+
+		"keep --state-dir on storage that outlives the run, so that the suite stops before the lock", t.b.StateFile, counted, lock)
 }
 
 // recent keeps the failures still inside the window.

@@ -26,6 +26,17 @@
 //     before the journal goes;
 //   - after the last fixture: the run's scratch databases are deleted.
 //
+// One server is one ledger and one set of journals however its URL is
+// spelled (CanonicalTarget: case, a path, a port with leading zeros, an
+// IPv4-mapped IPv6 address). The ledger is written to a new file renamed
+// over its path, never through a link planted in a shared state
+// directory. A refused credential check says the failed login it spent,
+// what the ledger counts and after how many the server locks; a ledger in
+// a state directory that does not outlive the run (a fresh CI runner)
+// cannot count earlier runs, so the message never claims the account is
+// safe. The Target's Redactor knows the credentials, and Target's errors
+// are masked with it.
+//
 // States reaches the fixtures' states on a real server from the
 // Credentials given for it; it never allows a fixture that locks an
 // account.

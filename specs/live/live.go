@@ -73,8 +73,11 @@ func unreachable(format string, args ...any) error {
 // Advance waits d in real time, a live server's clock being the wall
 // clock, up to MaxWait.
 func (l *States) Advance(ctx context.Context, d time.Duration) error {
+	if l.creds.MaxWait <= 0 && l.creds.SessionTTL > 0 {
+		return unreachable("it waits in real time for the server's %s sessions to expire: pass --max-wait %s to allow it", l.creds.SessionTTL, l.creds.SessionTTL*11/10+time.Second)
+	}
 	if l.creds.MaxWait <= 0 {
-		return unreachable("a live server's clock cannot be moved; pass --max-wait to let the run wait for it")
+		return unreachable("it waits in real time for the server's sessions to expire: pass --session-timeout (the server's session lifetime) and --max-wait to allow it")
 	}
 	if d > l.creds.MaxWait {
 		return unreachable("needs %s to pass, more than --max-wait %s", d, l.creds.MaxWait)
@@ -255,7 +258,7 @@ func (l *States) CheckCredentials(ctx context.Context) error {
 	case resp.StatusCode/100 == 3:
 		return fmt.Errorf("checking the credentials: %s %s answered %d (a redirect to %q); the suite follows no redirect, since it would carry the credentials elsewhere: give the --target it points to", req.Method, req.URL.Path, resp.StatusCode, specs.RedactText(resp.Header.Get("Location")))
 	case resp.StatusCode == http.StatusUnauthorized:
-		return fmt.Errorf("%w (%s %s answered 401); stopped before any fixture ran, so the account is not locked", ErrBadCredentials, req.Method, req.URL.Path)
+		return fmt.Errorf("%w (%s %s answered 401); stopped before any fixture ran", ErrBadCredentials, req.Method, req.URL.Path)
 	case resp.StatusCode == http.StatusTooManyRequests:
 		return fmt.Errorf("the account is locked or rate-limited (%s %s answered %d); wait for the lock to lift", req.Method, req.URL.Path, resp.StatusCode)
 	case fl.checkAnswer != nil:

@@ -181,8 +181,9 @@ func checkCountingFailures(ctx context.Context, live *States, b FailureBudget) e
 		if rerr := ledger.giveBack(err == nil && b.ResetOnSuccess); rerr != nil && err == nil {
 			err = rerr
 		}
+		return err
 	}
-	return err
+	return fmt.Errorf("%w: %s", err, ledger.spentNote())
 }
 
 // writableDir makes dir (0700) and proves it writable.

@@ -13,6 +13,7 @@ func TestApply(t *testing.T) {
 		"neo4j-query/b": {Reason: "says Invalid credential.", Evidence: "source §7"},
 		"neo4j-query/c": {Reason: "cannot skip", Evidence: "none"},
 		"neo4j-query/d": {Reason: "other target", Evidence: "none"},
+		"neo4j-query/f": {Reason: "an error is never excused", Evidence: "none"},
 	}}
 	in := Summary{Results: []Result{
 		{Target: "t", ID: "neo4j-query/a", Outcome: Failed, Reason: "status: want 401, got 400\nmore detail"},
@@ -20,13 +21,16 @@ func TestApply(t *testing.T) {
 		{Target: "t", ID: "neo4j-query/c", Outcome: Skipped, Reason: "unreachable"},
 		{Target: "other", ID: "neo4j-query/d", Outcome: Failed, Reason: "x"},
 		{Target: "t", ID: "neo4j-query/e", Outcome: Failed, Reason: "unexpected"},
+		// An error (no answer, a failed restore) is not a deviation of the
+		// server's: no expectation turns it into one.
+		{Target: "t", ID: "neo4j-query/f", Outcome: Error, Reason: "no answer"},
 	}}
 	before := snapshot(t, in)
 	out := Apply(in, exp, "t")
 	if snapshot(t, in) != before {
 		t.Fatal("Apply changed its argument")
 	}
-	want := []Outcome{KnownDeviation, Failed, Skipped, Failed, Failed}
+	want := []Outcome{KnownDeviation, Failed, Skipped, Failed, Failed, Error}
 	for i, r := range out.Results {
 		if r.Outcome != want[i] {
 			t.Errorf("%s: %s, want %s", r.ID, r.Outcome, want[i])

@@ -14,11 +14,13 @@ var htmlSource string
 var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
 
 // HTML writes the report as one self-contained page (inline CSS and JS, no
-// network), readable offline and without JS: a summary bar, then one row
-// per fixture coloured by outcome with its section; opening a row shows
-// each step's document example beside the observed exchange (credentials
-// masked, as the engine recorded it), the mismatches highlighted, and the
-// errata and expectation that apply. Failures and errors start open. The page's script counts the outcomes
+// network), readable offline and without JS: a summary bar naming the
+// target(s), then one row per fixture coloured by outcome with its section
+// and, for a fixture not tested, its reason; failures and errors come
+// first and start open. Opening a row shows each step's document example
+// beside the observed exchange (credentials masked, as the engine recorded
+// it), the mismatches highlighted, then the expectation and errata that
+// apply. The page's script counts the outcomes
 // from the data embedded in it and filters rows by outcome and flavor
 // (also from the address: #outcome=failed&flavor=couchdb).
 func HTML(w io.Writer, s Summary) error {
@@ -26,11 +28,14 @@ func HTML(w io.Writer, s Summary) error {
 }
 
 type htmlView struct {
-	S        Summary
-	Totals   Totals
-	Outcomes []Outcome
-	Flavors  []string
-	Rows     []htmlRow
+	S Summary
+	// ManyTargets: rows name their target only when there is more than
+	// one; the header names them all.
+	ManyTargets bool
+	Totals      Totals
+	Outcomes    []Outcome
+	Flavors     []string
+	Rows        []htmlRow
 	// Data is what the page's script counts and filters from.
 	Data htmlData
 }
@@ -70,10 +75,28 @@ type htmlStep struct {
 	// StatusLine and ResponseRest split the observed response so that a
 	// wrong status line can be highlighted.
 	StatusLine, ResponseRest string
+	// Differs names what differed when the status was the one wanted
+	// ("header WWW-Authenticate, json"), for the step's title.
+	Differs string
+}
+
+// attention orders the rows: what needs a reader's attention first.
+var attention = []Outcome{Failed, Error, Interrupted, KnownDeviation, Skipped, NotRun, Passed, Disabled}
+
+// differs names the checks of mismatches: the words before their colon.
+func differs(mismatches []string) string {
+	var names []string
+	for _, m := range mismatches {
+		name, _, _ := strings.Cut(m, ":")
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 func newHTMLView(s Summary) htmlView {
-	v := htmlView{S: s, Totals: Count(s), Outcomes: Outcomes()}
+	v := htmlView{S: s, Totals: Count(s), Outcomes: Outcomes(), ManyTargets: len(s.Targets) > 1}
 	for _, o := range outcomeOrder {
 		v.Data.Outcomes = append(v.Data.Outcomes, o.String())
 	}
@@ -103,10 +126,16 @@ func newHTMLView(s Summary) htmlView {
 		}
 		for j, st := range r.Steps {
 			hs := htmlStep{Step: st, N: j + 1, StatusOK: slices.Contains(st.Want, st.Got)}
+			if hs.StatusOK {
+				hs.Differs = differs(st.Mismatches)
+			}
 			hs.StatusLine, hs.ResponseRest, _ = strings.Cut(st.Exchange.Response, "\n")
 			row.Steps = append(row.Steps, hs)
 		}
 		v.Rows = append(v.Rows, row)
 	}
+	slices.SortStableFunc(v.Rows, func(a, b htmlRow) int {
+		return slices.Index(attention, a.Outcome) - slices.Index(attention, b.Outcome)
+	})
 	return v
 }

@@ -2,6 +2,8 @@ package report
 
 import (
 	"bytes"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -80,5 +82,49 @@ func TestHTMLEscapesTheEmbeddedData(t *testing.T) {
 		if strings.Contains(page, bad) {
 			t.Errorf("page carries %q unescaped", bad)
 		}
+	}
+}
+
+// TestHTMLOpensOnWhatNeedsAttention: failures and errors are the first
+// rows, a skip's reason shows without opening its row, a lone target is
+// named once (in the header), the mismatch comes before the erratum, and
+// a failed step whose status was right names what differed.
+func TestHTMLOpensOnWhatNeedsAttention(t *testing.T) {
+	page := renderHTML(t, sample())
+	var outcomes []string
+	for _, tag := range regexp.MustCompile(`<details class="fixture o-([a-z-]+)"`).FindAllStringSubmatch(page, -1) {
+		outcomes = append(outcomes, tag[1])
+	}
+	if want := []string{"failed", "failed", "error", "interrupted", "known-deviation", "skipped", "not-run", "passed", "disabled"}; !slices.Equal(outcomes, want) {
+		t.Errorf("rows in the order %v, want %v", outcomes, want)
+	}
+	if !strings.Contains(page, `<span class="why">state default-password is unreachable on this target (--allow-destructive enables it)</span></summary>`) {
+		t.Error("a skipped row hides its reason until opened")
+	}
+	row := page[strings.Index(page, `data-id="neo4j-query/bearer-authentication"`):]
+	row = row[:strings.Index(row, "</details>")]
+	if m, e := strings.Index(row, `class="mismatch"`), strings.Index(row, "Document erratum"); m < 0 || e < 0 || m > e {
+		t.Errorf("mismatch at %d, erratum at %d: want the mismatch first", m, e)
+	}
+
+	one := sample()
+	one.Targets = one.Targets[1:]
+	var kept []Result
+	for _, r := range one.Results {
+		if r.Target == one.Targets[0].Name {
+			kept = append(kept, r)
+		}
+	}
+	one.Results = kept
+	one.Results[0].Outcome = Failed
+	one.Results[0].Steps[0].Got = 202
+	one.Results[0].Steps[0].Mismatches = []string{"header WWW-Authenticate: want it absent", `json errors: want [], got [{"code":"x"}]`}
+	page = renderHTML(t, one)
+	visible := regexp.MustCompile(`(?s)<script.*?</script>|data-target="[^"]*"`).ReplaceAllString(page, "")
+	if n := strings.Count(visible, one.Targets[0].Name); n != 1 {
+		t.Errorf("the one target is named %d times, want once", n)
+	}
+	if !strings.Contains(page, `status 202 as wanted; <span class="status-bad">differs: header WWW-Authenticate, json errors</span>`) {
+		t.Error("the failed step's title does not name what differed")
 	}
 }

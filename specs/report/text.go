@@ -11,10 +11,17 @@ import (
 // document erratum on one line, and last the line that counts every
 // outcome (Totals.Line). verbose adds every step's statuses, the full
 // reasons and the errata's evidence.
+//
+// Without verbose, a reason that repeats within a target is said once,
+// under its first fixture, with the count of fixtures it holds for; and a
+// series of fixtures not run for one reason is one line.
 func Text(w io.Writer, s Summary, verbose bool) error {
 	p := &printer{w: w}
 	target := "\x00"
-	for _, r := range s.Results {
+	shared := sharedReasons(s.Results)
+	said := map[reasonKey]bool{}
+	for i := 0; i < len(s.Results); i++ {
+		r := s.Results[i]
 		if r.Outcome == Disabled && !verbose {
 			continue // counted in the last line; the user switched them off
 		}
@@ -24,6 +31,27 @@ func Text(w io.Writer, s Summary, verbose bool) error {
 			if t, ok := s.target(r.Target); ok && t.Cluster != nil {
 				p.printf("  %s\n", t.Cluster.Line())
 			}
+		}
+		key := keyOf(r)
+		if n := shared[key]; n > 1 && !verbose {
+			if r.Outcome == NotRun {
+				more := 0
+				for i+1 < len(s.Results) && keyOf(s.Results[i+1]) == key {
+					i, more = i+1, more+1
+				}
+				if more > 0 {
+					p.printf("  %-15s %s and %d more\n", r.Outcome, r.ID, more)
+					p.printf("      %s\n", firstLine(r.Reason))
+					continue
+				}
+			}
+			p.printf("  %-15s %-48s %s\n", r.Outcome, r.ID, r.Section)
+			if !said[key] {
+				said[key] = true
+				p.printf("      %s (%d fixtures)\n", firstLine(r.Reason), n)
+			}
+			textWarnings(p, r)
+			continue
 		}
 		p.printf("  %-15s %-48s %s\n", r.Outcome, r.ID, r.Section)
 		textDetail(p, r, verbose)
@@ -64,9 +92,7 @@ func textDetail(p *printer, r Result, verbose bool) {
 	case r.Reason != "":
 		p.printf("%s%s\n", pad, firstLine(r.Reason))
 	}
-	for _, warn := range r.Warnings {
-		p.printf("%swarning: %s\n", pad, warn)
-	}
+	textWarnings(p, r)
 	if verbose {
 		for _, st := range r.Steps {
 			p.printf("%sstep %s %s: want %s, got %s%s\n", pad, st.Method, st.Path, statuses(st.Want), got(st), onNode(st))
@@ -87,4 +113,37 @@ func onNode(st Step) string {
 		return ""
 	}
 	return " (node " + st.Node + ")"
+}
+
+func textWarnings(p *printer, r Result) {
+	for _, warn := range r.Warnings {
+		p.printf("      warning: %s\n", warn)
+	}
+}
+
+// reasonKey groups the fixtures of a target that were not tested for one
+// reason.
+type reasonKey struct {
+	target  string
+	outcome Outcome
+	reason  string
+}
+
+// keyOf is r's group; fixtures that ran (or failed) have none.
+func keyOf(r Result) reasonKey {
+	if r.Outcome != Skipped && r.Outcome != NotRun || r.Reason == "" {
+		return reasonKey{}
+	}
+	return reasonKey{r.Target, r.Outcome, firstLine(r.Reason)}
+}
+
+// sharedReasons counts the fixtures of each group.
+func sharedReasons(results []Result) map[reasonKey]int {
+	n := map[reasonKey]int{}
+	for _, r := range results {
+		if k := keyOf(r); k != (reasonKey{}) {
+			n[k]++
+		}
+	}
+	return n
 }

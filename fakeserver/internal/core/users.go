@@ -80,6 +80,10 @@ func newAccount(u User) *Account {
 // account (CouchDB's cookie MAC).
 func (a *Account) Salt() []byte { return a.salt }
 
+// Hash is the stored credential the account was made from (User.Hash);
+// nil when the account has the fake's own hash.
+func (a *Account) Hash() PasswordHash { return a.stored }
+
 // PasswordIs compares in constant time (the stored credential's Matches,
 // when the account has one, decides for itself).
 func (a *Account) PasswordIs(password string) bool {

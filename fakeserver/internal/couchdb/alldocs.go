@@ -14,7 +14,7 @@ import (
 // run 6): GET, or POST with a JSON body; keys (rows in the keys' order,
 // not_found and deleted rows included) and include_docs. The view options
 // the fake leaves out are a 404 that names them; other parameters are
-// ignored, as CouchDB ignores unknown ones (u32, u36).
+// ignored, as CouchDB ignores unknown ones (d32, d36).
 
 // allDocsLeftOut are the _all_docs options the fake does not implement.
 var allDocsLeftOut = []string{
@@ -40,7 +40,7 @@ type couchAllDocsRow struct {
 
 type couchAllDocs struct {
 	TotalRows int               `json:"total_rows"`
-	Offset    *int              `json:"offset"` // null when keys are given (u23)
+	Offset    *int              `json:"offset"` // null when keys are given (d23)
 	Rows      []couchAllDocsRow `json:"rows"`
 }
 
@@ -50,7 +50,7 @@ type allDocsQuery struct {
 	includeDocs bool
 }
 
-// serveAllDocs is GET and POST /{db}/_all_docs (m21, u21-u39). The caller
+// serveAllDocs is GET and POST /{db}/_all_docs (m21, d21-d39). The caller
 // has checked membership and holds c.mu.
 func (c *Server) serveAllDocs(w http.ResponseWriter, r *http.Request, db *couchDatabase, parts []string) {
 	if len(parts) > 2 {
@@ -95,7 +95,7 @@ func allDocsFromQuery(r *http.Request) (allDocsQuery, *problem) {
 		case "false":
 		default:
 			b, _ := json.Marshal(v[0])
-			return q, &problem{status: http.StatusBadRequest, couch: "query_parse_error", msg: "Invalid boolean parameter: " + string(b)} // u33
+			return q, &problem{status: http.StatusBadRequest, couch: "query_parse_error", msg: "Invalid boolean parameter: " + string(b)} // d33
 		}
 	}
 	if v, ok := query["keys"]; ok {
@@ -115,11 +115,11 @@ func (q *allDocsQuery) fromBody(r *http.Request) *problem {
 	}
 	var raw any
 	if json.Unmarshal(body, &raw) != nil {
-		return bad("invalid UTF-8 JSON") // u29
+		return bad("invalid UTF-8 JSON") // d29
 	}
 	var obj map[string]json.RawMessage
 	if _, isObject := raw.(map[string]any); !isObject || json.Unmarshal(body, &obj) != nil {
-		return bad("Request body must be a JSON object") // u30
+		return bad("Request body must be a JSON object") // d30
 	}
 	for name := range obj {
 		if slices.Contains(allDocsLeftOut, name) {
@@ -128,7 +128,7 @@ func (q *allDocsQuery) fromBody(r *http.Request) *problem {
 	}
 	if rawKeys, ok := obj["keys"]; ok {
 		if json.Unmarshal(rawKeys, &q.keys) != nil || q.keys == nil {
-			return bad("`keys` body member must be an array.") // u27
+			return bad("`keys` body member must be an array.") // d27
 		}
 	}
 	if v, ok := obj["include_docs"]; ok {
@@ -166,7 +166,7 @@ func (d *couchDatabase) allDocs(q allDocsQuery) couchAllDocs {
 			doc = d.docs[id]
 		}
 		if doc == nil {
-			out.Rows = append(out.Rows, couchAllDocsRow{Key: compactJSON(key), Error: "not_found"}) // u23, u28
+			out.Rows = append(out.Rows, couchAllDocsRow{Key: compactJSON(key), Error: "not_found"}) // d23, d28
 			continue
 		}
 		out.Rows = append(out.Rows, d.row(id, q.includeDocs))
@@ -199,7 +199,7 @@ func compactJSON(raw json.RawMessage) json.RawMessage {
 }
 
 // needJSONContent is CouchDB's check on the POST bodies of _all_docs and
-// _bulk_docs: 415 unless the Content-Type is application/json (u16, u31).
+// _bulk_docs: 415 unless the Content-Type is application/json (d16, d31).
 func needJSONContent(r *http.Request) *problem {
 	ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
 	if !strings.EqualFold(strings.TrimSpace(ct), "application/json") {

@@ -81,6 +81,9 @@ func (c *Server) authenticate(r *http.Request, parts []string) (couchUserCtx, *p
 		}
 	}
 	if present {
+		if p := c.loginRefusal(r, name, now); p != nil {
+			return couchUserCtx{}, p
+		}
 		acct, outcome := c.limiter.Attempt(c.users, c.lockKey(r, name), name, password, now)
 		switch outcome {
 		case core.LockedOut:

@@ -10,7 +10,7 @@ import (
 )
 
 // POST /{db}/_bulk_docs as CouchDB 3.5.0 answers it (docs/reference/
-// couchdb-3.5.0.md run 6, u2-u20, u40-u44): the whole request is refused
+// couchdb-3.5.0.md run 6, d2-d20, d40-d44): the whole request is refused
 // (400) for a body that is not {"docs": [objects]}, a bad _id, _rev or
 // special member; otherwise every document is written on its own and the
 // answer is 201 with one result per document, in order: {"ok","id","rev"}
@@ -32,11 +32,11 @@ func (c *Server) serveBulkDocs(w http.ResponseWriter, r *http.Request, db *couch
 		return
 	}
 	if r.Method != http.MethodPost {
-		c.methodNotAllowed(w, r, "POST") // u17
+		c.methodNotAllowed(w, r, "POST") // d17
 		return
 	}
 	if p := needJSONContent(r); p != nil {
-		c.writeProblem(w, r, *p) // u16
+		c.writeProblem(w, r, *p) // d16
 		return
 	}
 	body, _ := io.ReadAll(r.Body) // serveDatabase has read it into memory
@@ -49,7 +49,7 @@ func (c *Server) serveBulkDocs(w http.ResponseWriter, r *http.Request, db *couch
 	for _, wr := range writes {
 		d, p := c.applyDocWrite(db, wr, ctx)
 		if p != nil {
-			results = append(results, couchBulkResult{ID: wr.id, Error: p.couch, Reason: p.msg}) // u3, u40
+			results = append(results, couchBulkResult{ID: wr.id, Error: p.couch, Reason: p.msg}) // d3, d40
 			continue
 		}
 		results = append(results, couchBulkResult{OK: true, ID: wr.id, Rev: d.rev})
@@ -67,7 +67,7 @@ func parseBulkDocs(body []byte) ([]docWrite, *problem) {
 		if !json.Valid(body) {
 			return bad("bad_request", "invalid UTF-8 JSON")
 		}
-		return bad("bad_request", "Request body must be a JSON object") // u6
+		return bad("bad_request", "Request body must be a JSON object") // d6
 	}
 	for _, option := range []string{"new_edits", "all_or_nothing"} {
 		if v, ok := obj[option]; ok && string(v) != "null" && !(option == "new_edits" && string(v) == "true") && !(option == "all_or_nothing" && string(v) == "false") {
@@ -76,26 +76,26 @@ func parseBulkDocs(body []byte) ([]docWrite, *problem) {
 	}
 	rawDocs, ok := obj["docs"]
 	if !ok {
-		return bad("bad_request", "POST body must include `docs` parameter.") // u7
+		return bad("bad_request", "POST body must include `docs` parameter.") // d7
 	}
 	var docs []json.RawMessage
 	if json.Unmarshal(rawDocs, &docs) != nil || docs == nil {
-		return bad("bad_request", "`docs` parameter must be an array.") // u8
+		return bad("bad_request", "`docs` parameter must be an array.") // d8
 	}
 	writes := make([]docWrite, 0, len(docs))
 	for _, raw := range docs {
 		var fields map[string]json.RawMessage
 		if json.Unmarshal(raw, &fields) != nil || fields == nil {
-			return bad("bad_request", couchMsgNotObject) // u9
+			return bad("bad_request", couchMsgNotObject) // d9
 		}
 		id := ""
 		if rawID, ok := fields["_id"]; ok {
 			if json.Unmarshal(rawID, &id) != nil {
-				return bad("illegal_docid", "Document id must be a string") // u12
+				return bad("illegal_docid", "Document id must be a string") // d12
 			}
 		}
 		if strings.HasPrefix(id, "_") && !isDesignDoc(id) && !strings.HasPrefix(id, "_local/") {
-			return bad("illegal_docid", "Only reserved document ids may start with underscore.") // u13
+			return bad("illegal_docid", "Only reserved document ids may start with underscore.") // d13
 		}
 		if id == "" {
 			raw := make([]byte, 16)
@@ -104,7 +104,7 @@ func parseBulkDocs(body []byte) ([]docWrite, *problem) {
 		}
 		wr, p := parseDocWrite(id, fields, "")
 		if p != nil {
-			return nil, p // u5, u11
+			return nil, p // d5, d11
 		}
 		writes = append(writes, wr)
 	}

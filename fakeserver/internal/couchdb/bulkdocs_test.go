@@ -10,8 +10,7 @@ import (
 )
 
 // _bulk_docs and _all_docs as an app's test clean-up uses them
-// (docs/reference/couchdb-3.5.0.md run 6; cases are its docs-run u
-// numbers).
+// (docs/reference/couchdb-3.5.0.md run 6; d numbers are its cases).
 
 func bulk(f *fakeserver.Fake, db, body, auth string) *httptest.ResponseRecorder {
 	return couchDo(f, "POST", "/"+db+"/_bulk_docs", body, "Authorization", auth, "Content-Type", jsonCT)
@@ -39,14 +38,14 @@ func bulkResults(t *testing.T, w *httptest.ResponseRecorder) []bulkResult {
 
 func TestBulkDocs(t *testing.T) {
 	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileCouchDB35})
-	// u2: creates, one with a generated id.
+	// d2: creates, one with a generated id.
 	w := bulk(f, "authtest", `{"docs":[{"_id":"a","v":1},{"_id":"b","v":2},{"v":3}]}`, tAdminB)
 	if !regexp.MustCompile(`^\[\{"ok":true,"id":"a","rev":"1-[0-9a-f]{32}"\},\{"ok":true,"id":"b","rev":"1-[0-9a-f]{32}"\},\{"ok":true,"id":"[0-9a-f]{32}","rev":"1-[0-9a-f]{32}"\}\]$`).Match(w.Body.Bytes()[:w.Body.Len()-1]) {
 		t.Fatalf("creates: %s", w.Body)
 	}
 	res := bulkResults(t, w)
 	revA, revB := res[0].Rev, res[1].Rev
-	// u3: conflicts are per document, the rest is written; an id twice in
+	// d3: conflicts are per document, the rest is written; an id twice in
 	// one request conflicts the second time.
 	w = bulk(f, "authtest", `{"docs":[{"_id":"a","v":9},{"_id":"b","_rev":"`+revB+`","v":22},{"_id":"c"},{"_id":"c","x":1}]}`, tAdminB)
 	res = bulkResults(t, w)
@@ -61,9 +60,9 @@ func TestBulkDocs(t *testing.T) {
 		t.Fatalf("delete: %+v", res)
 	}
 	wantCouchError(t, couchDo(f, "GET", "/authtest/a", "", "Authorization", tAdminB), 404, "not_found", "deleted")
-	want(t, bulk(f, "authtest", `{"docs":[]}`, tAdminB), 201, `[]`) // u10
+	want(t, bulk(f, "authtest", `{"docs":[]}`, tAdminB), 201, `[]`) // d10
 
-	// Refusals of the whole request: nothing is written (u5-u13).
+	// Refusals of the whole request: nothing is written (d5-d13).
 	for _, tc := range []struct{ body, couch, reason string }{
 		{`{"docs":[{"_id":"d1"},{"_id":"d2","_rev":"bogus"}]}`, "bad_request", "Invalid rev format"},
 		{`[1]`, "bad_request", "Request body must be a JSON object"},
@@ -78,14 +77,14 @@ func TestBulkDocs(t *testing.T) {
 	}
 	wantCouchError(t, couchDo(f, "GET", "/authtest/d1", "", "Authorization", tAdminB), 404, "not_found", "missing")
 
-	wantCouchError(t, couchDo(f, "POST", "/authtest/_bulk_docs", `{"docs":[]}`, "Authorization", tAdminB, "Content-Type", formCT), 415, "bad_content_type", "Content-Type must be application/json") // u16
-	wantCouchError(t, couchDo(f, "GET", "/authtest/_bulk_docs", "", "Authorization", tAdminB), 405, "method_not_allowed", "Only POST allowed")                                                       // u17
-	wantCouchError(t, bulk(f, "authtest", `{"docs":[{"_id":"j"}]}`, tAliceB), 403, "forbidden", wantNotAllowed)                                                                                      // u18
-	wantCouchError(t, couchDo(f, "POST", "/authtest/_bulk_docs", `{"docs":[{"_id":"j"}]}`, "Content-Type", jsonCT), 401, "unauthorized", wantNotAuthorized)                                          // u19
+	wantCouchError(t, couchDo(f, "POST", "/authtest/_bulk_docs", `{"docs":[]}`, "Authorization", tAdminB, "Content-Type", formCT), 415, "bad_content_type", "Content-Type must be application/json") // d16
+	wantCouchError(t, couchDo(f, "GET", "/authtest/_bulk_docs", "", "Authorization", tAdminB), 405, "method_not_allowed", "Only POST allowed")                                                       // d17
+	wantCouchError(t, bulk(f, "authtest", `{"docs":[{"_id":"j"}]}`, tAliceB), 403, "forbidden", wantNotAllowed)                                                                                      // d18
+	wantCouchError(t, couchDo(f, "POST", "/authtest/_bulk_docs", `{"docs":[{"_id":"j"}]}`, "Content-Type", jsonCT), 401, "unauthorized", wantNotAuthorized)                                          // d19
 }
 
 // TestBulkDocsUsers: _users documents written by _bulk_docs are validated
-// one by one and log in (or stop) as a PUT would make them (u40-u44).
+// one by one and log in (or stop) as a PUT would make them (d40-d44).
 func TestBulkDocsUsers(t *testing.T) {
 	f := newCouchFake(t, fakeserver.Options{})
 	res := bulkResults(t, bulk(f, "_users", `{"docs":[{"_id":"org.couchdb.user:bk1","name":"bk1","roles":[],"type":"user","password":"bk1pw"},{"_id":"org.couchdb.user:bk2","name":"bk2","type":"user"}]}`, tAdminB))
@@ -118,31 +117,31 @@ func TestAllDocs(t *testing.T) {
 	docA := `"doc":{"_id":"a","_rev":"` + revA + `","v":1}}`
 	docB := `"doc":{"_id":"b","_rev":"` + revB + `","v":2}}`
 	want(t, couchDo(f, "GET", "/authtest/_all_docs", "", "Authorization", tAdminB), 200, `{"total_rows":2,"offset":0,"rows":[`+rowA+`},`+rowB+`}]}`)
-	want(t, couchDo(f, "GET", "/authtest/_all_docs?include_docs=true", "", "Authorization", tAdminB), 200, `{"total_rows":2,"offset":0,"rows":[`+rowA+`,`+docA+`,`+rowB+`,`+docB+`]}`) // u22
-	// u23: keys in their order, repeated, missing; offset null.
+	want(t, couchDo(f, "GET", "/authtest/_all_docs?include_docs=true", "", "Authorization", tAdminB), 200, `{"total_rows":2,"offset":0,"rows":[`+rowA+`,`+docA+`,`+rowB+`,`+docB+`]}`) // d22
+	// d23: keys in their order, repeated, missing; offset null.
 	want(t, post("", `{"keys":["b","a","zzz","b"]}`), 200, `{"total_rows":2,"offset":null,"rows":[`+rowB+`},`+rowA+`},{"key":"zzz","error":"not_found"},`+rowB+`}]}`)
-	want(t, post("?include_docs=true", `{"keys":["b","zzz"]}`), 200, `"rows":[`+rowB+`,`+docB+`,{"key":"zzz","error":"not_found"}]}`) // u24
-	want(t, post("", `{"keys":["b"],"include_docs":true}`), 200, `"rows":[`+rowB+`,`+docB+`]}`)                                       // u25
-	want(t, post("", `{"keys":[1]}`), 200, `"rows":[{"key":1,"error":"not_found"}]}`)                                                 // u28
-	want(t, post("", `{"keys":["b"],"bogus":1}`), 200, `"rows":[`+rowB+`}]}`)                                                         // u32
-	want(t, post("", `{}`), 200, `{"total_rows":2,"offset":0,"rows":[`+rowA+`},`+rowB+`}]}`)                                          // u26
+	want(t, post("?include_docs=true", `{"keys":["b","zzz"]}`), 200, `"rows":[`+rowB+`,`+docB+`,{"key":"zzz","error":"not_found"}]}`) // d24
+	want(t, post("", `{"keys":["b"],"include_docs":true}`), 200, `"rows":[`+rowB+`,`+docB+`]}`)                                       // d25
+	want(t, post("", `{"keys":[1]}`), 200, `"rows":[{"key":1,"error":"not_found"}]}`)                                                 // d28
+	want(t, post("", `{"keys":["b"],"bogus":1}`), 200, `"rows":[`+rowB+`}]}`)                                                         // d32
+	want(t, post("", `{}`), 200, `{"total_rows":2,"offset":0,"rows":[`+rowA+`},`+rowB+`}]}`)                                          // d26
 	// A deleted document's row (CouchDB's documented shape).
 	want(t, post("?include_docs=true", `{"keys":["gone"]}`), 200, `"rows":[{"id":"gone","key":"gone","value":{"rev":"`+revGone+`","deleted":true},"doc":null}]}`)
 
-	wantCouchError(t, post("", `{"keys":"b"}`), 400, "bad_request", "`keys` body member must be an array.")                                                                                            // u27
-	wantCouchError(t, post("", `nope`), 400, "bad_request", "invalid UTF-8 JSON")                                                                                                                      // u29
-	wantCouchError(t, post("", `[1]`), 400, "bad_request", "Request body must be a JSON object")                                                                                                       // u30
-	wantCouchError(t, couchDo(f, "POST", "/authtest/_all_docs", `{"keys":["b"]}`, "Authorization", tAdminB, "Content-Type", formCT), 415, "bad_content_type", "Content-Type must be application/json") // u31
-	wantCouchError(t, couchDo(f, "GET", "/authtest/_all_docs?include_docs=yes", "", "Authorization", tAdminB), 400, "query_parse_error", `Invalid boolean parameter: "yes"`)                           // u33
-	want(t, couchDo(f, "GET", `/authtest/_all_docs?keys=%5B%22b%22%5D`, "", "Authorization", tAdminB), 200, `"rows":[`+rowB+`}]}`)                                                                     // u34
+	wantCouchError(t, post("", `{"keys":"b"}`), 400, "bad_request", "`keys` body member must be an array.")                                                                                            // d27
+	wantCouchError(t, post("", `nope`), 400, "bad_request", "invalid UTF-8 JSON")                                                                                                                      // d29
+	wantCouchError(t, post("", `[1]`), 400, "bad_request", "Request body must be a JSON object")                                                                                                       // d30
+	wantCouchError(t, couchDo(f, "POST", "/authtest/_all_docs", `{"keys":["b"]}`, "Authorization", tAdminB, "Content-Type", formCT), 415, "bad_content_type", "Content-Type must be application/json") // d31
+	wantCouchError(t, couchDo(f, "GET", "/authtest/_all_docs?include_docs=yes", "", "Authorization", tAdminB), 400, "query_parse_error", `Invalid boolean parameter: "yes"`)                           // d33
+	want(t, couchDo(f, "GET", `/authtest/_all_docs?keys=%5B%22b%22%5D`, "", "Authorization", tAdminB), 200, `"rows":[`+rowB+`}]}`)                                                                     // d34
 	wantCouchError(t, couchDo(f, "GET", "/authtest/_all_docs?limit=1", "", "Authorization", tAdminB), 404, "not_found", "authconform's CouchDB fake does not implement the _all_docs option limit")
-	wantCouchError(t, couchDo(f, "POST", "/authtest/_all_docs", `{"keys":["b"]}`, "Authorization", tAliceB, "Content-Type", jsonCT), 403, "forbidden", wantNotAllowed)                             // u37
-	wantCouchError(t, couchDo(f, "POST", "/_users/_all_docs", `{"keys":["b"]}`, "Authorization", tAliceB, "Content-Type", jsonCT), 401, "unauthorized", wantNotAdmin)                              // u39
-	want(t, couchDo(f, "POST", "/_users/_all_docs?include_docs=true", `{"keys":["org.couchdb.user:alice"]}`, "Authorization", tAdminB, "Content-Type", jsonCT), 200, `"password_scheme":"pbkdf2"`) // u38
+	wantCouchError(t, couchDo(f, "POST", "/authtest/_all_docs", `{"keys":["b"]}`, "Authorization", tAliceB, "Content-Type", jsonCT), 403, "forbidden", wantNotAllowed)                             // d37
+	wantCouchError(t, couchDo(f, "POST", "/_users/_all_docs", `{"keys":["b"]}`, "Authorization", tAliceB, "Content-Type", jsonCT), 401, "unauthorized", wantNotAdmin)                              // d39
+	want(t, couchDo(f, "POST", "/_users/_all_docs?include_docs=true", `{"keys":["org.couchdb.user:alice"]}`, "Authorization", tAdminB, "Content-Type", jsonCT), 200, `"password_scheme":"pbkdf2"`) // d38
 }
 
 // TestBulkDocsDeleteMissing: deleting a document that is not there leaves
-// a tombstone (u50); a new document with a revision conflicts (u51).
+// a tombstone (d50); a new document with a revision conflicts (d51).
 func TestBulkDocsDeleteMissing(t *testing.T) {
 	f := newCouchFake(t, fakeserver.Options{})
 	res := bulkResults(t, bulk(f, "authtest", `{"docs":[{"_id":"nope","_deleted":true},{"_id":"nope2","_rev":"1-abc"}]}`, tAdminB))

@@ -22,7 +22,7 @@ import (
 // that names what the fake leaves out.
 
 // couchNodeName is the single node's name, a default single-node
-// release's (u1).
+// release's (c1).
 const couchNodeName = "couchdb@127.0.0.1"
 
 // Reasons of the config endpoints (run 6).
@@ -86,7 +86,7 @@ func (c *Server) serveMembership(w http.ResponseWriter, r *http.Request, parts [
 }
 
 // serveNode is /_node/{node}/...: {node} is _local or the node's name
-// (u4, u5, u34).
+// (c4, c5, c34).
 func (c *Server) serveNode(w http.ResponseWriter, r *http.Request, parts []string, ctx couchUserCtx) {
 	if !ctx.isAdmin() {
 		c.fail(w, r, http.StatusUnauthorized, "unauthorized", couchMsgNotAdmin)
@@ -123,7 +123,7 @@ func (c *Server) serveNode(w http.ResponseWriter, r *http.Request, parts []strin
 	}
 }
 
-// serveConfig is /_node/{node}/_config/{section}/{key} (u6-u62).
+// serveConfig is /_node/{node}/_config/{section}/{key} (c6-c62).
 func (c *Server) serveConfig(w http.ResponseWriter, r *http.Request, path []string) {
 	switch {
 	case len(path) == 0:
@@ -171,12 +171,12 @@ func (c *Server) serveConfig(w http.ResponseWriter, r *http.Request, path []stri
 		}
 		var raw any
 		if json.Unmarshal(body, &raw) != nil {
-			c.fail(w, r, http.StatusBadRequest, "bad_request", couchMsgBadJSON) // u28
+			c.fail(w, r, http.StatusBadRequest, "bad_request", couchMsgBadJSON) // c28
 			return
 		}
 		value, isString := raw.(string)
 		if !isString {
-			c.fail(w, r, http.StatusBadRequest, "bad_request", couchMsgJSONString) // u27, u45
+			c.fail(w, r, http.StatusBadRequest, "bad_request", couchMsgJSONString) // c27, c45
 			return
 		}
 		c.mu.Lock()
@@ -187,7 +187,7 @@ func (c *Server) serveConfig(w http.ResponseWriter, r *http.Request, path []stri
 			c.fail(w, r, http.StatusBadRequest, "bad_request", err)
 			return
 		}
-		c.writeJSON(w, r, http.StatusOK, old) // the previous value, "" if none (u11, u18)
+		c.writeJSON(w, r, http.StatusOK, old) // the previous value, "" if none (c11, c18)
 	case http.MethodDelete:
 		c.mu.Lock()
 		old, ok := c.configValue(section, key)
@@ -196,12 +196,12 @@ func (c *Server) serveConfig(w http.ResponseWriter, r *http.Request, path []stri
 		}
 		c.mu.Unlock()
 		if !ok {
-			c.fail(w, r, http.StatusNotFound, "not_found", couchMsgUnknownConfig) // u25
+			c.fail(w, r, http.StatusNotFound, "not_found", couchMsgUnknownConfig) // c25
 			return
 		}
-		c.writeJSON(w, r, http.StatusOK, old) // u22
+		c.writeJSON(w, r, http.StatusOK, old) // c22
 	default:
-		c.methodNotAllowed(w, r, "GET,PUT,DELETE") // u33
+		c.methodNotAllowed(w, r, "GET,PUT,DELETE") // c33
 	}
 }
 
@@ -303,9 +303,9 @@ func (c *Server) applySettings(settings map[string]string) string {
 }
 
 // setConfigAdmin makes name a server admin with password, which may be a
-// ready "-pbkdf2..." or "-hashed-..." value as CouchDB stores them (u31);
+// ready "-pbkdf2..." or "-hashed-..." value as CouchDB stores them (c31);
 // a plain one is hashed at once (3.5.0 hashes it in the background, so a
-// login right after the PUT may fail there: u12). c.mu is held.
+// login right after the PUT may fail there: c12). c.mu is held.
 func (c *Server) setConfigAdmin(name, password string) {
 	cred, stored, ok := parseAdminHash(password)
 	if !ok {

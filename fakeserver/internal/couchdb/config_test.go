@@ -13,21 +13,21 @@ import (
 
 // Server admins and auth settings at run time through /_membership and
 // /_node/{node}/_config, as CouchDB 3.5.0 answered them
-// (docs/reference/couchdb-3.5.0.md run 6, cases u1-u62).
+// (docs/reference/couchdb-3.5.0.md run 6, cases c1-c62).
 
 const wantNode = "couchdb@127.0.0.1"
 
 func TestMembershipAndNode(t *testing.T) {
 	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileCouchDB35})
-	want(t, couchDo(f, "GET", "/_membership", "", "Authorization", tAdminB), 200, `{"all_nodes":["couchdb@127.0.0.1"],"cluster_nodes":["couchdb@127.0.0.1"]}`) // u1
-	wantCouchError(t, couchDo(f, "GET", "/_membership", ""), 401, "unauthorized", wantNotAdmin)                                                                // u2
-	wantCouchError(t, couchDo(f, "GET", "/_membership", "", "Authorization", tAliceB), 401, "unauthorized", wantNotAdmin)                                      // u3
-	want(t, couchDo(f, "GET", "/_node/_local", "", "Authorization", tAdminB), 200, `{"name":"couchdb@127.0.0.1"}`)                                             // u4
-	want(t, couchDo(f, "GET", "/_node/"+wantNode, "", "Authorization", tAdminB), 200, `{"couchdb":"Welcome","uuid":"`)                                         // u5
-	wantCouchError(t, couchDo(f, "GET", "/_node/bogus@nohost/_config/admins", "", "Authorization", tAdminB), 404, "not_found", "no such node: bogus@nohost")   // u34
-	wantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/admins", "", "Authorization", tAliceB), 401, "unauthorized", wantNotAdmin)                      // u7
-	wantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/admins", ""), 401, "unauthorized", wantNotAdmin)                                                // u8
-	wantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/chttpd/require_valid_user", "", "Authorization", tAliceB), 401, "unauthorized", wantNotAdmin)   // u62
+	want(t, couchDo(f, "GET", "/_membership", "", "Authorization", tAdminB), 200, `{"all_nodes":["couchdb@127.0.0.1"],"cluster_nodes":["couchdb@127.0.0.1"]}`) // c1
+	wantCouchError(t, couchDo(f, "GET", "/_membership", ""), 401, "unauthorized", wantNotAdmin)                                                                // c2
+	wantCouchError(t, couchDo(f, "GET", "/_membership", "", "Authorization", tAliceB), 401, "unauthorized", wantNotAdmin)                                      // c3
+	want(t, couchDo(f, "GET", "/_node/_local", "", "Authorization", tAdminB), 200, `{"name":"couchdb@127.0.0.1"}`)                                             // c4
+	want(t, couchDo(f, "GET", "/_node/"+wantNode, "", "Authorization", tAdminB), 200, `{"couchdb":"Welcome","uuid":"`)                                         // c5
+	wantCouchError(t, couchDo(f, "GET", "/_node/bogus@nohost/_config/admins", "", "Authorization", tAdminB), 404, "not_found", "no such node: bogus@nohost")   // c34
+	wantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/admins", "", "Authorization", tAliceB), 401, "unauthorized", wantNotAdmin)                      // c7
+	wantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/admins", ""), 401, "unauthorized", wantNotAdmin)                                                // c8
+	wantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/chttpd/require_valid_user", "", "Authorization", tAliceB), 401, "unauthorized", wantNotAdmin)   // c62
 }
 
 func TestConfigAdminsAtRunTime(t *testing.T) {
@@ -37,42 +37,42 @@ func TestConfigAdminsAtRunTime(t *testing.T) {
 			put := func(path, body, auth string) *httptest.ResponseRecorder {
 				return couchDo(f, "PUT", path, body, "Authorization", auth, "Content-Type", jsonCT)
 			}
-			// The seeded admin is listed with a stored hash, never the password (u6).
+			// The seeded admin is listed with a stored hash, never the password (c6).
 			w := couchDo(f, "GET", "/_node/_local/_config/admins", "", "Authorization", tAdminB)
 			if w.Code != 200 || !regexp.MustCompile(`^\{"admin":"-pbkdf2:sha256-[0-9a-f]{64},[0-9a-f]{32},[0-9]+"\}$`).MatchString(strings.TrimSpace(w.Body.String())) {
 				t.Fatalf("admins: %d %s", w.Code, w.Body)
 			}
-			wantCouchError(t, put("/_node/_local/_config/admins/carl", `"carlpw"`, tAliceB), 401, "unauthorized", wantNotAdmin) // u9
-			want(t, put("/_node/"+wantNode+"/_config/admins/carl", `"carlpw"`, tAdminB), 200, `""`)                             // u11: no previous value
-			// The fake logs the new admin in at once (3.5.0 may need a moment: u12, u13).
+			wantCouchError(t, put("/_node/_local/_config/admins/carl", `"carlpw"`, tAliceB), 401, "unauthorized", wantNotAdmin) // c9
+			want(t, put("/_node/"+wantNode+"/_config/admins/carl", `"carlpw"`, tAdminB), 200, `""`)                             // c11: no previous value
+			// The fake logs the new admin in at once (3.5.0 may need a moment: c12, c13).
 			want(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("carl", "carlpw")), 200, `"userCtx":{"name":"carl","roles":["_admin"]}`)
-			want(t, couchDo(f, "POST", "/_session", `{"name":"carl","password":"carlpw"}`, "Content-Type", jsonCT), 200, `{"ok":true,"name":"carl","roles":["_admin"]}`) // u14
-			want(t, couchDo(f, "GET", "/_all_dbs", "", "Authorization", basicAuth("carl", "carlpw")), 200, `"_users"`)                                                   // u17
+			want(t, couchDo(f, "POST", "/_session", `{"name":"carl","password":"carlpw"}`, "Content-Type", jsonCT), 200, `{"ok":true,"name":"carl","roles":["_admin"]}`) // c14
+			want(t, couchDo(f, "GET", "/_all_dbs", "", "Authorization", basicAuth("carl", "carlpw")), 200, `"_users"`)                                                   // c17
 			w = couchDo(f, "GET", "/_node/_local/_config/admins/carl", "", "Authorization", tAdminB)
 			hash := strings.TrimSpace(w.Body.String())
-			if w.Code != 200 || !strings.HasPrefix(hash, `"-pbkdf2:sha256-`) || strings.Contains(hash, "carlpw") { // u15
+			if w.Code != 200 || !strings.HasPrefix(hash, `"-pbkdf2:sha256-`) || strings.Contains(hash, "carlpw") { // c15
 				t.Fatalf("admins/carl: %d %s", w.Code, w.Body)
 			}
-			want(t, put("/_node/_local/_config/admins/carl", `"carlpw2"`, tAdminB), 200, hash) // u18: the previous value
+			want(t, put("/_node/_local/_config/admins/carl", `"carlpw2"`, tAdminB), 200, hash) // c18: the previous value
 			wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("carl", "carlpw")), 401, "unauthorized", wantBadPassword)
 			cookie := couchLogin(t, f, "carl", "carlpw2")
 			w = couchDo(f, "DELETE", "/_node/_local/_config/admins/carl", "", "Authorization", tAdminB)
-			want(t, w, 200, `"-pbkdf2:sha256-`)                                                                                                        // u22
-			wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("carl", "carlpw2")), 401, "unauthorized", wantBadPassword) // u23
-			if name, _ := sessionName(t, couchDo(f, "GET", "/_session", "", "Cookie", "AuthSession="+cookie)); name != "" {                            // u24
+			want(t, w, 200, `"-pbkdf2:sha256-`)                                                                                                        // c22
+			wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("carl", "carlpw2")), 401, "unauthorized", wantBadPassword) // c23
+			if name, _ := sessionName(t, couchDo(f, "GET", "/_session", "", "Cookie", "AuthSession="+cookie)); name != "" {                            // c24
 				t.Fatalf("the deleted admin's cookie still names %q", name)
 			}
-			wantCouchError(t, couchDo(f, "DELETE", "/_node/_local/_config/admins/carl", "", "Authorization", tAdminB), 404, "not_found", "unknown_config_value") // u25
-			wantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/admins/carl", "", "Authorization", tAdminB), 404, "not_found", "unknown_config_value")    // u26
-			wantCouchError(t, put("/_node/_local/_config/admins/dan", `123`, tAdminB), 400, "bad_request", "a JSON string expected")                             // u27
-			wantCouchError(t, put("/_node/_local/_config/admins/dan", `danpw`, tAdminB), 400, "bad_request", "invalid UTF-8 JSON")                               // u28
+			wantCouchError(t, couchDo(f, "DELETE", "/_node/_local/_config/admins/carl", "", "Authorization", tAdminB), 404, "not_found", "unknown_config_value") // c25
+			wantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/admins/carl", "", "Authorization", tAdminB), 404, "not_found", "unknown_config_value")    // c26
+			wantCouchError(t, put("/_node/_local/_config/admins/dan", `123`, tAdminB), 400, "bad_request", "a JSON string expected")                             // c27
+			wantCouchError(t, put("/_node/_local/_config/admins/dan", `danpw`, tAdminB), 400, "bad_request", "invalid UTF-8 JSON")                               // c28
 			wantCouchError(t, couchDo(f, "POST", "/_node/_local/_config/admins/carl", `"x"`, "Authorization", tAdminB, "Content-Type", jsonCT), 405, "method_not_allowed", "Only GET,PUT,DELETE allowed")
 		})
 	}
 }
 
 // TestConfigAdminReadyHash: a value already hashed as CouchDB stores
-// admins is kept as given and logs in with its password (u31, u32).
+// admins is kept as given and logs in with its password (c31, c32).
 func TestConfigAdminReadyHash(t *testing.T) {
 	f := newCouchFake(t, fakeserver.Options{})
 	const salt = "0123456789abcdef"
@@ -106,12 +106,12 @@ func TestConfigSettingsAtRunTime(t *testing.T) {
 	del := func(key string) *httptest.ResponseRecorder {
 		return couchDo(f, "DELETE", "/_node/_local/_config/"+key, "", "Authorization", tAdminB)
 	}
-	// Defaults are not config values (u36, u37, u39); a known section is {} (u38).
+	// Defaults are not config values (c36, c37, c39); a known section is {} (c38).
 	wantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/chttpd/require_valid_user", "", "Authorization", tAdminB), 404, "not_found", "unknown_config_value")
 	wantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/chttpd_auth/timeout", "", "Authorization", tAdminB), 404, "not_found", "unknown_config_value")
 	want(t, couchDo(f, "GET", "/_node/_local/_config/chttpd_auth_lockout", "", "Authorization", tAdminB), 200, `{}`)
 
-	// [chttpd_auth] timeout (u43-u46).
+	// [chttpd_auth] timeout (c43-c46).
 	want(t, put("chttpd_auth/timeout", `"60"`), 200, `""`)
 	w := couchDo(f, "POST", "/_session", `{"name":"alice","password":"alicepw"}`, "Content-Type", jsonCT)
 	if ck := setCookie(t, w); ck == nil || ck.MaxAge != 60 {
@@ -124,7 +124,7 @@ func TestConfigSettingsAtRunTime(t *testing.T) {
 		t.Fatalf("login after the timeout was deleted: Set-Cookie %q", w.Header().Values("Set-Cookie"))
 	}
 
-	// [chttpd] require_valid_user (u47-u51).
+	// [chttpd] require_valid_user (c47-c51).
 	want(t, put("chttpd/require_valid_user", `"true"`), 200, `""`)
 	w = couchDo(f, "GET", "/", "")
 	wantCouchError(t, w, 401, "unauthorized", wantAuthRequired)
@@ -135,7 +135,7 @@ func TestConfigSettingsAtRunTime(t *testing.T) {
 	want(t, couchDo(f, "GET", "/", ""), 200, `"couchdb":"Welcome"`)
 	want(t, del("chttpd/require_valid_user"), 200, `"false"`)
 
-	// [chttpd_auth_lockout] threshold and mode (u52-u59).
+	// [chttpd_auth_lockout] threshold and mode (c52-c59).
 	want(t, put("chttpd_auth_lockout/threshold", `"2"`), 200, `""`)
 	for i := 0; i < 2; i++ {
 		wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("alice", "wrong")), 401, "unauthorized", wantBadPassword)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"regexp"
 	"slices"
@@ -262,13 +261,13 @@ type couchOK struct {
 // anonymous, 403 others).
 func (c *Server) serveDatabase(w http.ResponseWriter, r *http.Request, parts []string, ctx couchUserCtx) {
 	name := parts[0]
-	if r.Method == http.MethodPut || r.Method == http.MethodPost {
+	if (r.Method == http.MethodPut || r.Method == http.MethodPost) && !bodyOverLimit(r) {
 		// Read before locking, so that a slow client holds up no one.
 		body, ok := c.readJSON(w, r)
 		if !ok {
 			return
 		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.Body = c.bodyReadAhead(body)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -281,7 +281,7 @@ func (c *Server) applyDocWrite(db *couchDatabase, wr docWrite, ctx couchUserCtx)
 		return nil, conflict // m112, m114
 	}
 	if wr.deleting {
-		// Deleting what is not there leaves a tombstone too (run 6, u50).
+		// Deleting what is not there leaves a tombstone too (run 6, d50).
 		return c.storeTombstone(db, id, old), nil
 	}
 	first := []string(nil)

@@ -1,6 +1,11 @@
 package couchdb
 
-import "testing"
+import (
+	"bytes"
+	"encoding/base64"
+	"strings"
+	"testing"
+)
 
 // TestErlangBase64Decode: each want was printed by Erlang/OTP 25
 // (stdlib 4.2) running base64:decode/1 on the input, with the class,
@@ -46,4 +51,36 @@ func TestErlangBase64Decode(t *testing.T) {
 			t.Errorf("decode(%q): error %+v, want %s %q at %s", tc.in, *err, tc.class, tc.value, tc.at)
 		}
 	}
+}
+
+// FuzzErlangBase64Decode: any string decodes or fails without a panic, a
+// failure is one of the classes base64.erl raises, and canonical base64
+// (as Go's encoder writes it, with whitespace anywhere) decodes to the
+// bytes it encodes.
+func FuzzErlangBase64Decode(f *testing.F) {
+	f.Add([]byte("alice:alicepw"), " ")
+	f.Add([]byte{}, "")
+	f.Add([]byte{0, 0xff}, "\t\r\n")
+	f.Fuzz(func(t *testing.T, data []byte, ws string) {
+		if _, err := erlangBase64Decode(string(data) + ws); err != nil {
+			switch err.class {
+			case "function_clause", "badarg", "badarith", "case_clause":
+			default:
+				t.Fatalf("%q: unexpected class %q", data, err.class)
+			}
+		}
+		enc := base64.StdEncoding.EncodeToString(data)
+		spaced := strings.Map(func(r rune) rune {
+			if strings.ContainsRune(" \t\r\n", r) {
+				return r
+			}
+			return -1
+		}, ws) // ws's whitespace only
+		cut := len(enc) / 2
+		in := enc[:cut] + spaced + enc[cut:]
+		got, err := erlangBase64Decode(in)
+		if err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("decode(%q) = %q, %+v; want %q", in, got, err, data)
+		}
+	})
 }

@@ -9,6 +9,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"hash"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
 )
 
 // userCredential is the password hash a _users document carries. Logins
@@ -61,6 +65,106 @@ func credentialOf(fields map[string]json.RawMessage) userCredential {
 		_ = json.Unmarshal(raw, &cred.iterations) // 1.5 or "10": not an integer in Erlang either
 	}
 	return cred
+}
+
+// userSchemes are the password_scheme values the _users design document
+// of 3.5.0 accepts.
+var userSchemes = []string{"simple", "pbkdf2", "simple+pbkdf2"}
+
+// validateUserHash is the part of 3.5.0's _users validate_doc_update
+// (couch_js_functions.hrl) on the hash fields of the document as stored,
+// after a "password" was hashed (run 6, hash cases).
+func validateUserHash(fields map[string]json.RawMessage) *problem {
+	kind := func(k string) string {
+		raw, ok := fields[k]
+		if !ok {
+			return "undefined"
+		}
+		var v any
+		if json.Unmarshal(raw, &v) != nil {
+			return "undefined"
+		}
+		switch v.(type) {
+		case string:
+			return "string"
+		case float64:
+			return "number"
+		case nil:
+			return "null"
+		}
+		return "object"
+	}
+	truthy := func(k string) bool {
+		var v any
+		if json.Unmarshal(fields[k], &v) != nil {
+			return false
+		}
+		switch x := v.(type) {
+		case string:
+			return x != ""
+		case float64:
+			return x != 0
+		case bool:
+			return x
+		}
+		return v != nil
+	}
+	if truthy("password_sha") && !truthy("salt") {
+		return userForbidden("Users with password_sha must have a salt.See /_utils/script/couch.js for example code.")
+	}
+	if truthy("password_scheme") {
+		var scheme string
+		_ = json.Unmarshal(fields["password_scheme"], &scheme)
+		if kind("password_scheme") != "string" || !slices.Contains(userSchemes, scheme) {
+			return userForbidden("Password scheme `" + strings.Trim(string(fields["password_scheme"]), `"`) + "` not supported.")
+		}
+		if scheme == "pbkdf2" {
+			if kind("iterations") != "number" {
+				return userForbidden("iterations must be a number.")
+			}
+			if kind("derived_key") != "string" {
+				return userForbidden("derived_key must be a string.")
+			}
+		}
+	}
+	return nil
+}
+
+// refusal is the 403 reason 3.5.0 throws when it checks a login against
+// the credential (verify_prf, verify_iterations: run 6), if any. Above the
+// fake's own bound it gives CouchDB's reason for its max_iterations.
+func (u userCredential) refusal() string {
+	if u.scheme != "pbkdf2" {
+		return ""
+	}
+	if newHash, _ := pbkdf2PRF(u.prf); newHash == nil {
+		return "PRF is invalid"
+	}
+	if u.iterations < 1 {
+		return "Iteration count is too low for this server"
+	}
+	if u.iterations > maxUserIterations {
+		return "Iteration count is too high for this server"
+	}
+	return ""
+}
+
+// loginRefusal is the 403 a login of name gets before its password is
+// checked: locked out, or a stored hash CouchDB refuses to check. The
+// lockout is not counted, as on CouchDB, which throws before it counts.
+func (c *Server) loginRefusal(r *http.Request, name string, now time.Time) *problem {
+	acct, ok := c.users.Lookup(name)
+	if !ok {
+		return nil
+	}
+	cred, ok := acct.Hash().(userCredential)
+	if !ok || cred.refusal() == "" {
+		return nil
+	}
+	if c.limiter.Rule().Locked(c.lockKey(r, name), now) {
+		return &problem{status: http.StatusForbidden, couch: "forbidden", msg: couchMsgLocked}
+	}
+	return &problem{status: http.StatusForbidden, couch: "forbidden", msg: cred.refusal()}
 }
 
 // Matches implements core.PasswordHash.

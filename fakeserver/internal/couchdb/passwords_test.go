@@ -59,9 +59,9 @@ func TestUsersReadyHashLogsIn(t *testing.T) {
 			salt, pbkdf2Hex(t, sha256.New, 32, "carolpw", salt, 1000))},
 		{"pbkdf2-sha512", fmt.Sprintf(`"password_scheme":"pbkdf2","pbkdf2_prf":"sha512","salt":%q,"iterations":3,"derived_key":%q`,
 			salt, pbkdf2Hex(t, sha512.New, 64, "carolpw", salt, 3))},
-		// No prf and no iterations: CouchDB's defaults, sha and 10000.
-		{"pbkdf2-defaults", fmt.Sprintf(`"password_scheme":"pbkdf2","salt":%q,"derived_key":%q`,
-			salt, pbkdf2Hex(t, sha1.New, 20, "carolpw", salt, 10000))},
+		// No prf: CouchDB's default, sha.
+		{"pbkdf2-default-prf", fmt.Sprintf(`"password_scheme":"pbkdf2","salt":%q,"iterations":20,"derived_key":%q`,
+			salt, pbkdf2Hex(t, sha1.New, 20, "carolpw", salt, 20))},
 		{"simple", fmt.Sprintf(`"password_scheme":"simple","salt":%q,"password_sha":%q`, salt, sha1Hex("carolpw"+salt))},
 		// No scheme at all is "simple" to CouchDB.
 		{"no-scheme", fmt.Sprintf(`"salt":%q,"password_sha":%q`, salt, sha1Hex("carolpw"+salt))},
@@ -90,26 +90,49 @@ func sha1Hex(s string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// TestUsersReadyHashRefusals: hashes CouchDB would not accept, or that do
-// not match, log no one in, and the fake never spends minutes on one.
+// TestUsersReadyHashRefusals: hashes that do not match log no one in
+// (401); a prf or iteration count CouchDB will not check is a 403 with its
+// reason (run 6, h13-h24), and the fake never spends minutes on one.
 func TestUsersReadyHashRefusals(t *testing.T) {
 	const salt = "abc"
 	good := pbkdf2Hex(t, sha256.New, 32, "carolpw", salt, 5)
-	for name, fields := range map[string]string{
-		"upper-case key":      fmt.Sprintf(`"password_scheme":"pbkdf2","pbkdf2_prf":"sha256","salt":%q,"iterations":5,"derived_key":%q`, salt, strings.ToUpper(good)),
-		"other salt":          fmt.Sprintf(`"password_scheme":"pbkdf2","pbkdf2_prf":"sha256","salt":"abd","iterations":5,"derived_key":%q`, good),
-		"other iterations":    fmt.Sprintf(`"password_scheme":"pbkdf2","pbkdf2_prf":"sha256","salt":%q,"iterations":6,"derived_key":%q`, salt, good),
-		"iterations as text":  fmt.Sprintf(`"password_scheme":"pbkdf2","pbkdf2_prf":"sha256","salt":%q,"iterations":"5","derived_key":%q`, salt, good),
-		"unknown prf":         fmt.Sprintf(`"password_scheme":"pbkdf2","pbkdf2_prf":"md5","salt":%q,"iterations":5,"derived_key":%q`, salt, good),
-		"unknown scheme":      fmt.Sprintf(`"password_scheme":"bcrypt","pbkdf2_prf":"sha256","salt":%q,"iterations":5,"derived_key":%q`, salt, good),
-		"too many iterations": fmt.Sprintf(`"password_scheme":"pbkdf2","pbkdf2_prf":"sha256","salt":%q,"iterations":1000000000,"derived_key":%q`, salt, good),
-		"simple without sha":  fmt.Sprintf(`"password_scheme":"simple","salt":%q`, salt),
+	fields := func(prf string, saltValue string, iterations int, key string) string {
+		return fmt.Sprintf(`"password_scheme":"pbkdf2","pbkdf2_prf":%q,"salt":%q,"iterations":%d,"derived_key":%q`, prf, saltValue, iterations, key)
+	}
+	for _, tc := range []struct {
+		name, fields string
+		status       int
+		couch, why   string
+	}{
+		{"upper-case key", fields("sha256", salt, 5, strings.ToUpper(good)), 401, "unauthorized", wantBadPassword},
+		{"other salt", fields("sha256", "abd", 5, good), 401, "unauthorized", wantBadPassword},
+		{"other iterations", fields("sha256", salt, 6, good), 401, "unauthorized", wantBadPassword},
+		{"unknown prf", fields("md5", salt, 5, good), 403, "forbidden", "PRF is invalid"},
+		{"too many iterations", fields("sha256", salt, 2000000000, good), 403, "forbidden", "Iteration count is too high for this server"},
+		{"no iterations", fields("sha256", salt, 0, good), 403, "forbidden", "Iteration count is too low for this server"},
+		{"simple without sha", fmt.Sprintf(`"password_scheme":"simple","salt":%q`, salt), 401, "unauthorized", wantBadPassword},
 	} {
-		t.Run(name, func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
 			f := newCouchFake(t, fakeserver.Options{})
-			want(t, putUserDoc(f, "carol", "", fields), 201, `"ok":true`)
-			wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("carol", "carolpw")), 401, "unauthorized", wantBadPassword)
+			want(t, putUserDoc(f, "carol", "", tc.fields), 201, `"ok":true`)
+			wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("carol", "carolpw")), tc.status, tc.couch, tc.why)
+			wantCouchError(t, couchDo(f, "POST", "/_session", `{"name":"carol","password":"carolpw"}`, "Content-Type", jsonCT), tc.status, tc.couch, tc.why)
 		})
+	}
+}
+
+// TestUsersHashFieldsValidated: the _users design document of 3.5.0 refuses
+// these hash fields (run 6, h7, h17, h19).
+func TestUsersHashFieldsValidated(t *testing.T) {
+	f := newCouchFake(t, fakeserver.Options{})
+	for fields, reason := range map[string]string{
+		`"password_scheme":"pbkdf2","salt":"s","derived_key":"00"`:                  "iterations must be a number.",
+		`"password_scheme":"pbkdf2","salt":"s","iterations":"5","derived_key":"00"`: "iterations must be a number.",
+		`"password_scheme":"pbkdf2","salt":"s","iterations":5,"derived_key":5`:      "derived_key must be a string.",
+		`"password_scheme":"bcrypt","salt":"s","iterations":5,"derived_key":"00"`:   "Password scheme `bcrypt` not supported.",
+		`"password_scheme":"simple","password_sha":"00"`:                            "Users with password_sha must have a salt.See /_utils/script/couch.js for example code.",
+	} {
+		wantCouchError(t, putUserDoc(f, "carol", "", fields), 403, "forbidden", reason)
 	}
 }
 

@@ -1,6 +1,7 @@
 package couchdb
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"io"
@@ -60,6 +61,36 @@ type unreadBody struct {
 func (b *unreadBody) Read(p []byte) (int, error) {
 	b.read = true
 	return b.ReadCloser.Read(p)
+}
+
+// bodyReadAhead is a body the fake read before routing, to be read again
+// by the handler; in couchdb-3.5 it counts as unread until then, as
+// CouchDB reads it only in the handler, after the access checks.
+func (c *Server) bodyReadAhead(body []byte) io.ReadCloser {
+	rc := io.NopCloser(bytes.NewReader(body))
+	if c.cfg.Release && len(body) > 0 {
+		return &unreadBody{ReadCloser: rc}
+	}
+	return rc
+}
+
+// tooLargeBody stands for a declared body over the limit, which the
+// couchdb-3.5 profile routes unread (see WriteProblem): reading it fails
+// as the limit does.
+type tooLargeBody struct{}
+
+func (tooLargeBody) Read([]byte) (int, error) { return 0, &http.MaxBytesError{} }
+func (tooLargeBody) Close() error             { return nil }
+
+// bodyOverLimit reports a request routed with tooLargeBody: nothing to
+// read ahead, and the handler's read fails at once.
+func bodyOverLimit(r *http.Request) bool {
+	b, ok := r.Body.(*unreadBody)
+	if !ok {
+		return false
+	}
+	_, over := b.ReadCloser.(tooLargeBody)
+	return over
 }
 
 // couchRequestHeaders are the headers chttpd adds to the replies of its

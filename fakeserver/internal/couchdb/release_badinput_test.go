@@ -1,6 +1,7 @@
 package couchdb_test
 
 import (
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -59,6 +60,26 @@ func TestReleaseUnreadBodyCloses(t *testing.T) {
 	if got := w.Header().Get("Connection"); w.Code != 401 || got != "" {
 		t.Errorf("401 to a GET: %d, Connection %q, want 401 and none", w.Code, got)
 	}
+	// A body the fake reads ahead of the access checks still counts as
+	// unread when they refuse (d16, d18, d19, b37).
+	for _, w := range []*httptest.ResponseRecorder{
+		couchDo(f, "POST", "/authtest/_bulk_docs", `{"docs":[]}`, "Authorization", tAliceB, "Content-Type", jsonCT),
+		couchDo(f, "POST", "/authtest/_bulk_docs", `{"docs":[]}`, "Content-Type", jsonCT),
+		couchDo(f, "POST", "/authtest/_bulk_docs", `{"docs":[]}`, "Authorization", tAdminB, "Content-Type", formCT),
+		couchDo(f, "PUT", "/authtest/cl3", `{"a":1}`, "Content-Type", jsonCT),
+	} {
+		if w.Code < 400 || w.Header().Get("Connection") != "close" {
+			t.Errorf("%d %s: Connection %q, want an error and close", w.Code, w.Body, w.Header().Get("Connection"))
+		}
+	}
+	w = couchDo(f, "PUT", "/authtest/cl3", `{"a":1}`, "Authorization", tAdminB, "Content-Type", jsonCT)
+	if w.Code != 201 || w.Header().Get("Connection") != "" {
+		t.Errorf("a written document: %d, Connection %q, want 201 and none", w.Code, w.Header().Get("Connection"))
+	}
+	w = couchDo(f, "PUT", "/scratch1", "", "Authorization", tAdminB) // no body (run 6, d1)
+	if w.Code != 201 || w.Header().Get("Connection") != "" {
+		t.Errorf("a database made without a body: %d, Connection %q, want 201 and none", w.Code, w.Header().Get("Connection"))
+	}
 	doc := newCouchFake(t, fakeserver.Options{})
 	w = couchDo(doc, "PUT", "/_node/_local/_config/admins/carl", `"carlpw"`, "Authorization", tAliceB, "Content-Type", jsonCT)
 	if got := w.Header().Get("Connection"); got != "" {
@@ -82,6 +103,12 @@ func TestReleaseTooLargeAfterCredentials(t *testing.T) {
 	if got := w.Header().Get("Connection"); got != "close" {
 		t.Errorf("413: Connection %q, want close", got)
 	}
+	// The access checks answer before the limit too (b19, b20); a
+	// handler that reads no body answers as usual; a login reads it.
+	wantCouchError(t, couchDo(f, "POST", "/authtest", big, "Content-Type", jsonCT), 401, "unauthorized", wantNotAuthorized)
+	wantCouchError(t, couchDo(f, "POST", "/authtest", big, "Authorization", tAliceB, "Content-Type", jsonCT), 403, "forbidden", wantNotAllowed)
+	want(t, couchDo(f, "GET", "/_session", big, "Authorization", tAdminB), 200, `"name":"admin"`)
+	wantCouchError(t, couchDo(f, "POST", "/_session", big, "Content-Type", jsonCT), 413, "too_large", "the request entity is too large") // b22
 	doc := newCouchFake(t, fakeserver.Options{MaxBodyBytes: 512})
 	wantCouchError(t, couchDo(doc, "POST", "/authtest", big, "Authorization", basicAuth("admin", "wrong"), "Content-Type", jsonCT), 413, "too_large", "")
 }

@@ -424,15 +424,18 @@ func (c *Server) WriteProblem(w http.ResponseWriter, r *http.Request, p core.Pro
 		c.fail(w, r, p.Status(), "bad_request", "Request header fields too large.")
 	case core.BodyTooLarge:
 		if c.cfg.Release {
-			// 3.5.0 authenticates before it reads the body: bad
-			// credentials are a 401, not a 413 (run 6). The body is left
-			// unread, so the connection closes.
+			// 3.5.0 reads a body only in its handler, after the
+			// credentials and access checks, so those answer first (run
+			// 6: 401, 403) and a handler that reads no body answers as
+			// usual. The request is routed with a body that fails as the
+			// limit does; the connection closes, the body unread.
 			w.Header().Set("Connection", "close")
-			if parts, ok := couchPathParts(r); ok {
-				if _, authFailed := c.authenticate(r, parts); authFailed != nil {
-					c.writeProblem(w, r, *authFailed)
-					return
-				}
+			if _, routed := r.Body.(*unreadBody); !routed {
+				// An unknown length, so that no reader sizes a buffer by
+				// the declared one.
+				r.Body, r.ContentLength = tooLargeBody{}, -1
+				c.ServeHTTP(w, r)
+				return
 			}
 		}
 		c.fail(w, r, p.Status(), "too_large", "the request entity is too large")

@@ -362,6 +362,10 @@ func (c *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := c.cfg.Clock.Now()
+	if p := c.loginRefusal(r, name, now); p != nil {
+		c.writeProblem(w, r, *p)
+		return
+	}
 	acct, outcome := c.limiter.Attempt(c.users, c.lockKey(r, name), name, fields["password"], now)
 	switch outcome {
 	case core.LockedOut: // cases 98, 99

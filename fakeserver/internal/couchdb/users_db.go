@@ -85,9 +85,6 @@ func (c *Server) userDocUpdate(id string, fields map[string]json.RawMessage) (ap
 	if id != userDocPrefix+name {
 		return nil, userForbidden("Doc ID must be of the form org.couchdb.user:name")
 	}
-	if p := userNameAndRolesProblem(name, roles); p != nil {
-		return nil, p
-	}
 	if raw, ok := fields["password"]; ok {
 		var password string
 		if json.Unmarshal(raw, &password) == nil {
@@ -99,6 +96,13 @@ func (c *Server) userDocUpdate(id string, fields map[string]json.RawMessage) (ap
 			}
 		}
 		delete(fields, "password")
+	}
+	// couch_js_functions.hrl checks the hash fields, then names and roles.
+	if p := validateUserHash(fields); p != nil {
+		return nil, p
+	}
+	if p := userNameAndRolesProblem(name, roles); p != nil {
+		return nil, p
 	}
 	if _, admin := c.configAdmins[name]; admin {
 		return func() {}, nil
