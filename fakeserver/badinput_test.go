@@ -16,16 +16,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/authconform/authconform/fakeserver/internal/testseeds"
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
-// The bad-input matrix (issue "Hardening"): for every flavor and profile,
+// The bad-input matrix: for every flavor and profile,
 // malformed, oversized and odd requests must get a status below 500, a 4xx
 // in the flavor's own JSON shape, and leave the fake answering good
 // requests, with a session opened before the garbage still working. Helpers
 // carry a bi prefix.
-
-var biT0 = time.Date(2026, 11, 22, 14, 49, 7, 0, time.UTC)
 
 // biGarbageAddr is where garbage comes from; the good requests come from
 // httptest's default 192.0.2.1, so CouchDB's per-IP lockout never locks the
@@ -89,11 +87,11 @@ func couchErrorShape(body []byte) error {
 	return nil
 }
 
-// releaseOddity accepts the two replies the couchdb-3.5 profile copies from
-// CouchDB 3.5.0 that no other reply may show: MochiWeb's bare 400 to an
+// releaseOddity accepts the two replies the couchdb release profiles copy from
+// CouchDB (3.3.3, 3.4.3 and 3.5.0 alike) that no other reply may show: MochiWeb's bare 400 to an
 // over-long line, and a 500 {error, reason, ref} with X-Couch-Stack-Hash.
 func releaseOddity(fl Flavor, p Profile, code int, h http.Header, body []byte) bool {
-	if fl != CouchDB || p != ProfileCouchDB35 {
+	if fl != CouchDB || couchReleases[p] == "" {
 		return false
 	}
 	if code == http.StatusBadRequest && len(body) == 0 && strings.HasPrefix(h.Get("Server"), "MochiWeb/") {
@@ -109,9 +107,9 @@ func releaseOddity(fl Flavor, p Profile, code int, h http.Header, body []byte) b
 }
 
 // headerTooBigStatus is the answer to a header over the fake's 64 KiB:
-// 431, or the couchdb-3.5 profile's MochiWeb 400.
+// 431, or the couchdb release profiles' MochiWeb 400.
 func (k *biKit) headerTooBigStatus() int {
-	if k.flavor == CouchDB && k.profile == ProfileCouchDB35 {
+	if k.flavor == CouchDB && couchReleases[k.profile] != "" {
 		return http.StatusBadRequest
 	}
 	return http.StatusRequestHeaderFieldsTooLarge
@@ -145,7 +143,7 @@ func newBIKit(t *testing.T, fl Flavor, p Profile) *biKit {
 	if kit.bearer != nil {
 		k.bearer = kit.bearer(p)
 	}
-	f, err := New(Options{Flavor: fl, Profile: p, Clock: func() time.Time { return biT0 }, Users: kit.users})
+	f, err := New(Options{Flavor: fl, Profile: p, Clock: testkit.ClockAt(testkit.TranscriptDay()), Users: kit.users})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +189,7 @@ type biFlavor struct {
 var biFlavors = map[Flavor]biFlavor{
 	Neo4j33: {
 		users: []User{{Name: "neo4j", Password: "secret"}},
-		good:  basicAuth("neo4j", "secret"),
+		good:  testkit.Basic("neo4j", "secret"),
 		// The same password again: a well-formed body that changes nothing.
 		protected: "/db/data/", post: "/user/neo4j/password", postCT: "application/json", postBody: `{"password":"secret"}`,
 		errorShape: neo4jErrorShape,
@@ -206,7 +204,7 @@ var biFlavors = map[Flavor]biFlavor{
 		extra: neo4jCases,
 	},
 	Neo4jQuery: {
-		good: basicAuth("neo4j", "verysecret"),
+		good: testkit.Basic("neo4j", "verysecret"),
 		bearer: func(p Profile) string {
 			if p == ProfileNeo4j5 {
 				return "Bearer " + docToken
@@ -228,7 +226,7 @@ var biFlavors = map[Flavor]biFlavor{
 		extra: neo4jCases,
 	},
 	CouchDB: {
-		good:      basicAuth("admin", "secret"),
+		good:      testkit.Basic("admin", "secret"),
 		protected: "/authtest", post: "/_session", postCT: formCT, postBody: "name=alice&password=alicepw",
 		postJSON:  `{"name":"alice","password":"alicepw"}`,
 		loginOpen: true, sessions: true, basicEverywhere: true,
@@ -333,8 +331,6 @@ func nested(depth int, object bool) string {
 	return strings.Repeat(open, depth) + "1" + strings.Repeat(closing, depth)
 }
 
-func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
-
 // biCases builds the in-process matrix for one kit.
 func biCases(k *biKit) []biReq {
 	const big = 64<<10 + 1
@@ -344,43 +340,43 @@ func biCases(k *biKit) []biReq {
 	headerTooBig := anyFlavor(k.headerTooBigStatus())
 	// urlPlus is a credential whose standard base64 has '+' and '/', so the
 	// URL alphabet variant differs.
-	urlPlus := b64("mallory:\xfb\xff\xbf?>")
+	urlPlus := testkit.Base64("mallory:\xfb\xff\xbf?>")
 	authValues := []struct{ name, value string }{
 		{"empty", ""},
 		{"only spaces", "   "},
 		{"scheme only", "Basic"},
 		{"scheme and space", "Basic "},
-		{"no scheme", b64("mallory:x")},
+		{"no scheme", testkit.Base64("mallory:x")},
 		{"unknown scheme", "Digest username=\"mallory\""},
 		{"bearer garbage", "Bearer abc.def.ghi"},
 		{"bearer empty", "Bearer "},
 		{"bearer two tokens", "Bearer a b"},
 		{"lower-case scheme, good credentials", "basic " + strings.TrimPrefix(k.good, "Basic ")},
 		{"upper-case scheme, good credentials", "BASIC " + strings.TrimPrefix(k.good, "Basic ")},
-		{"mixed-case scheme", "bAsIc " + b64("mallory:x")},
-		{"mixed-case bearer", "bEaReR " + b64("nope")},
-		{"two spaces", "Basic  " + b64("mallory:x")},
-		{"tab separator", "Basic\t" + b64("mallory:x")},
+		{"mixed-case scheme", "bAsIc " + testkit.Base64("mallory:x")},
+		{"mixed-case bearer", "bEaReR " + testkit.Base64("nope")},
+		{"two spaces", "Basic  " + testkit.Base64("mallory:x")},
+		{"tab separator", "Basic\t" + testkit.Base64("mallory:x")},
 		{"not base64", "Basic not-base64!!!"},
 		{"bad padding", "Basic XX="},
 		{"truncated", "Basic x"},
-		{"padding missing", "Basic " + strings.TrimRight(b64("mallory:pw"), "=")},
-		{"padding extra", "Basic " + b64("mallory:pw") + "=="},
+		{"padding missing", "Basic " + strings.TrimRight(testkit.Base64("mallory:pw"), "=")},
+		{"padding extra", "Basic " + testkit.Base64("mallory:pw") + "=="},
 		{"padding in the middle", "Basic bWFs=bG9yeTp4"},
 		{"url alphabet", "Basic " + strings.NewReplacer("+", "-", "/", "_").Replace(urlPlus)},
 		{"standard alphabet, binary", "Basic " + urlPlus},
 		{"non-ASCII in the header", "Basic bWFsbG9yeTp4\u00e9\u4e2d"},
-		{"non-ASCII credentials", "Basic " + b64("m\u00e4llory:p\u00e4ss")},
-		{"Latin-1 bytes", "Basic " + b64("m\xe4llory:p\xe4ss")},
-		{"NUL in the header", "Basic \x00" + b64("mallory:x")},
-		{"NUL in the credentials", "Basic " + b64("mallory\x00:x\x00")},
+		{"non-ASCII credentials", "Basic " + testkit.Base64("m\u00e4llory:p\u00e4ss")},
+		{"Latin-1 bytes", "Basic " + testkit.Base64("m\xe4llory:p\xe4ss")},
+		{"NUL in the header", "Basic \x00" + testkit.Base64("mallory:x")},
+		{"NUL in the credentials", "Basic " + testkit.Base64("mallory\x00:x\x00")},
 		{"no colon", "Basic bm9jb2xvbg=="},
 		{"empty user and password", "Basic Og=="},
 		{"logout credentials", "Basic Xzpf"},
-		{"password with colons", "Basic " + b64("mallory:a:b:c")},
-		{"trailing garbage token", "Basic " + b64("mallory:x") + " extra"},
+		{"password with colons", "Basic " + testkit.Base64("mallory:a:b:c")},
+		{"trailing garbage token", "Basic " + testkit.Base64("mallory:x") + " extra"},
 		{"CR LF inside", "Basic bWFs\r\nbG9yeTp4"},
-		{"huge payload (48 KiB)", "Basic " + b64("mallory:"+strings.Repeat("x", 36<<10))},
+		{"huge payload (48 KiB)", "Basic " + testkit.Base64("mallory:"+strings.Repeat("x", 36<<10))},
 		{"oversized (>64 KiB)", "Basic " + strings.Repeat("QUFB", big/4+1)},
 	}
 	var cases []biReq
@@ -503,12 +499,12 @@ func biCases(k *biKit) []biReq {
 		{"quoted empty", `AuthSession=""`},
 		{"document's example", "AuthSession=d2FybWFuYTo1ODI1QkM2NzpZelovo2epvx9cfaDdxJGNLuzBzw"},
 		{"document's header with attributes", "AuthSession=d2FybWFuYTo1ODI1QkM2NzpZelovo2epvx9cfaDdxJGNLuzBzw; Expires=Sat, 12 Nov 2016 12:43:15 GMT; Max-Age=86400; Path=/; HttpOnly; Version=1"},
-		{"tampered", "AuthSession=" + testseeds.Tamper(valid)},
+		{"tampered", "AuthSession=" + testkit.Tamper(valid)},
 		{"padded", "AuthSession=" + valid + "=="},
 		{"standard alphabet", "AuthSession=" + strings.NewReplacer("-", "+", "_", "/").Replace(valid)},
 		{"duplicated, garbage first", "AuthSession=garbage; AuthSession=" + valid},
 		{"duplicated, valid first", "AuthSession=" + valid + "; AuthSession=garbage"},
-		{"two Cookie headers", "AuthSession=" + testseeds.Tamper(valid)},
+		{"two Cookie headers", "AuthSession=" + testkit.Tamper(valid)},
 		{"unknown user", "AuthSession=" + base64.RawURLEncoding.EncodeToString([]byte("mallory:5825BC67:xxxx"))},
 		{"time overflow", "AuthSession=" + base64.RawURLEncoding.EncodeToString([]byte("admin:FFFFFFFFFFFFFFFFFFFF:x"))},
 		{"negative time", "AuthSession=" + base64.RawURLEncoding.EncodeToString([]byte("admin:-1:x"))},

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // authPath is one authenticated request of the speed table in README.
@@ -45,13 +47,13 @@ func withHeaders(kv ...string) func(*testing.B, *Fake) func(*http.Request) {
 // authPaths are every authentication path of the three flavors.
 var authPaths = []authPath{
 	{"Neo4j33Basic", newBenchFake(Options{Flavor: Neo4j33, Users: []User{{Name: "neo4j", Password: "secret"}}}),
-		"GET", "/db/data/", "", withHeaders("Authorization", basicAuth("neo4j", "secret")), http.StatusOK},
+		"GET", "/db/data/", "", withHeaders("Authorization", testkit.Basic("neo4j", "secret")), http.StatusOK},
 	{"QueryBasic", newBenchFake(Options{Flavor: Neo4jQuery}), "POST", "/db/neo4j/query/v2", queryBody,
-		withHeaders("Authorization", basicAuth("neo4j", "verysecret"), "Content-Type", "application/json"), http.StatusAccepted},
+		withHeaders("Authorization", testkit.Basic("neo4j", "verysecret"), "Content-Type", "application/json"), http.StatusAccepted},
 	{"QueryBearer", newBenchFake(Options{Flavor: Neo4jQuery}), "POST", "/db/neo4j/query/v2", queryBody,
 		withHeaders("Authorization", "Bearer "+base64.StdEncoding.EncodeToString([]byte(docToken)), "Content-Type", "application/json"), http.StatusAccepted},
 	{"CouchBasic", newBenchFake(Options{Flavor: CouchDB}), "GET", "/_session", "",
-		withHeaders("Authorization", basicAuth("admin", "secret")), http.StatusOK},
+		withHeaders("Authorization", testkit.Basic("admin", "secret")), http.StatusOK},
 	{"CouchCookie", newBenchFake(Options{Flavor: CouchDB}), "GET", "/_session", "", func(b *testing.B, f *Fake) func(*http.Request) {
 		rec := inProcess(f, http.MethodPost, "/_session", "name=admin&password=secret", func(r *http.Request) {
 			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -62,6 +64,19 @@ var authPaths = []authPath{
 		}
 		return func(r *http.Request) { r.Header.Set("Cookie", "AuthSession="+ck.Value) }
 	}, http.StatusOK},
+}
+
+// ready builds p's fake and its request's preparation, and checks one
+// answer in process, which it returns.
+func (p authPath) ready(b *testing.B) (*Fake, func(*http.Request), *httptest.ResponseRecorder) {
+	b.Helper()
+	f := p.fake(b)
+	prepare := p.prepare(b, f)
+	rec := inProcess(f, p.method, p.path, p.body, prepare)
+	if rec.Code != p.want {
+		b.Fatalf("%s: status %d: %s", p.name, rec.Code, rec.Body)
+	}
+	return f, prepare, rec
 }
 
 // bareLike is the yardstick for a path: a plain net/http handler that
@@ -83,12 +98,7 @@ func bareLike(rec *httptest.ResponseRecorder) http.Handler {
 // fake with its bare.
 func BenchmarkAuth(b *testing.B) {
 	for _, p := range authPaths {
-		f := p.fake(b)
-		prepare := p.prepare(b, f)
-		rec := inProcess(f, p.method, p.path, p.body, prepare)
-		if rec.Code != p.want {
-			b.Fatalf("%s: status %d: %s", p.name, rec.Code, rec.Body)
-		}
+		f, prepare, rec := p.ready(b)
 		for _, clients := range []int{1, 16} {
 			for _, side := range []struct {
 				name string

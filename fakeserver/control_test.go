@@ -4,20 +4,17 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // controlDo sends one control-plane request; headers are name/value pairs.
 func controlDo(f *Fake, method, route, body string, headers ...string) *httptest.ResponseRecorder {
-	r := httptest.NewRequest(method, ControlPrefix+route, strings.NewReader(body))
-	for i := 0; i+1 < len(headers); i += 2 {
-		r.Header.Set(headers[i], headers[i+1])
-	}
-	w := httptest.NewRecorder()
-	f.ServeHTTP(w, r)
-	return w
+	return testkit.Do(f, "", method, ControlPrefix+route, body, headers...)
 }
 
 const jsonCT = "application/json"
@@ -26,7 +23,7 @@ const jsonCT = "application/json"
 // without a CORS preflight (any Origin, text/plain or form bodies, a POST
 // without a type) change nothing; a JSON POST without Origin works.
 func TestControlPlaneRefusesBrowsers(t *testing.T) {
-	f, err := New(Options{Flavor: CouchDB, ControlPlane: true, Clock: func() time.Time { return biT0 }})
+	f, err := New(Options{Flavor: CouchDB, ControlPlane: true, Clock: testkit.ClockAt(testkit.TranscriptDay())})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,10 +49,10 @@ func TestControlPlaneRefusesBrowsers(t *testing.T) {
 			t.Errorf("%s: GET healthz status %d, want %d", c.name, w.Code, c.want)
 		}
 	}
-	if !f.Now().Equal(biT0) {
+	if !f.Now().Equal(testkit.TranscriptDay()) {
 		t.Fatalf("a refused request moved the clock")
 	}
-	if w := controlDo(f, "POST", "clock", `{"advance":"1h"}`, "Content-Type", "application/json; charset=utf-8"); w.Code != http.StatusOK || !f.Now().Equal(biT0.Add(time.Hour)) {
+	if w := controlDo(f, "POST", "clock", `{"advance":"1h"}`, "Content-Type", "application/json; charset=utf-8"); w.Code != http.StatusOK || !f.Now().Equal(testkit.TranscriptDay().Add(time.Hour)) {
 		t.Fatalf("a JSON POST: status %d %s, clock %v", w.Code, w.Body, f.Now())
 	}
 	if w := controlDo(f, "GET", "healthz", ""); w.Code != http.StatusOK {
@@ -99,5 +96,114 @@ func TestControlToken(t *testing.T) {
 	}
 	if _, err := New(Options{Flavor: CouchDB, ControlToken: token}); err == nil {
 		t.Errorf("ControlToken without ControlPlane was accepted")
+	}
+}
+
+func newControlFake(t *testing.T, fl Flavor) *Fake {
+	t.Helper()
+	f, err := New(Options{Flavor: fl, ControlPlane: true, Clock: testkit.ClockAt(testkit.TranscriptDay())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func decodeJSON(t *testing.T, w *httptest.ResponseRecorder, v any) {
+	t.Helper()
+	if ct := w.Header().Get("Content-Type"); ct != "application/json" {
+		t.Fatalf("Content-Type %q: %s", ct, w.Body)
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), v); err != nil {
+		t.Fatalf("%v: %s", err, w.Body)
+	}
+}
+
+func TestControlPlaneRoutes(t *testing.T) {
+	f := newControlFake(t, Neo4j33)
+
+	w := controlDo(f, "GET", "", "")
+	var list struct{ Routes []ControlRoute }
+	decodeJSON(t, w, &list)
+	if w.Code != 200 || len(list.Routes) != len(ControlRoutes()) || list.Routes[2].Path != "/_authconform/reset" {
+		t.Errorf("GET /_authconform/: %d %s", w.Code, w.Body)
+	}
+
+	w = controlDo(f, "GET", "healthz", "")
+	var health struct {
+		OK      bool
+		Flavor  string
+		Profile string
+		States  []string
+	}
+	decodeJSON(t, w, &health)
+	if w.Code != 200 || !health.OK || health.Flavor != "neo4j-3.3" || health.Profile != "documented" ||
+		!slices.Equal(health.States, f.States()) || !slices.Contains(health.States, "password-changed") {
+		t.Errorf("healthz: %d %s", w.Code, w.Body)
+	}
+
+	w = controlDo(f, "POST", "reset", `{"state":"password-changed"}`, "Content-Type", jsonCT)
+	var reset struct{ Vars map[string]string }
+	decodeJSON(t, w, &reset)
+	if w.Code != 200 || reset.Vars["User"] != "neo4j" || reset.Vars["Password"] != "secret" || reset.Vars["OtherUser"] == "" {
+		t.Errorf("reset password-changed: %d %s", w.Code, w.Body)
+	}
+	if got := testkit.Do(f, testkit.Neo4jBase, "GET", "/db/data/", "", "Authorization", testkit.Basic("neo4j", "secret")); got.Code != 200 {
+		t.Errorf("after the reset, neo4j/secret: %d", got.Code)
+	}
+	// No body: the default state, neo4j/neo4j with the change required.
+	w = controlDo(f, "POST", "reset", "", "Content-Type", jsonCT)
+	if w.Code != 200 || testkit.Do(f, testkit.Neo4jBase, "GET", "/db/data/", "", "Authorization", testkit.Basic("neo4j", "neo4j")).Code != http.StatusForbidden {
+		t.Errorf("reset without a body: %d %s", w.Code, w.Body)
+	}
+
+	w = controlDo(f, "POST", "reset", `{"state":"nope"}`, "Content-Type", jsonCT)
+	var fail struct{ Error string }
+	decodeJSON(t, w, &fail)
+	if w.Code != 400 || !strings.Contains(fail.Error, `"nope"`) {
+		t.Errorf("reset to an unknown state: %d %s", w.Code, w.Body)
+	}
+	if w := controlDo(f, "POST", "reset", `{"state":`, "Content-Type", jsonCT); w.Code != 400 || !strings.Contains(w.Body.String(), "must be JSON") {
+		t.Errorf("a broken body: %d %s", w.Code, w.Body)
+	}
+
+	var clock struct{ Now string }
+	w = controlDo(f, "GET", "clock", "")
+	decodeJSON(t, w, &clock)
+	if w.Code != 200 || clock.Now != "2026-11-22T14:49:07Z" {
+		t.Errorf("GET clock: %d %s", w.Code, w.Body)
+	}
+	w = controlDo(f, "POST", "clock", `{"advance":"90s"}`, "Content-Type", jsonCT)
+	decodeJSON(t, w, &clock)
+	if w.Code != 200 || clock.Now != "2026-11-22T14:50:37Z" || !f.Now().Equal(testkit.TranscriptDay().Add(90*time.Second)) {
+		t.Errorf("POST clock 90s: %d %s, Now %v", w.Code, w.Body, f.Now())
+	}
+	if w := controlDo(f, "POST", "clock", `{"advance":"0s"}`, "Content-Type", jsonCT); w.Code != 200 {
+		t.Errorf("advance 0s: %d %s", w.Code, w.Body)
+	}
+	for _, body := range []string{`{"advance":"-1s"}`, `{"advance":"soon"}`, `{}`} {
+		if w := controlDo(f, "POST", "clock", body, "Content-Type", jsonCT); w.Code != 400 {
+			t.Errorf("POST clock %s: %d %s", body, w.Code, w.Body)
+		}
+	}
+	if !f.Now().Equal(testkit.TranscriptDay().Add(90 * time.Second)) {
+		t.Errorf("refused advances moved the clock: %v", f.Now())
+	}
+	for _, route := range [][2]string{{"GET", "reset"}, {"DELETE", "clock"}, {"GET", "nowhere"}} {
+		if w := controlDo(f, route[0], route[1], ""); w.Code != 404 || !strings.Contains(w.Body.String(), "GET /_authconform/ lists them") {
+			t.Errorf("%s %s: %d %s", route[0], route[1], w.Code, w.Body)
+		}
+	}
+}
+
+// TestControlPlaneOnlyWhenAsked: without ControlPlane the prefix is the
+// flavor's (CouchDB: an unknown database, here refused for anonymous).
+func TestControlPlaneOnlyWhenAsked(t *testing.T) {
+	f, err := New(Options{Flavor: CouchDB, Clock: testkit.ClockAt(testkit.TranscriptDay())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := controlDo(f, "GET", "healthz", "")
+	if w.Code == 200 || strings.Contains(w.Body.String(), `"states"`) || !strings.Contains(w.Body.String(), `"error"`) {
+		t.Errorf("control plane served without ControlPlane: %d %s", w.Code, w.Body)
 	}
 }

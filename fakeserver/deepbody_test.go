@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // deepCase is one body that a flavor reads, filled to size bytes.
@@ -34,12 +35,12 @@ func deepCases() []deepCase {
 			cs = append(cs, c)
 		}
 	}
-	bodies(Neo4j33, "/user/neo4j/password", basicAuth("neo4j", "neo4j"), "application/json")
-	bodies(Neo4jQuery, "/db/neo4j/query/v2", basicAuth("neo4j", "verysecret"), "application/json",
+	bodies(Neo4j33, "/user/neo4j/password", testkit.Basic("neo4j", "neo4j"), "application/json")
+	bodies(Neo4jQuery, "/db/neo4j/query/v2", testkit.Basic("neo4j", "verysecret"), "application/json",
 		deepCase{name: "deep statement", pre: `{"statement":"RETURN `, fill: "[", post: `1"}`},
 		deepCase{name: "deep parameter", pre: `{"statement":"RETURN $p AS p","parameters":{"p":`, fill: "[", post: "}}"},
 		deepCase{name: "long statement", pre: `{"statement":"RETURN '`, fill: "x", post: `' AS s"}`})
-	bodies(Neo4jQuery, "/db/neo4j/query/v2", basicAuth("neo4j", "verysecret"), mimeTyped,
+	bodies(Neo4jQuery, "/db/neo4j/query/v2", testkit.Basic("neo4j", "verysecret"), mimeTyped,
 		deepCase{name: "deep typed parameter", pre: `{"statement":"RETURN $p AS p","parameters":{"p":`, fill: `{"$type":"List","_value":[`, post: "}}"})
 	bodies(CouchDB, "/_session", "", "application/json")
 	return cs
@@ -50,17 +51,6 @@ func (c deepCase) body(size int) string {
 	n := (size - len(c.pre) - len(c.post)) / len(c.fill)
 	b := c.pre + strings.Repeat(c.fill, n) + c.post
 	return b + strings.Repeat(" ", size-len(b)) // JSON whitespace pads to the size
-}
-
-// allocatedBy is the bytes the heap allocated while fn ran. Nothing else
-// in the test runs meanwhile, so the figure is fn's own.
-func allocatedBy(fn func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	fn()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
 }
 
 // TestDeepBodiesAtTheLargestLimit sends each deep and large body at the
@@ -93,7 +83,7 @@ func TestDeepBodiesAtTheLargestLimit(t *testing.T) {
 					r.Header.Set("Authorization", c.auth)
 				}
 				w := &headRecorder{header: http.Header{}, code: http.StatusOK}
-				alloc := allocatedBy(func() { f.ServeHTTP(w, r) })
+				alloc := testkit.AllocatedBy(func() { f.ServeHTTP(w, r) })
 				if err := checkReply(c.flavor, p, r, w.code, w.header, w.body); err != nil {
 					t.Errorf("%s: %v", name, err)
 				}

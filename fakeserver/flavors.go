@@ -5,6 +5,7 @@ import (
 	"github.com/authconform/authconform/fakeserver/internal/couchdb"
 	"github.com/authconform/authconform/fakeserver/internal/neo4j33"
 	"github.com/authconform/authconform/fakeserver/internal/neo4jquery"
+	"github.com/authconform/authconform/fakeserver/internal/neo4jwire"
 )
 
 // Flavor names the API a Fake implements.
@@ -36,8 +37,18 @@ const (
 	ProfileDocumented Profile = "documented"
 	ProfileNeo4j339   Profile = "neo4j-3.3.9"
 	ProfileNeo4j5     Profile = "neo4j-5"
+	ProfileCouchDB33  Profile = "couchdb-3.3"
+	ProfileCouchDB34  Profile = "couchdb-3.4"
 	ProfileCouchDB35  Profile = "couchdb-3.5"
 )
+
+// couchReleases maps the CouchDB release profiles to the release each
+// follows; the documented profile is none of them.
+var couchReleases = map[Profile]string{
+	ProfileCouchDB33: couchdb.Version333,
+	ProfileCouchDB34: couchdb.Version343,
+	ProfileCouchDB35: couchdb.Version350,
+}
 
 // ProfilesFor lists the profiles that apply to a flavor, documented first;
 // nil for an unknown flavor.
@@ -62,28 +73,23 @@ type builder struct {
 // builders is every flavor, in the order Flavors lists them.
 var builders = []builder{
 	{Neo4j33, []Profile{ProfileNeo4j339}, []string{"AuthDisabled"}, []string{"PasswordChangeRequired"}, func(o Options, c *core.Clock) (core.Flavor, error) {
-		return neo4j33.New(neo4j33.Config{
-			Release: o.Profile == ProfileNeo4j339, Users: coreUsers(o.Users), AuthDisabled: o.AuthDisabled,
-			MaxFailedLogins: o.MaxFailedLogins, LockDuration: o.LockDuration, Clock: c,
-		})
+		return neo4j33.New(neo4j33.Config{Release: o.Profile == ProfileNeo4j339, Accounts: neo4jAccounts(o, c)})
 	}},
 	{Neo4jQuery, []Profile{ProfileNeo4j5}, []string{"AuthDisabled", "Tokens"}, []string{"PasswordChangeRequired"}, func(o Options, c *core.Clock) (core.Flavor, error) {
 		tokens := make([]neo4jquery.Token, len(o.Tokens))
 		for i, t := range o.Tokens {
 			tokens[i] = neo4jquery.Token(t)
 		}
-		return neo4jquery.New(neo4jquery.Config{
-			Release: o.Profile == ProfileNeo4j5, Users: coreUsers(o.Users), Tokens: tokens, AuthDisabled: o.AuthDisabled,
-			MaxFailedLogins: o.MaxFailedLogins, LockDuration: o.LockDuration, Clock: c,
-		})
+		return neo4jquery.New(neo4jquery.Config{Release: o.Profile == ProfileNeo4j5, Tokens: tokens, Accounts: neo4jAccounts(o, c)})
 	}},
-	{CouchDB, []Profile{ProfileCouchDB35}, []string{"SessionTTL", "CookieSecret", "RequireValidUser", "RequireValidUserExceptForUp", "Databases", "Nodes", "OwnAdminSalts"}, []string{"Roles"}, func(o Options, c *core.Clock) (core.Flavor, error) {
+	{CouchDB, []Profile{ProfileCouchDB33, ProfileCouchDB34, ProfileCouchDB35}, []string{"SessionTTL", "CookieSecret", "RequireValidUser", "RequireValidUserExceptForUp", "Databases", "Nodes", "OwnAdminSalts"}, []string{"Roles"}, func(o Options, c *core.Clock) (core.Flavor, error) {
 		dbs := make([]couchdb.Database, len(o.Databases))
 		for i, d := range o.Databases {
 			dbs[i] = couchdb.Database(d)
 		}
+		version, release := couchReleases[o.Profile]
 		return couchdb.New(couchdb.Config{
-			Release: o.Profile == ProfileCouchDB35, Users: coreUsers(o.Users), Databases: dbs,
+			Release: release, Version: version, Users: coreUsers(o.Users), Databases: dbs,
 			SessionTTL: o.SessionTTL, CookieSecret: o.CookieSecret, RequireValidUser: o.RequireValidUser,
 			RequireValidUserExceptForUp: o.RequireValidUserExceptForUp,
 			MaxFailedLogins:             o.MaxFailedLogins, LockDuration: o.LockDuration, MaxBodyBytes: o.MaxBodyBytes, Clock: c,
@@ -99,6 +105,14 @@ func builderFor(f Flavor) (builder, bool) {
 		}
 	}
 	return builder{}, false
+}
+
+// neo4jAccounts is the part of o both Neo4j flavors take.
+func neo4jAccounts(o Options, c *core.Clock) neo4jwire.Accounts {
+	return neo4jwire.Accounts{
+		Users: coreUsers(o.Users), AuthDisabled: o.AuthDisabled,
+		MaxFailedLogins: o.MaxFailedLogins, LockDuration: o.LockDuration, Clock: c,
+	}
 }
 
 func coreUsers(users []User) []core.User {

@@ -7,10 +7,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/authconform/authconform/fakeserver/internal/couchdb"
-	"github.com/authconform/authconform/fakeserver/internal/testseeds"
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // Fuzz targets of the hardening work: each flavor's handler end to end,
@@ -22,10 +21,6 @@ import (
 //
 // or all of them with `make fuzz`. Findings are kept in testdata/fuzz and
 // replayed by every plain `go test`.
-
-// fuzzT0 is the fixed time of the fuzz targets, so that a finding replays
-// exactly.
-var fuzzT0 = time.Date(2016, 11, 11, 12, 43, 15, 0, time.UTC)
 
 // fuzzMaxBody is the fuzzed fakes' MaxBodyBytes; amplified bodies reach one
 // byte past it, so the fuzzer meets the 413 as well as large bodies that
@@ -61,7 +56,7 @@ func fuzzServe(t *testing.T, fl Flavor, method, target, auth, cookie, contentTyp
 		return // net/http answers an unparsable request line itself
 	}
 	for _, p := range ProfilesFor(fl) {
-		f, err := New(Options{Flavor: fl, Profile: p, Clock: func() time.Time { return fuzzT0 }, MaxBodyBytes: fuzzMaxBody})
+		f, err := New(Options{Flavor: fl, Profile: p, Clock: testkit.ClockAt(testkit.FuzzDay()), MaxBodyBytes: fuzzMaxBody})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +100,7 @@ func addServeSeeds(f *testing.F, requests [][6]string) {
 		accept := []string{"", "application/json", "text/html", "application/vnd.neo4j.query, */*;q=0.5", "text/html;q=abc"}[i%5]
 		f.Add(r[0], r[1], r[2], r[3], r[4], accept, r[5], uint16(1))
 	}
-	for _, a := range testseeds.AuthHeaders {
+	for _, a := range testkit.AuthHeaders() {
 		f.Add("GET", requests[0][1], a, "", "", "", "", uint16(0))
 	}
 }
@@ -183,7 +178,7 @@ func FuzzServeCouchDB(f *testing.F) {
 	})
 	addLargeSeeds(f, "POST", "/_session", "", "application/json", "\x01[\x01", `{"name":`+"\x01{\"a\":\x01")
 	addLargeSeeds(f, "POST", "/_session", "", "application/x-www-form-urlencoded", "name=admin&password=\x01%\x01", "\x01name=a&\x01")
-	for _, c := range testseeds.Cookies {
+	for _, c := range testkit.Cookies() {
 		f.Add("GET", "/_session", "", "AuthSession="+c, "", "text/html", "", uint16(0))
 	}
 	addRouteSeeds(f, couchdb.RoutePaths(), "Basic YWRtaW46c2VjcmV0")

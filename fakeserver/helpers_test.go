@@ -1,12 +1,11 @@
 package fakeserver
 
 import (
-	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
-	"time"
+
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 
 	"github.com/authconform/authconform/fakeserver/internal/couchdb"
 )
@@ -19,10 +18,6 @@ const (
 	formCT    = "application/x-www-form-urlencoded"
 )
 
-func basicAuth(user, password string) string {
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
-}
-
 // couchFlavor is the CouchDB server behind f, for tests of its tables.
 func couchFlavor(t *testing.T, f *Fake) *couchdb.Server {
 	t.Helper()
@@ -34,7 +29,7 @@ func couchFlavor(t *testing.T, f *Fake) *couchdb.Server {
 func newCouchFake(t *testing.T, o Options) *Fake {
 	t.Helper()
 	o.Flavor = CouchDB
-	o.Clock = func() time.Time { return time.Date(2026, 11, 22, 14, 49, 7, 0, time.UTC) }
+	o.Clock = testkit.ClockAt(testkit.TranscriptDay())
 	f, err := New(o)
 	if err != nil {
 		t.Fatalf("New: %v", err)
@@ -42,20 +37,10 @@ func newCouchFake(t *testing.T, o Options) *Fake {
 	return f
 }
 
-// couchDo sends one request to h; headers are name/value pairs, and
-// "RemoteAddr" sets the client address.
+// couchDo sends one request to h at the CouchDB transcript's address (see
+// testkit.Do).
 func couchDo(h http.Handler, method, path, body string, headers ...string) *httptest.ResponseRecorder {
-	r := httptest.NewRequest(method, "http://127.0.0.1:15984"+path, strings.NewReader(body))
-	for i := 0; i+1 < len(headers); i += 2 {
-		if headers[i] == "RemoteAddr" {
-			r.RemoteAddr = headers[i+1]
-			continue
-		}
-		r.Header.Add(headers[i], headers[i+1])
-	}
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
-	return w
+	return testkit.Do(h, testkit.CouchDBBase, method, path, body, headers...)
 }
 
 // couchLogin logs in with a form and returns the AuthSession value.

@@ -5,13 +5,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // nodeName asks url's GET /_node/_local as the default admin.
 func nodeName(t *testing.T, c *http.Client, url string, header ...string) string {
 	t.Helper()
 	req, _ := http.NewRequest("GET", url+"/_node/_local", nil)
-	req.Header.Set("Authorization", basicAuth("admin", "secret"))
+	req.Header.Set("Authorization", testkit.Basic("admin", "secret"))
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}

@@ -75,3 +75,37 @@ func TestNewRefusesFieldsOfOtherFlavors(t *testing.T) {
 		t.Errorf("empty Tokens on couchdb: %v", err)
 	}
 }
+
+func TestOptionsLimits(t *testing.T) {
+	for name, o := range map[string]Options{
+		"unknown flavor":   {Flavor: "nope"},
+		"foreign profile":  {Flavor: Neo4j33, Profile: ProfileCouchDB35},
+		"body over limit":  {Flavor: Neo4j33, MaxBodyBytes: MaxBodyBytesLimit + 1},
+		"negative timeout": {Flavor: Neo4j33, BodyTimeout: -time.Second},
+		"token, no plane":  {Flavor: Neo4j33, ControlToken: "t"},
+		"empty user name":  {Flavor: Neo4j33, Users: []User{{Name: "", Password: "x"}}},
+		"a user twice":     {Flavor: Neo4j33, Users: []User{{Name: "a", Password: "x"}, {Name: "a", Password: "y"}}},
+		"couchdb change":   {Flavor: CouchDB, Users: []User{{Name: "a", Password: "x", PasswordChangeRequired: true}}},
+	} {
+		if _, err := New(o); err == nil {
+			t.Errorf("%s: New accepted %+v", name, o)
+		}
+	}
+	for name, o := range map[string]Options{
+		"body at limit": {Flavor: Neo4j33, MaxBodyBytes: MaxBodyBytesLimit},
+		"a release":     {Flavor: Neo4j33, Profile: ProfileNeo4j339},
+	} {
+		f, err := New(o)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if got := f.Options(); got.BodyTimeout <= 0 || got.Clock == nil {
+			t.Errorf("%s: defaults not filled: %+v", name, got)
+		}
+	}
+	f, _ := New(Options{Flavor: Neo4j33, MaxBodyBytes: -5})
+	if f.Options().MaxBodyBytes != 1<<20 {
+		t.Errorf("a negative MaxBodyBytes is not the default: %d", f.Options().MaxBodyBytes)
+	}
+}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // lineWriter hands each log line to a channel, so a test can wait for it.
@@ -23,8 +25,8 @@ func (l lineWriter) Write(p []byte) (int, error) {
 
 // bodyEndpoint is one endpoint per flavor that reads a body.
 var bodyEndpoints = map[Flavor]struct{ path, auth, contentType string }{
-	Neo4j33:    {"/user/neo4j/password", basicAuth("neo4j", "neo4j"), "application/json"},
-	Neo4jQuery: {"/db/neo4j/query/v2", basicAuth("neo4j", "verysecret"), "application/json"},
+	Neo4j33:    {"/user/neo4j/password", testkit.Basic("neo4j", "neo4j"), "application/json"},
+	Neo4jQuery: {"/db/neo4j/query/v2", testkit.Basic("neo4j", "verysecret"), "application/json"},
 	CouchDB:    {"/_session", "", "application/json"},
 }
 

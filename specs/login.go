@@ -28,7 +28,7 @@ func LoginCheck(ctx context.Context, flavor, baseURL, user string) (*http.Reques
 	case "couchdb":
 		return http.NewRequestWithContext(ctx, http.MethodGet, base+"/_session", nil)
 	}
-	return nil, fmt.Errorf("unknown flavor %q (want one of %s)", flavor, strings.Join(fixtures.Flavors, ", "))
+	return nil, fmt.Errorf("unknown flavor %q (want one of %s)", flavor, strings.Join(fixtures.Flavors(), ", "))
 }
 
 // verifyLogin logs in as the fixture's user with the original password:

@@ -74,8 +74,8 @@ func (t Target) fixtures() ([]fixtures.Fixture, error) {
 		return nil, err
 	case t.BaseURL == "":
 		return nil, errors.New("specs: Target.BaseURL is empty")
-	case t.Flavor != "" && !slices.Contains(fixtures.Flavors, t.Flavor):
-		return nil, fmt.Errorf("specs: unknown flavor %q (want one of %v)", t.Flavor, fixtures.Flavors)
+	case t.Flavor != "" && !slices.Contains(fixtures.Flavors(), t.Flavor):
+		return nil, fmt.Errorf("specs: unknown flavor %q (want one of %v)", t.Flavor, fixtures.Flavors())
 	}
 	var out []fixtures.Fixture
 	for _, fx := range all {

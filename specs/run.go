@@ -71,7 +71,7 @@ func (r *fixtureRun) execute(ctx context.Context) error {
 	}
 	for _, st := range r.fx.Steps {
 		if d, _ := st.Advance.Resolve(sessionTTL(r.vars)); d > 0 {
-			if err := r.advance(ctx, d); err != nil {
+			if err := r.advance(ctx, d, st); err != nil {
 				return err
 			}
 		}
@@ -120,11 +120,15 @@ func (r *fixtureRun) resend(ctx context.Context, st fixtures.Step, step report.S
 	return step, err
 }
 
-// advance moves the target's clock, saying so when a live server makes
-// the run wait in real time.
-func (r *fixtureRun) advance(ctx context.Context, d time.Duration) error {
+// advance moves the target's clock before step st, saying so when a live
+// server makes the run wait in real time.
+func (r *fixtureRun) advance(ctx context.Context, d time.Duration, st fixtures.Step) error {
 	if l, ok := r.target.States.(realClock); ok && r.target.Progress != nil {
-		r.target.Progress(fmt.Sprintf("%s: waiting %s s for the session to expire (--max-wait %s)", r.fx.ID, seconds(d), l.AdvanceLimit()), d)
+		what := "for the session to expire"
+		if st.Advance.Session == 0 {
+			what = "before: " + st.Name // a fixed wait, such as for a background job of the server
+		}
+		r.target.Progress(fmt.Sprintf("%s: waiting %s s %s (--max-wait %s)", r.fx.ID, seconds(d), what, l.AdvanceLimit()), d)
 	}
 	if err := r.target.States.Advance(ctx, d); err != nil {
 		return r.stateError("moving the clock", err)
@@ -396,7 +400,7 @@ func (r *fixtureRun) restore(ctx context.Context) error {
 			err = errors.New(strings.Join(step.Mismatches, "; "))
 		}
 		if err != nil {
-			failed = fmt.Errorf("restore step %d: %v", i+1, err)
+			failed = fmt.Errorf("restore step %d: %w", i+1, err)
 			break
 		}
 	}

@@ -16,7 +16,7 @@ type Target struct {
 	Name string
 	// BaseURL is the server's root, such as http://127.0.0.1:7474.
 	BaseURL string
-	// Flavor is the API the server claims to implement (fixtures.Flavors).
+	// Flavor is the API the server claims to implement (fixtures.Flavors()).
 	Flavor string
 	// States reaches the fixtures' preconditions; nil reaches none, so
 	// every fixture is skipped with that reason.

@@ -47,6 +47,10 @@ if command -v podman >/dev/null 2>&1; then
 	fi
 	if [ -z "${CONTAINERS_CONF:-}" ]; then
 		printf '[containers]\ndefault_ulimits = []\n' >"$tmp/containers.conf"
+		# runc for plain `podman` too, as the README's recipes call it.
+		if command -v runc >/dev/null 2>&1; then
+			printf '[engine]\nruntime = "runc"\n' >>"$tmp/containers.conf"
+		fi
 		export CONTAINERS_CONF="$tmp/containers.conf"
 	fi
 	build_tool=podman
@@ -192,6 +196,23 @@ for flavor in neo4j-3.3 neo4j-query couchdb; do
 	kill "${pids[-1]}" 2>/dev/null
 	wait "${pids[-1]}" 2>/dev/null
 done
+
+# The recipes of README.md and docs/, verbatim, with the image under the
+# name they use; podman's socket serves Testcontainers for Node.
+log "README and docs container recipes"
+if [ "$build_tool" = podman ] && podman tag "$image" localhost/authconform:dev; then
+	bash "$here/recipes.sh" >"$tmp/recipes.out" 2>&1
+	rc=$?
+	cat "$tmp/recipes.out"
+	recipes="$(grep '^recipes: [0-9]* passed' "$tmp/recipes.out" | tail -n 1)"
+	if [ "$rc" -eq 0 ]; then
+		record "README and docs recipes" ok "${recipes#recipes: }"
+	else
+		record "README and docs recipes" FAIL "exit $rc: ${recipes#recipes: }"
+	fi
+else
+	record "README and docs recipes" FAIL "they need podman (for its Docker-compatible socket) and the image as localhost/authconform:dev"
+fi
 
 echo
 echo "container checks with ${tool[*]} ($(($(date +%s) - start))s):"

@@ -12,7 +12,6 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/xeipuuv/gojsonschema"
 
@@ -163,7 +162,7 @@ func TestEveryRunModeAgreesWithItsReports(t *testing.T) {
 		// --require-valid-user (lockout runs live now, on a scratch user).
 		{mode: "all skipped", args: append([]string{"run", "--flavor", "couchdb", "--target", live, "--label-filter", "state:require-valid-user"}, liveCreds()...), code: 1,
 			check: func(t *testing.T, s report.Summary, r result) {
-				if !strings.Contains(r.stderr, "no fixture passed: 1 skipped, 44 switched off (") || !strings.Contains(r.stderr, "--require-valid-user") {
+				if !strings.Contains(r.stderr, "no fixture passed: 1 skipped, 46 switched off (") || !strings.Contains(r.stderr, "--require-valid-user") {
 					t.Errorf("all skipped: stderr %q", r.stderr)
 				}
 			}},
@@ -201,10 +200,7 @@ func TestInterruptedRunsWriteEveryReport(t *testing.T) {
 	for sig, code := range map[syscall.Signal]int{syscall.SIGINT: 130, syscall.SIGTERM: 143} {
 		t.Run(sig.String(), func(t *testing.T) {
 			t.Parallel()
-			fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Neo4j33})
-			if err != nil {
-				t.Fatal(err)
-			}
+			fake := newFake(t, fakeserver.Options{Flavor: fakeserver.Neo4j33})
 			blocked := make(chan struct{})
 			var requests atomic.Int32
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -222,28 +218,8 @@ func TestInterruptedRunsWriteEveryReport(t *testing.T) {
 			cmd := command(append([]string{"run", "--flavor", "neo4j-3.3", "--target", srv.URL, "--user", "neo4j", "--password", "neo4j", "--timeout", "60s", "--label-filter", "!lockout"}, reportArgs(dir)...)...)
 			var out, errb strings.Builder // read only after Wait
 			cmd.Stdout, cmd.Stderr = &out, &errb
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			select {
-			case <-blocked:
-			case <-time.After(60 * time.Second):
-				_ = cmd.Process.Kill()
-				_ = cmd.Wait()
-				t.Fatalf("no fixture reached the held request:\n%s", out.String())
-			}
-			if err := cmd.Process.Signal(sig); err != nil {
-				t.Fatal(err)
-			}
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
-			select {
-			case <-done:
-			case <-time.After(60 * time.Second):
-				_ = cmd.Process.Kill()
-				<-done
-				t.Fatalf("the run did not stop after %s:\n%s", sig, out.String())
-			}
+			startUntil(t, cmd, blocked, &out, "no fixture reached the held request")
+			stopWith(t, cmd, sig, &out)
 			r := result{cmd.ProcessState.ExitCode(), out.String(), errb.String()}
 			if r.code != code {
 				t.Errorf("exit %d, want %d\n%s%s", r.code, code, r.stdout, r.stderr)

@@ -8,12 +8,13 @@ import (
 )
 
 // useColour: colour only on a terminal, and never with --no-color or
-// NO_COLOR (https://no-color.org: set and not empty).
+// NO_COLOR (https://no-color.org: set and not empty). The process's
+// stdout is asked: the command's writer masks secrets on the way to it.
 func useColour(cmd *cobra.Command) bool {
 	if off, _ := cmd.Flags().GetBool("no-color"); off || os.Getenv("NO_COLOR") != "" {
 		return false
 	}
-	return isTerminal(cmd.OutOrStdout())
+	return isTerminal(os.Stdout)
 }
 
 // outcomeWord is the outcome that begins a fixture's line of the summary.

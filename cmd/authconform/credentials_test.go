@@ -41,10 +41,7 @@ func TestRedirectingTargetSendsNothingElsewhere(t *testing.T) {
 	rec := &sink{}
 	elsewhere := httptest.NewServer(rec)
 	t.Cleanup(elsewhere.Close) // a defer would close it before the parallel subtests run
-	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.CouchDB})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake := newFake(t, fakeserver.Options{Flavor: fakeserver.CouchDB})
 	t.Cleanup(func() { // after the parallel subtests
 		if got := rec.requests(); len(got) != 0 {
 			t.Errorf("the redirect target received %d requests, want none; first: %.120q", len(got), got[0])
@@ -79,13 +76,10 @@ func TestRedirectingTargetSendsNothingElsewhere(t *testing.T) {
 func TestTargetUserinfoIsTheCredentials(t *testing.T) {
 	t.Parallel()
 	const password = "Url-Pa55word-41d2"
-	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.CouchDB, Users: []fakeserver.User{
+	fake := newFake(t, fakeserver.Options{Flavor: fakeserver.CouchDB, Users: []fakeserver.User{
 		{Name: "urladmin", Password: password, Roles: []string{"_admin"}},
 		{Name: "alice", Password: "alicepw", Roles: []string{"reader"}},
-	}, Databases: []fakeserver.Database{{Name: "private"}, {Name: "db", Public: true, Docs: map[string]string{"document": `{"x":1}`}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	}, Databases: liveDatabases()})
 	var mu sync.Mutex
 	var twice []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -102,17 +96,7 @@ func TestTargetUserinfoIsTheCredentials(t *testing.T) {
 	r := cli(t, "run", "--flavor", "couchdb", "--target", withInfo, "--other-user", "alice", "--other-password", "alicepw",
 		"--database", "private", "--document", "db/document", "-v",
 		"--json-report", dir+"/r.json", "--junit-report", dir+"/r.xml", "--markdown-report", dir+"/r.md")
-	if r.code != 0 {
-		t.Fatalf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
-	}
-	everything := r.stdout + r.stderr
-	for _, f := range []string{"r.json", "r.xml", "r.md"} {
-		data, err := os.ReadFile(dir + "/" + f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		everything += string(data)
-	}
+	everything := outputAndReports(t, r, dir)
 	for _, s := range []string{password, base64.StdEncoding.EncodeToString([]byte("urladmin:" + password))} {
 		if strings.Contains(everything, s) {
 			t.Errorf("the URL's password (%.4s...) appears in the output or a report", s)
@@ -139,11 +123,7 @@ func TestTargetUserinfoIsTheCredentials(t *testing.T) {
 // fails the credential check), and neither shows in the output.
 func TestSecretsFromFilesAndEnvironment(t *testing.T) {
 	t.Parallel()
-	srv, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.Neo4jQuery})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := startFake(t, fakeserver.Options{Flavor: fakeserver.Neo4jQuery})
 	file := t.TempDir() + "/pw"
 	if err := os.WriteFile(file, []byte("verysecret\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -174,10 +154,7 @@ func TestSecretsFromFilesAndEnvironment(t *testing.T) {
 // that step, named as such, and the run neither hangs nor holds the body.
 func TestHugeBodyIsAStepError(t *testing.T) {
 	t.Parallel()
-	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.CouchDB})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake := newFake(t, fakeserver.Options{Flavor: fakeserver.CouchDB})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/_all_dbs" {
 			w.Header().Set("Content-Type", "application/json")

@@ -39,6 +39,6 @@ func newFixturesCmd() *cobra.Command {
 			return w.Flush()
 		},
 	}
-	cmd.Flags().StringSliceVar(&flavors, "flavor", nil, "only these flavors (repeatable or comma-separated): "+strings.Join(fixtures.Flavors, ", "))
+	cmd.Flags().StringSliceVar(&flavors, "flavor", nil, "only these flavors (repeatable or comma-separated): "+strings.Join(fixtures.Flavors(), ", "))
 	return cmd
 }

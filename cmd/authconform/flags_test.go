@@ -15,11 +15,11 @@ import (
 func TestUnknownProfileListsTheProfiles(t *testing.T) {
 	t.Parallel()
 	r := cli(t, "run", "--profile", "neo4j-9")
-	if r.code != 2 || !strings.Contains(r.stderr, "documented, neo4j-3.3.9, neo4j-5, couchdb-3.5") {
+	if r.code != 2 || !strings.Contains(r.stderr, "documented, neo4j-3.3.9, neo4j-5, couchdb-3.3, couchdb-3.4, couchdb-3.5") {
 		t.Errorf("exit %d, %q", r.code, r.stderr)
 	}
 	r = cli(t, "run", "--flavor", "couchdb", "--profile", "neo4j-5")
-	if r.code != 2 || !strings.Contains(r.stderr, "[documented couchdb-3.5]") {
+	if r.code != 2 || !strings.Contains(r.stderr, "[documented couchdb-3.3 couchdb-3.4 couchdb-3.5]") {
 		t.Errorf("profile of another flavor: exit %d, %q", r.code, r.stderr)
 	}
 }
@@ -81,10 +81,7 @@ func TestSessionTimeoutIsOneNameInServeAndRun(t *testing.T) {
 // TestControlPlaneListsItsRoutes: GET /_authconform/ lists every route, and
 // every listed GET route answers (the list is not stale).
 func TestControlPlaneListsItsRoutes(t *testing.T) {
-	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.CouchDB, ControlPlane: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake := newFake(t, fakeserver.Options{Flavor: fakeserver.CouchDB, ControlPlane: true})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	get := func(path string) *http.Response {

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/authconform/authconform/fakeserver"
 )
@@ -25,10 +24,7 @@ func changeThenHang(t *testing.T) (*httptest.Server, <-chan struct{}) {
 // hangOnChange is changeThenHang, applying the change only if apply.
 func hangOnChange(t *testing.T, apply bool) (*httptest.Server, <-chan struct{}) {
 	t.Helper()
-	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Neo4j33})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake := newFake(t, fakeserver.Options{Flavor: fakeserver.Neo4j33})
 	changed := make(chan struct{}, 4)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -67,16 +63,7 @@ func killMidChange(t *testing.T, target, dir string, changed <-chan struct{}) (a
 	cmd := command(args...)
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-changed:
-	case <-time.After(60 * time.Second):
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		t.Fatalf("the run never sent the change:\n%s", buf.String())
-	}
+	startUntil(t, cmd, changed, &buf, "the run never sent the change")
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
@@ -110,16 +97,7 @@ func TestSIGKILLMidChangeThenRestore(t *testing.T) {
 	if r := cli(t, args...); r.code != 2 || !strings.Contains(r.stderr, "authconform restore") {
 		t.Errorf("run with a pending journal: exit %d, %q; want 2 and a pointer to restore", r.code, r.stderr)
 	}
-	r := cli(t, "restore", "--state-dir", dir)
-	if r.code != 0 || !strings.Contains(r.stdout, "restored") {
-		t.Fatalf("restore: exit %d\n%s%s", r.code, r.stdout, r.stderr)
-	}
-	if code := neo4jLogin(t, srv.URL); code != http.StatusOK {
-		t.Errorf("after restore neo4j/neo4j gets %d, want 200", code)
-	}
-	if js := journals(t, dir); len(js) != 0 {
-		t.Errorf("journals left after a verified restore: %v", js)
-	}
+	restoreAndCheck(t, srv.URL, dir)
 	if r := cli(t, "restore", "--state-dir", dir); r.code != 0 || !strings.Contains(r.stdout, "nothing to restore") {
 		t.Errorf("second restore: exit %d, %q", r.code, r.stdout)
 	}
@@ -149,11 +127,7 @@ func TestUnansweredChangeCountsAsApplied(t *testing.T) {
 // run stops with one line naming --state-dir, before any request.
 func TestNoStateDirStopsALiveRun(t *testing.T) {
 	t.Parallel()
-	fake, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.CouchDB})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
+	fake := startFake(t, fakeserver.Options{Flavor: fakeserver.CouchDB})
 	file := filepath.Join(t.TempDir(), "a-file")
 	if err := os.WriteFile(file, nil, 0o600); err != nil {
 		t.Fatal(err)
@@ -188,16 +162,7 @@ func TestRestoreOfAChangeThatNeverHappened(t *testing.T) {
 	if js := journals(t, dir); len(js) != 1 {
 		t.Fatalf("journals after SIGKILL: %v", js)
 	}
-	r := cli(t, "restore", "--state-dir", dir)
-	if r.code != 0 || !strings.Contains(r.stdout, "restored") {
-		t.Fatalf("restore: exit %d\n%s%s", r.code, r.stdout, r.stderr)
-	}
-	if code := neo4jLogin(t, srv.URL); code != http.StatusOK {
-		t.Errorf("after restore neo4j/neo4j gets %d, want 200", code)
-	}
-	if js := journals(t, dir); len(js) != 0 {
-		t.Errorf("journals left: %v", js)
-	}
+	restoreAndCheck(t, srv.URL, dir)
 }
 
 // TestFailedRestoreKeepsTheJournal: when neither the temporary nor the
@@ -234,5 +199,21 @@ func TestFailedRestoreKeepsTheJournal(t *testing.T) {
 	}
 	if left := journals(t, dir); len(left) != 1 {
 		t.Errorf("journals after a failed restore: %v, want the one kept", left)
+	}
+}
+
+// restoreAndCheck runs restore over dir's journals and checks that it says
+// so, that neo4j/neo4j logs in at target again and that no journal is left.
+func restoreAndCheck(t *testing.T, target, dir string) {
+	t.Helper()
+	r := cli(t, "restore", "--state-dir", dir)
+	if r.code != 0 || !strings.Contains(r.stdout, "restored") {
+		t.Fatalf("restore: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if code := neo4jLogin(t, target); code != http.StatusOK {
+		t.Errorf("after restore neo4j/neo4j gets %d, want 200", code)
+	}
+	if js := journals(t, dir); len(js) != 0 {
+		t.Errorf("journals left after a verified restore: %v", js)
 	}
 }

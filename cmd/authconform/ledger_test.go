@@ -21,11 +21,7 @@ func TestWrongPasswordFiveTimesNeverLocks(t *testing.T) {
 	for flavor, user := range map[string]string{"couchdb": "admin", "neo4j-query": "neo4j"} {
 		t.Run(flavor, func(t *testing.T) {
 			t.Parallel()
-			srv, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.Flavor(flavor)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer srv.Close()
+			srv := startFake(t, fakeserver.Options{Flavor: fakeserver.Flavor(flavor)})
 			dir := t.TempDir()
 			refused := 0
 			port := strings.TrimPrefix(srv.URL, "http://127.0.0.1:")
@@ -68,10 +64,7 @@ func TestWrongPasswordFiveTimesNeverLocks(t *testing.T) {
 // between any two failed logins there is a successful one.
 func TestNeo4jLogsInBeforeEachFailingFixture(t *testing.T) {
 	t.Parallel()
-	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Neo4jQuery})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake := newFake(t, fakeserver.Options{Flavor: fakeserver.Neo4jQuery})
 	var mu sync.Mutex
 	var logins strings.Builder // S for a successful login, F for a failed one
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

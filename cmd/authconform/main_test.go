@@ -112,11 +112,6 @@ func closedPort(t *testing.T) string {
 
 func TestUsageErrorsExitTwoWithOneLine(t *testing.T) {
 	t.Parallel()
-	neo, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.Neo4j33})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer neo.Close()
 	cases := map[string][]string{
 		"unknown flag":          {"run", "--no-such-flag"},
 		"unknown flavor":        {"run", "--flavor", "mysql"},
@@ -208,10 +203,7 @@ func TestBrokenTargetFailsOnExactlyTheBrokenRule(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.flavor, func(t *testing.T) {
 			t.Parallel()
-			fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Flavor(c.flavor), ControlPlane: true})
-			if err != nil {
-				t.Fatal(err)
-			}
+			fake := newFake(t, fakeserver.Options{Flavor: fakeserver.Flavor(c.flavor), ControlPlane: true})
 			broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { c.breakIt(w, r, fake) }))
 			defer broken.Close()
 			report := t.TempDir() + "/report.json"
@@ -219,18 +211,8 @@ func TestBrokenTargetFailsOnExactlyTheBrokenRule(t *testing.T) {
 			if r.code != 1 {
 				t.Fatalf("breaking %q: exit %d, want 1:\n%s%s", c.rule, r.code, r.stdout, r.stderr)
 			}
-			data, err := os.ReadFile(report)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var s struct {
-				Results []struct{ ID, Outcome string }
-			}
-			if err := json.Unmarshal(data, &s); err != nil {
-				t.Fatal(err)
-			}
 			var failed []string
-			for _, res := range s.Results {
+			for _, res := range reportedResults(t, report) {
 				switch res.Outcome {
 				case "passed":
 				case "failed":

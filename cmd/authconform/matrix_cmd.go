@@ -16,7 +16,8 @@ func newMatrixCmd() *cobra.Command {
 		Use:   "matrix",
 		Short: "Run the suite against the fake in every profile and print documented-vs-release differences",
 		Long: `Run every flavor's fixtures against the fake in each of its profiles
-(documented, and the emulated releases neo4j-3.3.9, neo4j-5, couchdb-3.5),
+(documented, and the emulated releases neo4j-3.3.9, neo4j-5, couchdb-3.3,
+couchdb-3.4, couchdb-3.5),
 and print one table per flavor: a row per fixture, a column per profile.
 Every cell that differs from the document names the reason and evidence from
 the profile's expectation file; an unexplained difference fails the command,

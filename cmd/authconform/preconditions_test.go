@@ -15,11 +15,8 @@ import (
 // failures.
 func TestMissingPreconditionsAreUsageErrors(t *testing.T) {
 	t.Parallel()
-	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.CouchDB,
-		Databases: []fakeserver.Database{{Name: "private"}, {Name: "open"}, {Name: "db", Public: true, Docs: map[string]string{"document": `{"x":1}`}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake := newFake(t, fakeserver.Options{Flavor: fakeserver.CouchDB,
+		Databases: liveDatabases(fakeserver.Database{Name: "open"})})
 	// "open" answers anyone, as a database without members would.
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/open" && r.Header.Get("Authorization") == "" {
@@ -62,11 +59,7 @@ func TestMissingPreconditionsAreUsageErrors(t *testing.T) {
 // document, runs the fixtures that need it, and deletes it afterwards.
 func TestAllowDestructiveCreatesAScratchDocument(t *testing.T) {
 	t.Parallel()
-	srv, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.CouchDB, Databases: []fakeserver.Database{{Name: "private"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := startFake(t, fakeserver.Options{Flavor: fakeserver.CouchDB, Databases: []fakeserver.Database{{Name: "private"}}})
 	if code, _ := adminGet(t, srv.URL+"/_users/_all_docs"); code != 200 {
 		t.Skip("the CouchDB fake has no _users or PUT /db yet (issue 15); real CouchDB 3.5.0 runs are in README")
 	}

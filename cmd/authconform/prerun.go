@@ -21,7 +21,7 @@ func checkCredentialsGiven(f runFlags) error {
 	if f.target == "" || f.control || f.creds.AuthDisabled || f.creds.User != "" || f.creds.Token != "" {
 		return nil
 	}
-	return usagef("--target %s needs an account on it: pass --user and --password (or --password-file; AUTHCONFORM_USER, AUTHCONFORM_PASSWORD), or --auth-disabled for a server without authentication", specs.RedactText(f.target))
+	return usagef("--target %s needs an account on it: pass --user and --password (or --password-file; AUTHCONFORM_USER, AUTHCONFORM_PASSWORD), or --auth-disabled for a server without authentication", beforeQuery(withoutUserinfo(f.target)))
 }
 
 // checkWritable proves, before anything runs, that each report can be
@@ -88,4 +88,18 @@ func checkClockWaits(f runFlags, include func(string) bool) error {
 			id, longest, f.creds.MaxWait, longest.Truncate(time.Second)+time.Second, id)
 	}
 	return nil
+}
+
+// learnedSessionTTL is the session lifetime a live target read from the
+// server (CouchDB's cookie Max-Age), when --session-timeout did not give it.
+func learnedSessionTTL(ts []specs.Target) (time.Duration, bool) {
+	for _, t := range ts {
+		if s, ok := t.States.(interface {
+			SessionTTL() time.Duration
+			SessionTTLFromServer() bool
+		}); ok && s.SessionTTLFromServer() {
+			return s.SessionTTL(), true
+		}
+	}
+	return 0, false
 }

@@ -11,10 +11,10 @@ import (
 
 // progress prints a line when a fixture waits in real time for a live
 // server's clock, and on a terminal counts the wait down.
-func progress(w io.Writer) func(line string, wait time.Duration) {
+func progress(w io.Writer, terminal bool) func(line string, wait time.Duration) {
 	return func(line string, wait time.Duration) {
 		fmt.Fprintln(w, line)
-		if isTerminal(w) && wait > time.Second {
+		if terminal && wait > time.Second {
 			go countdown(w, wait)
 		}
 	}

@@ -47,3 +47,22 @@ func TestLongWaitsAreOptIn(t *testing.T) {
 		t.Errorf("--max-wait 1s: exit %d, want 2 before the run:\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestSessionLifetimeIsReadFromTheServer: without --session-timeout a
+// CouchDB run reads the lifetime from its cookie's Max-Age, says so, and
+// holds the clock fixtures to --max-wait with it.
+func TestSessionLifetimeIsReadFromTheServer(t *testing.T) {
+	t.Parallel()
+	_, url := startServe(t, io.Discard, "couchdb", "--session-timeout", "2s")
+	args := []string{"run", "--flavor", "couchdb", "--target", url, "--user", "admin", "--password", "secret",
+		"--database", "authtest", "--fixture", "couchdb/cookie-expired", "--allow-empty"}
+	r := cli(t, args...)
+	if r.code != 0 || !strings.Contains(r.stderr, "session lifetime 2s, read from its AuthSession cookie's Max-Age") ||
+		!strings.Contains(r.stdout, "pass --max-wait 3.2s to allow it") {
+		t.Errorf("no --session-timeout: exit %d, want the lifetime read and a skip naming --max-wait:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = cli(t, append(args, "--max-wait", "1s")...)
+	if r.code != 2 || !strings.Contains(r.stderr, "couchdb/cookie-expired would wait 2.1s for the server's clock, more than --max-wait 1s allows") {
+		t.Errorf("--max-wait 1s: exit %d, want 2 before any fixture:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -138,7 +138,11 @@ func runBlocks(t *testing.T, blocks [][][]byte) (string, []byte) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", "-c", script.String())
 	cmd.Dir = t.TempDir()
-	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(bin)+string(os.PathListSeparator)+os.Getenv("PATH"), "NO_COLOR=1")
+	// A fresh user per document, as on a fresh machine: its own cache
+	// folder, where live runs keep their failed-login ledgers.
+	home := t.TempDir()
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(bin)+string(os.PathListSeparator)+os.Getenv("PATH"), "NO_COLOR=1",
+		"HOME="+home, "XDG_CACHE_HOME="+filepath.Join(home, ".cache"))
 	// Its own process group, so that a failed script's background
 	// servers end with it.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -160,4 +164,57 @@ func runBlocks(t *testing.T, blocks [][][]byte) (string, []byte) {
 		t.Fatalf("runnable blocks: %v\n--- script\n%s--- output\n%s", err, script.String(), out)
 	}
 	return cmd.Dir, out
+}
+
+// goBlock is a Go code block marked "```go runnable": a test file of the
+// reader's own module.
+var goBlock = regexp.MustCompile("(?ms)^```go runnable\n(.*?)^```$")
+
+// TestReadmeGoQuickStart builds a module of its own from README's Go
+// quick start, the checkout standing in for the published module, and
+// runs its tests: the recipe compiles and passes as printed.
+func TestReadmeGoQuickStart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a separate module")
+	}
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := goBlock.FindAllSubmatch(readme, -1)
+	if len(blocks) != 1 {
+		t.Fatalf("README has %d runnable Go blocks, want the quick start's one", len(blocks))
+	}
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod := "module example.com/yourpkg\n\ngo 1.25.0\n\nrequire github.com/authconform/authconform v0.0.0\n\nreplace github.com/authconform/authconform => " + root + "\n"
+	for name, data := range map[string][]byte{"go.mod": []byte(mod), "go.sum": sum, "yourpkg_test.go": blocks[0][1]} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func(args ...string) string {
+		cmd := exec.Command("go", args...)
+		cmd.Dir = dir
+		cmd.Env = append(hostEnv, "GOFLAGS=-mod=mod")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	run("mod", "tidy")
+	out := run("test", "-count=1", "-v", "./...")
+	for _, want := range []string{"--- PASS: TestClientLogsIn", "--- PASS: TestConformance", " passed, 0 failed, "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the quick start's tests: no %q in\n%s", want, out)
+		}
+	}
 }

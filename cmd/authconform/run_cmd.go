@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/onsi/gomega"
 	"github.com/spf13/cobra"
 
+	"github.com/authconform/authconform/fakeserver"
 	"github.com/authconform/authconform/fixtures"
 	"github.com/authconform/authconform/specs"
 	"github.com/authconform/authconform/specs/live"
@@ -65,8 +67,8 @@ changed; fixtures that lock an account never run against a live server.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return run(cmd, f) },
 	}
 	fl := cmd.Flags()
-	fl.StringSliceVar(&f.flavors, "flavor", nil, "flavors to run (repeatable or comma-separated): "+strings.Join(fixtures.Flavors, ", "))
-	fl.StringVar(&f.profile, "profile", "documented", "profile of the embedded fakes: documented, neo4j-3.3.9, neo4j-5 or couchdb-3.5")
+	fl.StringSliceVar(&f.flavors, "flavor", nil, "flavors to run (repeatable or comma-separated): "+strings.Join(fixtures.Flavors(), ", "))
+	fl.StringVar(&f.profile, "profile", string(fakeserver.ProfileDocumented), "profile of the embedded fakes: "+orList(allProfiles()))
 	fl.StringVar(&f.target, "target", "", "base URL of the server to check, such as http://127.0.0.1:7474")
 	fl.BoolVar(&f.control, "control", false, "the --target is 'authconform serve --control': reach every state through its control plane")
 	fl.StringVar(&f.controlToken, "control-token", "", "with --control: the token of 'serve --control-token', sent to the control plane only")
@@ -98,7 +100,7 @@ changed; fixtures that lock an account never run against a live server.`,
 	fl.BoolVar(&f.allowEmpty, "allow-empty", false, "exit 0 even when no fixture passed (all skipped), if nothing failed")
 	f.reports.flags(fl)
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "show every spec, step and erratum evidence")
-	fl.StringVar(&f.expect, "expect", "", "expectation file (YAML: fixture id -> reason, evidence) of the target's known deviations; embedded fakes use their profile's file")
+	fl.StringVar(&f.expect, "expect", "", "expectation file (YAML: fixture id -> reason, evidence) of the target's known deviations, or the name of a shipped one (couchdb-3.3, couchdb-3.4, couchdb-3.5, neo4j-3.3.9, neo4j-5); embedded fakes use their profile's file")
 	return cmd
 }
 
@@ -147,6 +149,24 @@ func run(cmd *cobra.Command, f runFlags) (err error) {
 		return finish(cmd, report.WithRunError(s, t, re.error), f, false, red)
 	}
 	defer cleanup()
+	if ttl, ok := learnedSessionTTL(ts); ok {
+		fmt.Fprintf(cmd.ErrOrStderr(), "authconform: %s: session lifetime %s, read from its AuthSession cookie's Max-Age (--session-timeout overrides it)\n", ts[0].Name, ttl)
+		learned := f
+		learned.creds.SessionTTL = ttl
+		if err := checkClockWaits(learned, include); err != nil {
+			for _, t := range ts {
+				_ = t.Close(context.Background())
+			}
+			return err
+		}
+	}
+	if f.target != "" && !f.control && len(ts) == 1 { // a control-plane fake is no release
+		release, profile := serverRelease(releaseClient(f), f.target, ts[0].Flavor)
+		releaseNote(cmd.ErrOrStderr(), release, profile, f.expect)
+		if release != "" {
+			ts[0].Name += " (" + release + ")"
+		}
+	}
 	for i := range ts {
 		red.Merge(ts[i].Redactor)
 		ts[i].Redactor = red
@@ -154,7 +174,8 @@ func run(cmd *cobra.Command, f runFlags) (err error) {
 		if len(exp) > 0 {
 			ts[i].Expectations = &exp[0]
 		}
-		ts[i].Progress = progress(cmd.ErrOrStderr())
+		// The process's stderr is asked: cmd's writer masks secrets on the way.
+		ts[i].Progress = progress(cmd.ErrOrStderr(), isTerminal(os.Stderr))
 	}
 	estimate(cmd.ErrOrStderr(), ts)
 	summary := runSuite(ts, f)

@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/authconform/authconform/fakeserver"
 )
@@ -24,11 +23,7 @@ func TestWrongPasswordStopsBeforeAnyLockout(t *testing.T) {
 	for _, flavor := range []string{"neo4j-3.3", "neo4j-query", "couchdb"} {
 		t.Run(flavor, func(t *testing.T) {
 			t.Parallel()
-			srv, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.Flavor(flavor)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer srv.Close()
+			srv := startFake(t, fakeserver.Options{Flavor: fakeserver.Flavor(flavor)})
 			var failures atomic.Int32
 			counting := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				rec := httptest.NewRecorder()
@@ -87,10 +82,8 @@ func TestInterruptRestoresThePassword(t *testing.T) {
 }
 
 func interruptMidChange(t *testing.T, sig syscall.Signal, name string) {
-	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Neo4j33})
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Helper()
+	fake := newFake(t, fakeserver.Options{Flavor: fakeserver.Neo4j33})
 	blocked := make(chan struct{}, 1)
 	// Hold the first request made with the temporary password until the
 	// client gives up, so the interrupt lands mid-flow.
@@ -111,26 +104,8 @@ func interruptMidChange(t *testing.T, sig syscall.Signal, name string) {
 	cmd := command("run", "--flavor", "neo4j-3.3", "--target", srv.URL, "--user", "neo4j", "--password", "neo4j", "--allow-destructive", "--label-filter", "destructive && state:default-password", "--timeout", "60s", "--state-dir", t.TempDir())
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-blocked:
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("the flow never reached the changed password:\n%s", out.String())
-	}
-	if err := cmd.Process.Signal(sig); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("the run did not stop after %s:\n%s", name, out.String())
-	}
+	startUntil(t, cmd, blocked, &out, "the flow never reached the changed password")
+	stopWith(t, cmd, sig, &out)
 	if code := neo4jLogin(t, srv.URL); code != http.StatusOK {
 		t.Fatalf("after %s neo4j/neo4j gets %d: the password was not restored\n%s", name, code, out.String())
 	}
@@ -148,29 +123,15 @@ func interruptMidChange(t *testing.T, sig syscall.Signal, name string) {
 func TestReportsNeverShowCredentials(t *testing.T) {
 	t.Parallel()
 	const user, password = "reportadmin", "Unique-Pa55word-9f3c"
-	srv, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.CouchDB, Users: []fakeserver.User{
+	srv := startFake(t, fakeserver.Options{Flavor: fakeserver.CouchDB, Users: []fakeserver.User{
 		{Name: user, Password: password, Roles: []string{"_admin"}},
 		{Name: "alice", Password: "Alice-Pa55word-77aa", Roles: []string{"reader"}},
-	}, Databases: []fakeserver.Database{{Name: "private"}, {Name: "db", Public: true, Docs: map[string]string{"document": `{"x":1}`}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	}, Databases: liveDatabases()})
 	dir := t.TempDir()
 	r := cli(t, "run", "--flavor", "couchdb", "--target", srv.URL, "--user", user, "--password", password,
 		"--other-user", "alice", "--other-password", "Alice-Pa55word-77aa", "--database", "private", "--document", "db/document",
 		"--json-report", dir+"/r.json", "--junit-report", dir+"/r.xml", "--markdown-report", dir+"/r.md", "-v")
-	if r.code != 0 {
-		t.Fatalf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
-	}
-	everything := r.stdout + r.stderr
-	for _, f := range []string{"r.json", "r.xml", "r.md"} {
-		data, err := os.ReadFile(dir + "/" + f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		everything += string(data)
-	}
+	everything := outputAndReports(t, r, dir)
 	if !strings.Contains(everything, "*****") {
 		t.Fatal("no masked value anywhere: the reports carry no exchanges to check")
 	}
@@ -189,10 +150,7 @@ func TestReportsNeverShowCredentials(t *testing.T) {
 // cannot be judged (exit 1, one line), and accepted with --ca-file or --insecure.
 func TestHTTPSTargets(t *testing.T) {
 	t.Parallel()
-	fake, err := fakeserver.New(fakeserver.Options{Flavor: fakeserver.Neo4jQuery})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake := newFake(t, fakeserver.Options{Flavor: fakeserver.Neo4jQuery})
 	srv := httptest.NewTLSServer(fake)
 	defer srv.Close()
 	ca := t.TempDir() + "/ca.pem"

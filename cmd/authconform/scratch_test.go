@@ -16,12 +16,8 @@ import (
 // left in _users.
 func TestFreshStateDirFiveRunsNeverLock(t *testing.T) {
 	t.Parallel()
-	srv, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.CouchDB,
-		Databases: []fakeserver.Database{{Name: "private"}, {Name: "db", Public: true, Docs: map[string]string{"document": `{"x":1}`}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := startFake(t, fakeserver.Options{Flavor: fakeserver.CouchDB,
+		Databases: liveDatabases()})
 	if code, _ := adminGet(t, srv.URL+"/_users/_all_docs"); code != http.StatusOK {
 		t.Skip("the CouchDB fake has no _users database yet (issue 15), so no scratch users; real CouchDB 3.5.0 runs are in README")
 	}

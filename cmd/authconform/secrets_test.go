@@ -233,7 +233,7 @@ func checkNoSecretLeaves(t *testing.T, flavor string, echo bool, seed uint64) {
 	switch flavor {
 	case "couchdb":
 		o.Users = []fakeserver.User{{Name: "admin", Password: password, Roles: []string{"_admin"}}, {Name: "alice", Password: other, Roles: []string{"reader"}}}
-		o.Databases = []fakeserver.Database{{Name: "private"}, {Name: "db", Public: true, Docs: map[string]string{"document": `{"x":1}`}}}
+		o.Databases = liveDatabases()
 		args = append(args, "--user", "admin", "--other-user", "alice", "--other-password", other, "--database", "private", "--document", "db/document")
 	case "neo4j-3.3":
 		// A pending password change lets change-password run, with a
@@ -245,10 +245,7 @@ func checkNoSecretLeaves(t *testing.T, flavor string, echo bool, seed uint64) {
 		o.Tokens = []fakeserver.Token{{Token: token, User: "neo4j"}}
 		args = append(args, "--user", "neo4j", "--token", token)
 	}
-	fake, err := fakeserver.New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake := newFake(t, o)
 	s := &spy{fake: fake, echo: echo, secrets: map[string]string{password: "", other: "", token: ""}}
 	srv := httptest.NewServer(s)
 	defer srv.Close()

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -17,18 +15,8 @@ func selectedIDs(t *testing.T, args ...string) []string {
 	if r.code != 0 {
 		t.Fatalf("%v: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)
 	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rep struct {
-		Results []struct{ ID, Outcome string }
-	}
-	if err := json.Unmarshal(data, &rep); err != nil {
-		t.Fatal(err)
-	}
 	var ids []string
-	for _, res := range rep.Results {
+	for _, res := range reportedResults(t, file) {
 		if res.Outcome != "disabled" {
 			ids = append(ids, res.ID)
 		}

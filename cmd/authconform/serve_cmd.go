@@ -63,9 +63,6 @@ returns passwords and cookies:
 ` + controlHelp(),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if f.o.ControlToken == "" {
-				f.o.ControlToken = os.Getenv("AUTHCONFORM_CONTROL_TOKEN")
-			}
 			if f.flavor == "" {
 				return usagef("serve needs a flavor: --flavor (or AUTHCONFORM_FLAVOR) %s", strings.Join(flavorNames(), ", "))
 			}
@@ -136,8 +133,8 @@ returns passwords and cookies:
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.flavor, "flavor", "", "the fake to serve (required): neo4j-3.3, neo4j-query or couchdb")
-	fl.StringVar(&f.profile, "profile", "documented", "documented, neo4j-3.3.9, neo4j-5 or couchdb-3.5")
+	fl.StringVar(&f.flavor, "flavor", "", "the fake to serve (required): "+orList(fakeserver.Flavors()))
+	fl.StringVar(&f.profile, "profile", string(fakeserver.ProfileDocumented), orList(allProfiles()))
 	fl.StringVar(&addr, "addr", "", "listen address (default 127.0.0.1:7474 for Neo4j, 127.0.0.1:5984 for CouchDB)")
 	fl.StringArrayVar(&f.users, "user", nil, "a user, name:password[:roles] (repeatable; variable AUTHCONFORM_SERVE_USER); replaces the flavor's default users")
 	fl.StringArrayVar(&f.tokens, "token", nil, "a bearer token, TOKEN=USER (repeatable; neo4j-query; variable AUTHCONFORM_SERVE_TOKEN)")

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spf13/cobra"
 )
 
 func TestServeFlagsBecomeOptions(t *testing.T) {
@@ -150,5 +152,22 @@ func TestServeNodesStandsForACluster(t *testing.T) {
 	}
 	if _, body := get(urls[2], "/_session", "Cookie", "AuthSession="+cookie); cookie == "" || !strings.Contains(body, `"name":null`) {
 		t.Errorf("node 2 with node 1's admin cookie (%q): %s, want anonymous", cookie, body)
+	}
+}
+
+// TestServeControlTokenFromEnv: AUTHCONFORM_CONTROL_TOKEN is --control-token
+// as every flag's variable is, so serve beyond loopback goes on to listen.
+func TestServeControlTokenFromEnv(t *testing.T) {
+	for token, wantTokenError := range map[string]bool{"": true, "from-env": false} {
+		t.Setenv("AUTHCONFORM_CONTROL_TOKEN", token)
+		root := &cobra.Command{Use: "authconform", SilenceUsage: true, SilenceErrors: true}
+		root.AddCommand(newServeCmd())
+		withEnv(root)
+		root.SetArgs([]string{"serve", "--flavor", "neo4j-3.3", "--control", "--addr", "192.0.2.1:0"}) // TEST-NET-1: never this machine's
+		root.SetOut(io.Discard)
+		err := root.Execute()
+		if err == nil || strings.Contains(err.Error(), "--control-token") != wantTokenError {
+			t.Errorf("AUTHCONFORM_CONTROL_TOKEN=%q: err %v, want a --control-token error: %v", token, err, wantTokenError)
+		}
 	}
 }

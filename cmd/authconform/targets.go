@@ -51,11 +51,11 @@ func targets(f runFlags) ([]specs.Target, func(), error) {
 	return fakes.targets, fakes.close, nil
 }
 
-// checkFlavors rejects a --flavor that is not one of fixtures.Flavors.
+// checkFlavors rejects a --flavor that is not one of fixtures.Flavors().
 func checkFlavors(flavors []string) error {
 	for _, fl := range flavors {
-		if !slices.Contains(fixtures.Flavors, fl) {
-			return usagef("unknown --flavor %q (want one of %s)", fl, strings.Join(fixtures.Flavors, ", "))
+		if !slices.Contains(fixtures.Flavors(), fl) {
+			return usagef("unknown --flavor %q (want one of %s)", fl, strings.Join(fixtures.Flavors(), ", "))
 		}
 	}
 	return nil
@@ -72,6 +72,18 @@ func allProfiles() []string {
 		}
 	}
 	return all
+}
+
+// orList words a flag's choices for its help: "a, b or c".
+func orList[T ~string](items []T) string {
+	words := make([]string, len(items))
+	for i, item := range items {
+		words[i] = string(item)
+	}
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }
 
 // releaseProfiles lists the profiles with shipped expectations, the names
@@ -121,7 +133,7 @@ func (f *fakeTargets) close() {
 
 func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 	if len(f.flavors) != 1 {
-		return nil, nil, usagef("--target needs exactly one --flavor (%s)", strings.Join(fixtures.Flavors, ", "))
+		return nil, nil, usagef("--target needs exactly one --flavor (%s)", strings.Join(fixtures.Flavors(), ", "))
 	}
 	u, err := url.Parse(f.target)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/specs"
+	"github.com/authconform/authconform/specs/report"
 )
 
 // A --target that is not a usable base URL is a usage error that shows
@@ -129,16 +133,78 @@ func TestTargetRunsChangeNothingWithoutAllowDestructive(t *testing.T) {
 	}
 }
 
-// A report that cannot be written (its path is a folder) fails the run
-// with a usage error naming the flag, after the run: it is never dropped
-// silently.
+// A report that cannot be written when the run ends (the check before the
+// run cannot foresee a full disk or a file made read-only meanwhile) fails
+// the run with a usage error naming the flag: it is never dropped silently.
 func TestUnwritableReportFailsTheRun(t *testing.T) {
+	t.Parallel()
+	for _, flag := range []string{"--json-report", "--junit-report", "--markdown-report", "--html-report"} {
+		folder := t.TempDir() // a path that cannot be created as a file
+		var f runFlags
+		switch flag {
+		case "--json-report":
+			f.reports.json = folder
+		case "--junit-report":
+			f.reports.junit = folder
+		case "--markdown-report":
+			f.reports.markdown = folder
+		case "--html-report":
+			f.reports.html = folder
+		}
+		cmd := newRunCmd()
+		cmd.SetOut(io.Discard)
+		s := report.Summary{Results: []report.Result{{Target: "t", ID: "couchdb/get-session", Flavor: "couchdb", Outcome: report.Passed}}}
+		err := finish(cmd, s, f, true, specs.NewRedactor())
+		var ue usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), "writing "+flag) {
+			t.Errorf("%s %s: finish returned %v, want a usage error naming the flag", flag, folder, err)
+		}
+	}
+}
+
+// A report path that cannot be written (a folder) is refused before
+// anything runs, with a usage error naming the flag.
+func TestUnwritableReportIsRefusedBeforeTheRun(t *testing.T) {
 	t.Parallel()
 	for _, flag := range []string{"--json-report", "--junit-report", "--markdown-report", "--html-report"} {
 		folder := t.TempDir()
 		r := cli(t, "run", "--flavor", "couchdb", "--fixture", "couchdb/get-session", flag, folder)
-		if r.code != 2 || !strings.Contains(r.stderr, "writing "+flag) {
+		if r.code != 2 || !strings.Contains(r.stderr, flag+" "+folder+": a folder, not a file") {
 			t.Errorf("%s %s: exit %d, stderr %q; want 2 naming the flag", flag, folder, r.code, r.stderr)
+		}
+	}
+}
+
+func TestOrList(t *testing.T) {
+	for _, tc := range []struct {
+		items []string
+		want  string
+	}{
+		{nil, ""},
+		{[]string{"a"}, "a"},
+		{[]string{"a", "b"}, "a or b"},
+		{[]string{"a", "b", "c"}, "a, b or c"},
+	} {
+		if got := orList(tc.items); got != tc.want {
+			t.Errorf("orList(%q) = %q, want %q", tc.items, got, tc.want)
+		}
+	}
+}
+
+// TestFlagHelpListsTheTables: the help of --flavor and --profile names
+// every flavor and profile of the embedded fakes, as their tables have them.
+func TestFlagHelpListsTheTables(t *testing.T) {
+	serve, run := newServeCmd().Flags(), newRunCmd().Flags()
+	for _, fl := range fakeserver.Flavors() {
+		if help := serve.Lookup("flavor").Usage; !strings.Contains(help, string(fl)) {
+			t.Errorf("serve --flavor help %q lacks %s", help, fl)
+		}
+		for _, p := range fakeserver.ProfilesFor(fl) {
+			for name, help := range map[string]string{"serve": serve.Lookup("profile").Usage, "run": run.Lookup("profile").Usage} {
+				if !strings.Contains(help, string(p)) {
+					t.Errorf("%s --profile help %q lacks %s", name, help, p)
+				}
+			}
 		}
 	}
 }

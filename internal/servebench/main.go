@@ -121,10 +121,10 @@ func run() error {
 		fmt.Println()
 		fmt.Println("| path | clients | real CouchDB req/s | serve req/s | serve / real | real CPU µs/req | serve CPU µs/req |")
 		fmt.Println("|---|---|---|---|---|---|---|")
-		real := func(authPath, int, string, []byte) (*server, error) {
+		realServer := func(authPath, int, string, []byte) (*server, error) {
 			return &server{name: "real CouchDB", url: strings.TrimSuffix(cfg.realCouchDB, "/")}, nil
 		}
-		if err := benchPath(cfg, authPaths[0], real); err != nil {
+		if err := benchPath(cfg, authPaths[0], realServer); err != nil {
 			return fmt.Errorf("%s against %s: %w", authPaths[0].name, cfg.realCouchDB, err)
 		}
 	}

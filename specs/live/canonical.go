@@ -44,7 +44,7 @@ func CanonicalTarget(ctx context.Context, baseURL string) (string, error) {
 	} else {
 		addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 		if err != nil || len(addrs) == 0 {
-			return "", fmt.Errorf("resolving %s: %v", host, err)
+			return "", fmt.Errorf("resolving %s: %w", host, err)
 		}
 		slices.SortFunc(addrs, func(a, b netip.Addr) int {
 			if a.Is4() != b.Is4() {

@@ -41,7 +41,7 @@ func init() { flavors = flavorTable() }
 func flavorTable() map[string]flavor {
 	return map[string]flavor{
 		"neo4j-3.3": {
-			name: "neo4j-3.3", document: fixtures.Docs["neo4j-3.3"],
+			name: "neo4j-3.3", document: fixtures.Docs()["neo4j-3.3"],
 			states: []string{"default-password", "password-changed", "auth-disabled"},
 			looksLike: func(p probe) bool {
 				return p.root["data"] != nil || p.root["management"] != nil || p.neo4jError()
@@ -51,7 +51,7 @@ func flavorTable() map[string]flavor {
 			enter:  (*States).enterNeo4j33,
 		},
 		"neo4j-query": {
-			name: "neo4j-query", document: fixtures.Docs["neo4j-query"],
+			name: "neo4j-query", document: fixtures.Docs()["neo4j-query"],
 			states: []string{"default-password", "password-changed", "auth-disabled"},
 			looksLike: func(p probe) bool {
 				return p.root["query"] != nil || p.root["neo4j_version"] != nil || p.root["transaction"] != nil || p.neo4jError()
@@ -60,7 +60,7 @@ func flavorTable() map[string]flavor {
 			enter:  (*States).enterNeo4jQuery,
 		},
 		"couchdb": {
-			name: "couchdb", document: fixtures.Docs["couchdb"],
+			name: "couchdb", document: fixtures.Docs()["couchdb"],
 			states: []string{"user-exists", "logged-in", "require-valid-user", "require-valid-user-except-for-up", "auth-disabled"},
 			looksLike: func(p probe) bool {
 				return p.root["couchdb"] != nil || (p.status == http.StatusUnauthorized && p.root["error"] != nil) ||
@@ -90,7 +90,7 @@ func flavorOf(name string) (flavor, error) {
 	if f, ok := flavors[name]; ok {
 		return f, nil
 	}
-	return flavor{}, fmt.Errorf("unknown flavor %q (want one of %s)", name, strings.Join(fixtures.Flavors, ", "))
+	return flavor{}, fmt.Errorf("unknown flavor %q (want one of %s)", name, strings.Join(fixtures.Flavors(), ", "))
 }
 
 // probe is what GET / answered.

@@ -22,11 +22,11 @@ func TestFlavorTableCoversTheFixtures(t *testing.T) {
 	names := make([]string, 0, len(flavors))
 	for name, fl := range flavors {
 		names = append(names, name)
-		if fl.name != name || fl.document == "" || fl.document != fixtures.Docs[name] {
+		if fl.name != name || fl.document == "" || fl.document != fixtures.Docs()[name] {
 			t.Errorf("row %s: name %q, document %q", name, fl.name, fl.document)
 		}
 		for _, st := range fl.states {
-			if _, ok := fixtures.States[st]; !ok {
+			if _, ok := fixtures.States()[st]; !ok {
 				t.Errorf("row %s: unknown state %q", name, st)
 			}
 		}
@@ -35,7 +35,7 @@ func TestFlavorTableCoversTheFixtures(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	want := slices.Clone(fixtures.Flavors)
+	want := slices.Clone(fixtures.Flavors())
 	slices.Sort(want)
 	if !slices.Equal(names, want) {
 		t.Errorf("table rows %v, fixtures' flavors %v", names, want)

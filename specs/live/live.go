@@ -64,6 +64,8 @@ type States struct {
 	ledgerKey string
 	// nodeURL is the one node where per-node rules run (Config.NodeURLs).
 	nodeURL string
+	// ttlFromCookie: creds.SessionTTL was read from the server.
+	ttlFromCookie bool
 }
 
 func unreachable(format string, args ...any) error {
@@ -77,7 +79,7 @@ func (l *States) Advance(ctx context.Context, d time.Duration) error {
 		return unreachable("it waits in real time for the server's %s sessions to expire: pass --max-wait %s to allow it", l.creds.SessionTTL, l.creds.SessionTTL*11/10+time.Second)
 	}
 	if l.creds.MaxWait <= 0 {
-		return unreachable("it waits in real time for the server's sessions to expire: pass --session-timeout (the server's session lifetime) and --max-wait to allow it")
+		return unreachable("it waits in real time for the server's clock: pass --max-wait to allow it (and --session-timeout where its steps are timed in sessions)")
 	}
 	if d > l.creds.MaxWait {
 		return unreachable("needs %s to pass, more than --max-wait %s", d, l.creds.MaxWait)
@@ -167,23 +169,33 @@ func (l *States) enterCouchDB(ctx context.Context, state string, vars fixtures.V
 
 // couchLogin opens a session with POST /_session and returns the cookie.
 func (l *States) couchLogin(ctx context.Context) (string, error) {
+	c, err := l.sessionCookie(ctx)
+	if err != nil {
+		return "", err
+	}
+	return strings.Trim(c.Value, `"`), nil
+}
+
+// sessionCookie logs in with POST /_session and returns the AuthSession
+// cookie the server set.
+func (l *States) sessionCookie(ctx context.Context) (*http.Cookie, error) {
 	form := url.Values{"name": {l.creds.User}, "password": {l.creds.Password}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, l.base+"/_session", strings.NewReader(form.Encode()))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := l.client.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("logging in: %w", err)
+		return nil, fmt.Errorf("logging in: %w", err)
 	}
 	defer resp.Body.Close()
 	for _, c := range resp.Cookies() {
 		if c.Name == "AuthSession" && c.Value != "" && resp.StatusCode == http.StatusOK {
-			return strings.Trim(c.Value, `"`), nil
+			return c, nil
 		}
 	}
-	return "", fmt.Errorf("logging in with POST /_session: status %d and no AuthSession cookie", resp.StatusCode)
+	return nil, fmt.Errorf("logging in with POST /_session: status %d and no AuthSession cookie", resp.StatusCode)
 }
 
 // enterNeo4j33 decides by behaviour whether a password change is pending:

@@ -18,7 +18,7 @@ import (
 type Config struct {
 	// BaseURL is the server's root, without user info.
 	BaseURL string
-	// Flavor is one of fixtures.Flavors.
+	// Flavor is one of fixtures.Flavors().
 	Flavor string
 	// Credentials say how the server is set up.
 	Credentials Credentials
@@ -54,7 +54,7 @@ var ErrPendingRestore = errors.New("a restore journal is pending for this target
 func DefaultStateDir() (string, error) {
 	dir, err := os.UserCacheDir()
 	if err != nil {
-		return "", fmt.Errorf("%w (%v): pass --state-dir", ErrNoStateDir, err)
+		return "", fmt.Errorf("%w (%w): pass --state-dir", ErrNoStateDir, err)
 	}
 	return filepath.Join(dir, "authconform"), nil
 }
@@ -124,6 +124,7 @@ func Target(ctx context.Context, c Config) (t specs.Target, err error) {
 	if err := live.detectScratch(ctx); err != nil {
 		return specs.Target{}, err
 	}
+	live.learnSessionTTL(ctx)
 	var cleanup func(context.Context) error
 	if c.Flavor == "couchdb" {
 		if cleanup, err = couchPreconditions(ctx, live, budget, c.AllowDestructive); err != nil {
@@ -174,7 +175,7 @@ func checkCountingFailures(ctx context.Context, live *States, b FailureBudget) e
 	}
 	ledger := &budgetTracker{b: b, now: time.Now}
 	if err := ledger.reserve(); err != nil {
-		return fmt.Errorf("not even checking the credentials: %v", err)
+		return fmt.Errorf("not even checking the credentials: %w", err)
 	}
 	err := live.CheckCredentials(ctx)
 	if err == nil || !errors.Is(err, ErrBadCredentials) {
@@ -192,7 +193,7 @@ func writableDir(dir string) error {
 		return fmt.Errorf("%w: pass --state-dir", ErrNoStateDir)
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("%w (%v): pass --state-dir", ErrNoStateDir, err)
+		return fmt.Errorf("%w (%w): pass --state-dir", ErrNoStateDir, err)
 	}
 	f, err := os.CreateTemp(dir, ".probe-*")
 	if err != nil {
@@ -212,7 +213,7 @@ func cleanScratch(ctx context.Context, pending []PendingRestore, client *http.Cl
 			continue
 		}
 		if err := p.Restore(ctx, client, timeout); err != nil {
-			return nil, fmt.Errorf("an earlier run's scratch user is left (%s): %v", p.Path, err)
+			return nil, fmt.Errorf("an earlier run's scratch user is left (%s): %w", p.Path, err)
 		}
 	}
 	return rest, nil

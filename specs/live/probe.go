@@ -20,7 +20,7 @@ func Probe(client *http.Client, base, flavor string) error {
 	client = specs.SafeClient(client)
 	resp, err := client.Get(strings.TrimSuffix(base, "/") + "/")
 	if err != nil {
-		return fmt.Errorf("target %s is unreachable: %v", base, err)
+		return fmt.Errorf("target %s is unreachable: %w", base, err)
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))

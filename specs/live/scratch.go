@@ -96,7 +96,7 @@ func (l *States) untilScratchKnown(ctx context.Context, name, password string) e
 
 func joinCleanup(err, cerr error) error {
 	if cerr != nil {
-		return fmt.Errorf("%w (and %v)", err, cerr)
+		return fmt.Errorf("%w (and %w)", err, cerr)
 	}
 	return err
 }

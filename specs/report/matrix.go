@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -35,7 +36,30 @@ func Matrix(w io.Writer, s Summary) error {
 			rows = append(rows, k)
 		}
 	}
-	for _, flavor := range fixtures.Flavors {
+	// When every column is a fake's profile (as in `authconform matrix`),
+	// the columns come in a stable order: the documented profile first,
+	// then the others by name (the releases oldest first), whatever order
+	// the results arrived in.
+	profile := map[string]string{}
+	for _, t := range s.Targets {
+		profile[t.Name] = t.Profile
+	}
+	allProfiles := true
+	for _, c := range cols {
+		allProfiles = allProfiles && profile[c.target] != ""
+	}
+	if allProfiles {
+		slices.SortStableFunc(cols, func(a, b column) int {
+			if da, db := profile[a.target] == "documented", profile[b.target] == "documented"; da != db {
+				if da {
+					return -1
+				}
+				return 1
+			}
+			return strings.Compare(a.target, b.target)
+		})
+	}
+	for _, flavor := range fixtures.Flavors() {
 		var mine []column
 		for _, x := range cols {
 			if x.flavor == flavor {

@@ -80,7 +80,7 @@ type Result struct {
 	ID      string `json:"id"`
 	Flavor  string `json:"flavor"`
 	Section string `json:"section"`
-	// Kind is "documented" or "derived".
+	// Kind is "documented", "derived" or "release".
 	Kind    string  `json:"kind"`
 	Outcome Outcome `json:"outcome"`
 	// Reason says why the outcome is not a pass, in one short paragraph:

@@ -23,7 +23,7 @@ func (p *printer) printf(format string, args ...any) {
 }
 
 // document names the flavor's source document.
-func document(flavor string) string { return fixtures.Docs[flavor] }
+func document(flavor string) string { return fixtures.Docs()[flavor] }
 
 // statuses are a step's accepted statuses, such as "401" or "400/401".
 func statuses(want []int) string {

@@ -64,3 +64,34 @@ func TestNoLimit(t *testing.T) {
 		t.Fatalf("limit 0 locked: %v", o)
 	}
 }
+
+// TestLockBoundary: the lock starts at the max-th failure and ends exactly
+// Lock after the last counted one; a disabled rule never locks.
+func TestLockBoundary(t *testing.T) {
+	c := NewCountUntilSuccess(2, 5*time.Second)
+	c.Failed("k", t0)
+	if c.Locked("k", t0) {
+		t.Fatal("locked after one of two failures")
+	}
+	c.Failed("k", t0)
+	if !c.Locked("k", t0) || !c.Locked("k", t0.Add(5*time.Second-time.Nanosecond)) {
+		t.Fatal("not locked within the lock")
+	}
+	if c.Locked("k", t0.Add(5*time.Second)) {
+		t.Fatal("still locked when Lock has passed")
+	}
+	if c.Locked("other", t0) {
+		t.Fatal("another key is locked")
+	}
+	c.Succeeded("k")
+	if c.Locked("k", t0) {
+		t.Fatal("locked after a success")
+	}
+	off := NewCountUntilSuccess(0, time.Hour)
+	for range 5 {
+		off.Failed("k", t0)
+	}
+	if off.Locked("k", t0) {
+		t.Fatal("a disabled rule locks")
+	}
+}

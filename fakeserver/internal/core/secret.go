@@ -13,3 +13,10 @@ func SameSecret(a, b []byte) bool {
 	da, db := sha256.Sum256(a), sha256.Sum256(b)
 	return subtle.ConstantTimeCompare(da[:], db[:]) == 1
 }
+
+// SameSecretString is SameSecret for strings, which it hashes without
+// copying them to the heap.
+func SameSecretString(a, b string) bool {
+	da, db := sha256.Sum256([]byte(a)), sha256.Sum256([]byte(b))
+	return subtle.ConstantTimeCompare(da[:], db[:]) == 1
+}

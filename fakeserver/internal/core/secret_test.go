@@ -10,5 +10,8 @@ func TestSameSecret(t *testing.T) {
 		if got := SameSecret([]byte(c.a), []byte(c.b)); got != c.want {
 			t.Errorf("SameSecret(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
 		}
+		if got := SameSecretString(c.a, c.b); got != c.want {
+			t.Errorf("SameSecretString(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
 	}
 }

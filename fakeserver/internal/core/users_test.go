@@ -179,3 +179,42 @@ func TestStoredHashDecidesAndKeepsItsSalt(t *testing.T) {
 		t.Error("SetPassword does not replace a stored hash")
 	}
 }
+
+func TestUsersLookupCheckSetPassword(t *testing.T) {
+	users := NewUsers([]User{{Name: "neo4j", Password: "neo4j", ChangeRequired: true, Roles: []string{"r"}}, {Name: "fred", Password: "fredpw"}})
+	if _, ok := users.Lookup("nobody"); ok {
+		t.Fatal("an unknown user exists")
+	}
+	a, ok := users.Lookup("neo4j")
+	if !ok || a.Name != "neo4j" || !a.ChangeRequired || len(a.Roles) != 1 || len(a.Salt()) != 16 {
+		t.Fatalf("%+v %v", a, ok)
+	}
+	if !a.PasswordIs("neo4j") || a.PasswordIs("neo4J") || a.PasswordIs("") {
+		t.Fatal("PasswordIs")
+	}
+	if _, exists, ok := users.Check("nobody", "x"); exists || ok {
+		t.Fatal("Check of an unknown user")
+	}
+	if acct, exists, ok := users.Check("neo4j", "wrong"); !exists || ok || acct.Name != "neo4j" {
+		t.Fatalf("Check of a wrong password: %+v %v %v", acct, exists, ok)
+	}
+	users.SetPassword("neo4j", "secret")
+	users.SetPassword("nobody", "secret") // no account is made
+	if _, ok := users.Lookup("nobody"); ok {
+		t.Fatal("SetPassword made an account")
+	}
+	if _, _, ok := users.Check("neo4j", "neo4j"); ok {
+		t.Fatal("the old password still works")
+	}
+	if acct, _, ok := users.Check("neo4j", "secret"); !ok || acct.ChangeRequired {
+		t.Fatalf("after SetPassword: %v %+v", ok, acct)
+	}
+	if _, _, ok := users.Check("fred", "fredpw"); !ok {
+		t.Fatal("another user's password changed")
+	}
+	other := NewUsers([]User{{Name: "neo4j", Password: "neo4j"}})
+	b, _ := other.Lookup("neo4j")
+	if string(b.Salt()) == string(a.Salt()) {
+		t.Fatal("two accounts share a salt")
+	}
+}

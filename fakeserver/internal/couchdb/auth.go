@@ -91,7 +91,8 @@ func (c *Server) authenticate(r *http.Request, parts []string) (couchUserCtx, *p
 		case core.BadLogin:
 			return couchUserCtx{}, &problem{status: http.StatusUnauthorized, couch: "unauthorized", msg: couchMsgBadPassword}
 		}
-		return couchUserCtx{name: name, roles: nonNil(acct.Roles), handler: "default", acct: acct}, nil
+		c.upgradeHash(name, password)
+		return couchUserCtx{name: name, roles: contextRoles(acct.Roles), handler: "default", acct: acct}, nil
 	}
 	// party_mode_handler: a login attempt is always allowed (CouchDB #1947).
 	loginAttempt := r.Method == http.MethodPost && len(parts) == 1 && parts[0] == "_session"
@@ -112,6 +113,17 @@ func (c *Server) repeatedAuthorization(r *http.Request) *problem {
 		return nil
 	}
 	return &problem{status: http.StatusBadRequest, couch: "bad_request", msg: couchMsgTwoAuthorizations}
+}
+
+// contextRoles is an account's roles for a request's context, never nil.
+// It shares the account's slice without copying: core.Users replaces an
+// account's roles and never changes them in place, and a context only
+// reads them.
+func contextRoles(roles []string) []string {
+	if roles == nil {
+		return []string{}
+	}
+	return roles
 }
 
 func nonNil(roles []string) []string {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // _bulk_docs and _all_docs as an app's test clean-up uses them
@@ -59,7 +60,7 @@ func TestBulkDocs(t *testing.T) {
 	if !res[0].OK || res[0].Rev[:2] != "2-" {
 		t.Fatalf("delete: %+v", res)
 	}
-	wantCouchError(t, couchDo(f, "GET", "/authtest/a", "", "Authorization", tAdminB), 404, "not_found", "deleted")
+	testkit.WantCouchError(t, couchDo(f, "GET", "/authtest/a", "", "Authorization", tAdminB), 404, "not_found", "deleted")
 	want(t, bulk(f, "authtest", `{"docs":[]}`, tAdminB), 201, `[]`) // d10
 
 	// Refusals of the whole request: nothing is written (d5-d13).
@@ -73,14 +74,14 @@ func TestBulkDocs(t *testing.T) {
 		{`{"docs":[{"_id":5}]}`, "illegal_docid", "Document id must be a string"},
 		{`{"docs":[{"_id":"_bad"}]}`, "illegal_docid", "Only reserved document ids may start with underscore."},
 	} {
-		wantCouchError(t, bulk(f, "authtest", tc.body, tAdminB), 400, tc.couch, tc.reason)
+		testkit.WantCouchError(t, bulk(f, "authtest", tc.body, tAdminB), 400, tc.couch, tc.reason)
 	}
-	wantCouchError(t, couchDo(f, "GET", "/authtest/d1", "", "Authorization", tAdminB), 404, "not_found", "missing")
+	testkit.WantCouchError(t, couchDo(f, "GET", "/authtest/d1", "", "Authorization", tAdminB), 404, "not_found", "missing")
 
-	wantCouchError(t, couchDo(f, "POST", "/authtest/_bulk_docs", `{"docs":[]}`, "Authorization", tAdminB, "Content-Type", formCT), 415, "bad_content_type", "Content-Type must be application/json") // d16
-	wantCouchError(t, couchDo(f, "GET", "/authtest/_bulk_docs", "", "Authorization", tAdminB), 405, "method_not_allowed", "Only POST allowed")                                                       // d17
-	wantCouchError(t, bulk(f, "authtest", `{"docs":[{"_id":"j"}]}`, tAliceB), 403, "forbidden", wantNotAllowed)                                                                                      // d18
-	wantCouchError(t, couchDo(f, "POST", "/authtest/_bulk_docs", `{"docs":[{"_id":"j"}]}`, "Content-Type", jsonCT), 401, "unauthorized", wantNotAuthorized)                                          // d19
+	testkit.WantCouchError(t, couchDo(f, "POST", "/authtest/_bulk_docs", `{"docs":[]}`, "Authorization", tAdminB, "Content-Type", formCT), 415, "bad_content_type", "Content-Type must be application/json") // d16
+	testkit.WantCouchError(t, couchDo(f, "GET", "/authtest/_bulk_docs", "", "Authorization", tAdminB), 405, "method_not_allowed", "Only POST allowed")                                                       // d17
+	testkit.WantCouchError(t, bulk(f, "authtest", `{"docs":[{"_id":"j"}]}`, tAliceB), 403, "forbidden", wantNotAllowed)                                                                                      // d18
+	testkit.WantCouchError(t, couchDo(f, "POST", "/authtest/_bulk_docs", `{"docs":[{"_id":"j"}]}`, "Content-Type", jsonCT), 401, "unauthorized", wantNotAuthorized)                                          // d19
 }
 
 // TestBulkDocsUsers: _users documents written by _bulk_docs are validated
@@ -128,15 +129,15 @@ func TestAllDocs(t *testing.T) {
 	// A deleted document's row (CouchDB's documented shape).
 	want(t, post("?include_docs=true", `{"keys":["gone"]}`), 200, `"rows":[{"id":"gone","key":"gone","value":{"rev":"`+revGone+`","deleted":true},"doc":null}]}`)
 
-	wantCouchError(t, post("", `{"keys":"b"}`), 400, "bad_request", "`keys` body member must be an array.")                                                                                            // d27
-	wantCouchError(t, post("", `nope`), 400, "bad_request", "invalid UTF-8 JSON")                                                                                                                      // d29
-	wantCouchError(t, post("", `[1]`), 400, "bad_request", "Request body must be a JSON object")                                                                                                       // d30
-	wantCouchError(t, couchDo(f, "POST", "/authtest/_all_docs", `{"keys":["b"]}`, "Authorization", tAdminB, "Content-Type", formCT), 415, "bad_content_type", "Content-Type must be application/json") // d31
-	wantCouchError(t, couchDo(f, "GET", "/authtest/_all_docs?include_docs=yes", "", "Authorization", tAdminB), 400, "query_parse_error", `Invalid boolean parameter: "yes"`)                           // d33
-	want(t, couchDo(f, "GET", `/authtest/_all_docs?keys=%5B%22b%22%5D`, "", "Authorization", tAdminB), 200, `"rows":[`+rowB+`}]}`)                                                                     // d34
-	wantCouchError(t, couchDo(f, "GET", "/authtest/_all_docs?limit=1", "", "Authorization", tAdminB), 404, "not_found", "authconform's CouchDB fake does not implement the _all_docs option limit")
-	wantCouchError(t, couchDo(f, "POST", "/authtest/_all_docs", `{"keys":["b"]}`, "Authorization", tAliceB, "Content-Type", jsonCT), 403, "forbidden", wantNotAllowed)                             // d37
-	wantCouchError(t, couchDo(f, "POST", "/_users/_all_docs", `{"keys":["b"]}`, "Authorization", tAliceB, "Content-Type", jsonCT), 401, "unauthorized", wantNotAdmin)                              // d39
+	testkit.WantCouchError(t, post("", `{"keys":"b"}`), 400, "bad_request", "`keys` body member must be an array.")                                                                                            // d27
+	testkit.WantCouchError(t, post("", `nope`), 400, "bad_request", "invalid UTF-8 JSON")                                                                                                                      // d29
+	testkit.WantCouchError(t, post("", `[1]`), 400, "bad_request", "Request body must be a JSON object")                                                                                                       // d30
+	testkit.WantCouchError(t, couchDo(f, "POST", "/authtest/_all_docs", `{"keys":["b"]}`, "Authorization", tAdminB, "Content-Type", formCT), 415, "bad_content_type", "Content-Type must be application/json") // d31
+	testkit.WantCouchError(t, couchDo(f, "GET", "/authtest/_all_docs?include_docs=yes", "", "Authorization", tAdminB), 400, "query_parse_error", `Invalid boolean parameter: "yes"`)                           // d33
+	want(t, couchDo(f, "GET", `/authtest/_all_docs?keys=%5B%22b%22%5D`, "", "Authorization", tAdminB), 200, `"rows":[`+rowB+`}]}`)                                                                             // d34
+	testkit.WantCouchError(t, couchDo(f, "GET", "/authtest/_all_docs?limit=1", "", "Authorization", tAdminB), 404, "not_found", "authconform's CouchDB fake does not implement the _all_docs option limit")
+	testkit.WantCouchError(t, couchDo(f, "POST", "/authtest/_all_docs", `{"keys":["b"]}`, "Authorization", tAliceB, "Content-Type", jsonCT), 403, "forbidden", wantNotAllowed)                     // d37
+	testkit.WantCouchError(t, couchDo(f, "POST", "/_users/_all_docs", `{"keys":["b"]}`, "Authorization", tAliceB, "Content-Type", jsonCT), 401, "unauthorized", wantNotAdmin)                      // d39
 	want(t, couchDo(f, "POST", "/_users/_all_docs?include_docs=true", `{"keys":["org.couchdb.user:alice"]}`, "Authorization", tAdminB, "Content-Type", jsonCT), 200, `"password_scheme":"pbkdf2"`) // d38
 }
 
@@ -148,5 +149,5 @@ func TestBulkDocsDeleteMissing(t *testing.T) {
 	if len(res) != 2 || !res[0].OK || res[0].Rev[:2] != "1-" || res[1] != (bulkResult{ID: "nope2", Error: "conflict", Reason: "Document update conflict."}) {
 		t.Fatalf("%+v", res)
 	}
-	wantCouchError(t, couchDo(f, "GET", "/authtest/nope", "", "Authorization", tAdminB), 404, "not_found", "deleted")
+	testkit.WantCouchError(t, couchDo(f, "GET", "/authtest/nope", "", "Authorization", tAdminB), 404, "not_found", "deleted")
 }

@@ -113,7 +113,7 @@ func (c *Server) serveNode(w http.ResponseWriter, r *http.Request, parts []strin
 			UUID    string      `json:"uuid"`
 			Version string      `json:"version"`
 			Vendor  couchVendor `json:"vendor"`
-		}{"Welcome", c.uuid, couchVersion, couchVendor{Name: "The Apache Software Foundation"}})
+		}{"Welcome", c.uuid, c.rel.version, couchVendor{Name: "The Apache Software Foundation"}})
 	case len(parts) == 2:
 		c.methodNotAllowed(w, r, "GET,HEAD")
 	case parts[2] == "_config":
@@ -293,6 +293,9 @@ func (c *Server) applySettings(settings map[string]string) string {
 		maxFailures = -1
 	default:
 		return `[chttpd_auth_lockout] mode must be "enforce", "warn" or "off"`
+	}
+	if !c.rel.lockout {
+		maxFailures = -1 // 3.3 keeps the settings but has no lockout to apply them
 	}
 	c.ttl.Store(ttl)
 	c.limiter.Rule().(*couchLockout).configure(maxFailures, life)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // Server admins and auth settings at run time through /_membership and
@@ -19,15 +20,15 @@ const wantNode = "couchdb@127.0.0.1"
 
 func TestMembershipAndNode(t *testing.T) {
 	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileCouchDB35})
-	want(t, couchDo(f, "GET", "/_membership", "", "Authorization", tAdminB), 200, `{"all_nodes":["couchdb@127.0.0.1"],"cluster_nodes":["couchdb@127.0.0.1"]}`) // c1
-	wantCouchError(t, couchDo(f, "GET", "/_membership", ""), 401, "unauthorized", wantNotAdmin)                                                                // c2
-	wantCouchError(t, couchDo(f, "GET", "/_membership", "", "Authorization", tAliceB), 401, "unauthorized", wantNotAdmin)                                      // c3
-	want(t, couchDo(f, "GET", "/_node/_local", "", "Authorization", tAdminB), 200, `{"name":"couchdb@127.0.0.1"}`)                                             // c4
-	want(t, couchDo(f, "GET", "/_node/"+wantNode, "", "Authorization", tAdminB), 200, `{"couchdb":"Welcome","uuid":"`)                                         // c5
-	wantCouchError(t, couchDo(f, "GET", "/_node/bogus@nohost/_config/admins", "", "Authorization", tAdminB), 404, "not_found", "no such node: bogus@nohost")   // c34
-	wantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/admins", "", "Authorization", tAliceB), 401, "unauthorized", wantNotAdmin)                      // c7
-	wantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/admins", ""), 401, "unauthorized", wantNotAdmin)                                                // c8
-	wantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/chttpd/require_valid_user", "", "Authorization", tAliceB), 401, "unauthorized", wantNotAdmin)   // c62
+	want(t, couchDo(f, "GET", "/_membership", "", "Authorization", tAdminB), 200, `{"all_nodes":["couchdb@127.0.0.1"],"cluster_nodes":["couchdb@127.0.0.1"]}`)       // c1
+	testkit.WantCouchError(t, couchDo(f, "GET", "/_membership", ""), 401, "unauthorized", wantNotAdmin)                                                              // c2
+	testkit.WantCouchError(t, couchDo(f, "GET", "/_membership", "", "Authorization", tAliceB), 401, "unauthorized", wantNotAdmin)                                    // c3
+	want(t, couchDo(f, "GET", "/_node/_local", "", "Authorization", tAdminB), 200, `{"name":"couchdb@127.0.0.1"}`)                                                   // c4
+	want(t, couchDo(f, "GET", "/_node/"+wantNode, "", "Authorization", tAdminB), 200, `{"couchdb":"Welcome","uuid":"`)                                               // c5
+	testkit.WantCouchError(t, couchDo(f, "GET", "/_node/bogus@nohost/_config/admins", "", "Authorization", tAdminB), 404, "not_found", "no such node: bogus@nohost") // c34
+	testkit.WantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/admins", "", "Authorization", tAliceB), 401, "unauthorized", wantNotAdmin)                    // c7
+	testkit.WantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/admins", ""), 401, "unauthorized", wantNotAdmin)                                              // c8
+	testkit.WantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/chttpd/require_valid_user", "", "Authorization", tAliceB), 401, "unauthorized", wantNotAdmin) // c62
 }
 
 func TestConfigAdminsAtRunTime(t *testing.T) {
@@ -42,31 +43,31 @@ func TestConfigAdminsAtRunTime(t *testing.T) {
 			if w.Code != 200 || !regexp.MustCompile(`^\{"admin":"-pbkdf2:sha256-[0-9a-f]{64},[0-9a-f]{32},[0-9]+"\}$`).MatchString(strings.TrimSpace(w.Body.String())) {
 				t.Fatalf("admins: %d %s", w.Code, w.Body)
 			}
-			wantCouchError(t, put("/_node/_local/_config/admins/carl", `"carlpw"`, tAliceB), 401, "unauthorized", wantNotAdmin) // c9
-			want(t, put("/_node/"+wantNode+"/_config/admins/carl", `"carlpw"`, tAdminB), 200, `""`)                             // c11: no previous value
+			testkit.WantCouchError(t, put("/_node/_local/_config/admins/carl", `"carlpw"`, tAliceB), 401, "unauthorized", wantNotAdmin) // c9
+			want(t, put("/_node/"+wantNode+"/_config/admins/carl", `"carlpw"`, tAdminB), 200, `""`)                                     // c11: no previous value
 			// The fake logs the new admin in at once (3.5.0 may need a moment: c12, c13).
-			want(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("carl", "carlpw")), 200, `"userCtx":{"name":"carl","roles":["_admin"]}`)
+			want(t, couchDo(f, "GET", "/_session", "", "Authorization", testkit.Basic("carl", "carlpw")), 200, `"userCtx":{"name":"carl","roles":["_admin"]}`)
 			want(t, couchDo(f, "POST", "/_session", `{"name":"carl","password":"carlpw"}`, "Content-Type", jsonCT), 200, `{"ok":true,"name":"carl","roles":["_admin"]}`) // c14
-			want(t, couchDo(f, "GET", "/_all_dbs", "", "Authorization", basicAuth("carl", "carlpw")), 200, `"_users"`)                                                   // c17
+			want(t, couchDo(f, "GET", "/_all_dbs", "", "Authorization", testkit.Basic("carl", "carlpw")), 200, `"_users"`)                                               // c17
 			w = couchDo(f, "GET", "/_node/_local/_config/admins/carl", "", "Authorization", tAdminB)
 			hash := strings.TrimSpace(w.Body.String())
 			if w.Code != 200 || !strings.HasPrefix(hash, `"-pbkdf2:sha256-`) || strings.Contains(hash, "carlpw") { // c15
 				t.Fatalf("admins/carl: %d %s", w.Code, w.Body)
 			}
 			want(t, put("/_node/_local/_config/admins/carl", `"carlpw2"`, tAdminB), 200, hash) // c18: the previous value
-			wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("carl", "carlpw")), 401, "unauthorized", wantBadPassword)
+			testkit.WantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", testkit.Basic("carl", "carlpw")), 401, "unauthorized", wantBadPassword)
 			cookie := couchLogin(t, f, "carl", "carlpw2")
 			w = couchDo(f, "DELETE", "/_node/_local/_config/admins/carl", "", "Authorization", tAdminB)
-			want(t, w, 200, `"-pbkdf2:sha256-`)                                                                                                        // c22
-			wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("carl", "carlpw2")), 401, "unauthorized", wantBadPassword) // c23
-			if name, _ := sessionName(t, couchDo(f, "GET", "/_session", "", "Cookie", "AuthSession="+cookie)); name != "" {                            // c24
+			want(t, w, 200, `"-pbkdf2:sha256-`)                                                                                                                    // c22
+			testkit.WantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", testkit.Basic("carl", "carlpw2")), 401, "unauthorized", wantBadPassword) // c23
+			if name, _ := sessionName(t, couchDo(f, "GET", "/_session", "", "Cookie", "AuthSession="+cookie)); name != "" {                                        // c24
 				t.Fatalf("the deleted admin's cookie still names %q", name)
 			}
-			wantCouchError(t, couchDo(f, "DELETE", "/_node/_local/_config/admins/carl", "", "Authorization", tAdminB), 404, "not_found", "unknown_config_value") // c25
-			wantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/admins/carl", "", "Authorization", tAdminB), 404, "not_found", "unknown_config_value")    // c26
-			wantCouchError(t, put("/_node/_local/_config/admins/dan", `123`, tAdminB), 400, "bad_request", "a JSON string expected")                             // c27
-			wantCouchError(t, put("/_node/_local/_config/admins/dan", `danpw`, tAdminB), 400, "bad_request", "invalid UTF-8 JSON")                               // c28
-			wantCouchError(t, couchDo(f, "POST", "/_node/_local/_config/admins/carl", `"x"`, "Authorization", tAdminB, "Content-Type", jsonCT), 405, "method_not_allowed", "Only GET,PUT,DELETE allowed")
+			testkit.WantCouchError(t, couchDo(f, "DELETE", "/_node/_local/_config/admins/carl", "", "Authorization", tAdminB), 404, "not_found", "unknown_config_value") // c25
+			testkit.WantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/admins/carl", "", "Authorization", tAdminB), 404, "not_found", "unknown_config_value")    // c26
+			testkit.WantCouchError(t, put("/_node/_local/_config/admins/dan", `123`, tAdminB), 400, "bad_request", "a JSON string expected")                             // c27
+			testkit.WantCouchError(t, put("/_node/_local/_config/admins/dan", `danpw`, tAdminB), 400, "bad_request", "invalid UTF-8 JSON")                               // c28
+			testkit.WantCouchError(t, couchDo(f, "POST", "/_node/_local/_config/admins/carl", `"x"`, "Authorization", tAdminB, "Content-Type", jsonCT), 405, "method_not_allowed", "Only GET,PUT,DELETE allowed")
 		})
 	}
 }
@@ -93,7 +94,7 @@ func TestConfigAdminReadyHash(t *testing.T) {
 func TestConfigAdminOverUserDoc(t *testing.T) {
 	f := newCouchFake(t, fakeserver.Options{})
 	want(t, couchDo(f, "PUT", "/_node/_local/_config/admins/alice", `"adminpw"`, "Authorization", tAdminB, "Content-Type", jsonCT), 200, `""`)
-	want(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("alice", "adminpw")), 200, `"roles":["_admin"]`)
+	want(t, couchDo(f, "GET", "/_session", "", "Authorization", testkit.Basic("alice", "adminpw")), 200, `"roles":["_admin"]`)
 	want(t, couchDo(f, "DELETE", "/_node/_local/_config/admins/alice", "", "Authorization", tAdminB), 200, `"-pbkdf2:`)
 	want(t, couchDo(f, "GET", "/_session", "", "Authorization", tAliceB), 200, `"userCtx":{"name":"alice","roles":["reader"]}`)
 }
@@ -107,8 +108,8 @@ func TestConfigSettingsAtRunTime(t *testing.T) {
 		return couchDo(f, "DELETE", "/_node/_local/_config/"+key, "", "Authorization", tAdminB)
 	}
 	// Defaults are not config values (c36, c37, c39); a known section is {} (c38).
-	wantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/chttpd/require_valid_user", "", "Authorization", tAdminB), 404, "not_found", "unknown_config_value")
-	wantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/chttpd_auth/timeout", "", "Authorization", tAdminB), 404, "not_found", "unknown_config_value")
+	testkit.WantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/chttpd/require_valid_user", "", "Authorization", tAdminB), 404, "not_found", "unknown_config_value")
+	testkit.WantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/chttpd_auth/timeout", "", "Authorization", tAdminB), 404, "not_found", "unknown_config_value")
 	want(t, couchDo(f, "GET", "/_node/_local/_config/chttpd_auth_lockout", "", "Authorization", tAdminB), 200, `{}`)
 
 	// [chttpd_auth] timeout (c43-c46).
@@ -117,7 +118,7 @@ func TestConfigSettingsAtRunTime(t *testing.T) {
 	if ck := setCookie(t, w); ck == nil || ck.MaxAge != 60 {
 		t.Fatalf("login with timeout 60: Set-Cookie %q", w.Header().Values("Set-Cookie"))
 	}
-	wantCouchError(t, put("chttpd_auth/timeout", `60`), 400, "bad_request", "a JSON string expected")
+	testkit.WantCouchError(t, put("chttpd_auth/timeout", `60`), 400, "bad_request", "a JSON string expected")
 	want(t, del("chttpd_auth/timeout"), 200, `"60"`)
 	w = couchDo(f, "POST", "/_session", `{"name":"alice","password":"alicepw"}`, "Content-Type", jsonCT)
 	if ck := setCookie(t, w); ck == nil || ck.MaxAge != 600 {
@@ -127,7 +128,7 @@ func TestConfigSettingsAtRunTime(t *testing.T) {
 	// [chttpd] require_valid_user (c47-c51).
 	want(t, put("chttpd/require_valid_user", `"true"`), 200, `""`)
 	w = couchDo(f, "GET", "/", "")
-	wantCouchError(t, w, 401, "unauthorized", wantAuthRequired)
+	testkit.WantCouchError(t, w, 401, "unauthorized", wantAuthRequired)
 	if got := w.Header().Get("WWW-Authenticate"); got != `Basic realm="server"` {
 		t.Fatalf("WWW-Authenticate %q", got)
 	}
@@ -138,9 +139,9 @@ func TestConfigSettingsAtRunTime(t *testing.T) {
 	// [chttpd_auth_lockout] threshold and mode (c52-c59).
 	want(t, put("chttpd_auth_lockout/threshold", `"2"`), 200, `""`)
 	for i := 0; i < 2; i++ {
-		wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("alice", "wrong")), 401, "unauthorized", wantBadPassword)
+		testkit.WantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", testkit.Basic("alice", "wrong")), 401, "unauthorized", wantBadPassword)
 	}
-	wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", tAliceB), 403, "forbidden", wantLocked)
+	testkit.WantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", tAliceB), 403, "forbidden", wantLocked)
 	want(t, put("chttpd_auth_lockout/mode", `"off"`), 200, `""`)
 	want(t, couchDo(f, "GET", "/_session", "", "Authorization", tAliceB), 200, `"name":"alice"`)
 	want(t, del("chttpd_auth_lockout/mode"), 200, `"off"`)
@@ -148,11 +149,11 @@ func TestConfigSettingsAtRunTime(t *testing.T) {
 	want(t, del("chttpd_auth_lockout/threshold"), 200, `"2"`)
 
 	// What the fake cannot use is a 400 that says so; what it leaves out a 404.
-	wantCouchError(t, put("chttpd_auth/timeout", `"soon"`), 400, "bad_request", "[chttpd_auth] timeout must be a whole number of seconds above 0 in authconform's fake")
-	wantCouchError(t, put("chttpd_auth_lockout/mode", `"maybe"`), 400, "bad_request", `[chttpd_auth_lockout] mode must be "enforce", "warn" or "off"`)
+	testkit.WantCouchError(t, put("chttpd_auth/timeout", `"soon"`), 400, "bad_request", "[chttpd_auth] timeout must be a whole number of seconds above 0 in authconform's fake")
+	testkit.WantCouchError(t, put("chttpd_auth_lockout/mode", `"maybe"`), 400, "bad_request", `[chttpd_auth_lockout] mode must be "enforce", "warn" or "off"`)
 	for _, path := range []string{"/_node/_local/_config", "/_node/_local/_config/couchdb/max_document_size", "/_node/_local/_config/chttpd/port", "/_node/_local/_stats"} {
 		w := couchDo(f, "GET", path, "", "Authorization", tAdminB)
-		wantCouchError(t, w, http.StatusNotFound, "not_found", "")
+		testkit.WantCouchError(t, w, http.StatusNotFound, "not_found", "")
 		if !strings.Contains(w.Body.String(), "authconform's CouchDB fake does not implement") {
 			t.Fatalf("GET %s: %s does not say the fake leaves it out", path, w.Body)
 		}

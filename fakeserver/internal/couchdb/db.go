@@ -149,7 +149,7 @@ func buildCouchDatabases(seed []Database) (map[string]*couchDatabase, error) {
 		}
 		db, err := newCouchDatabase(d.Name, seedSecurity(d))
 		if err != nil {
-			return nil, fmt.Errorf("fakeserver: database %q: %v", d.Name, err)
+			return nil, fmt.Errorf("fakeserver: database %q: %w", d.Name, err)
 		}
 		for id, body := range d.Docs {
 			doc, err := seedCouchDoc(id, body)

@@ -78,6 +78,15 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// revAfter is the revision that follows old's (old nil: a new document)
+// for body.
+func revAfter(old *couchDoc, body []byte) string {
+	if old == nil {
+		return nextRev("", body)
+	}
+	return nextRev(old.rev, body)
+}
+
 // nextRev is the revision after prev for a body: generation + 1 and an MD5,
 // shaped like CouchDB's.
 func nextRev(prev string, body []byte) string {
@@ -300,11 +309,7 @@ func (c *Server) applyDocWrite(db *couchDatabase, wr docWrite, ctx couchUserCtx)
 	if c.storedBytes()+len(enc) > c.maxStored {
 		return nil, c.storageFull()
 	}
-	prev := ""
-	if old != nil {
-		prev = old.rev
-	}
-	d := &couchDoc{rev: nextRev(prev, enc), fields: enc}
+	d := &couchDoc{rev: revAfter(old, enc), fields: enc}
 	db.docs[id] = d
 	db.seq++
 	if apply != nil {
@@ -372,11 +377,7 @@ func (c *Server) removeDoc(w http.ResponseWriter, r *http.Request, db *couchData
 // storeTombstone deletes a document, leaving a tombstone, and in _users
 // ends the account.
 func (c *Server) storeTombstone(db *couchDatabase, id string, old *couchDoc) *couchDoc {
-	prev := ""
-	if old != nil {
-		prev = old.rev
-	}
-	d := &couchDoc{rev: nextRev(prev, nil), deleted: true}
+	d := &couchDoc{rev: revAfter(old, nil), deleted: true}
 	db.docs[id] = d
 	db.seq++
 	if db.name == "_users" {

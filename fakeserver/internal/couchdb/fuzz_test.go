@@ -8,17 +8,14 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/fakeserver/internal/core"
-	"github.com/authconform/authconform/fakeserver/internal/testseeds"
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
-// fuzzT0 is the fixed time of the fuzz targets, so that a finding replays
-// exactly.
-var fuzzT0 = time.Date(2016, 11, 11, 12, 43, 15, 0, time.UTC)
+// fuzzT0 is the fixed time of the fuzz targets.
+var fuzzT0 = testkit.FuzzDay()
 
 func FuzzParseBasicCouch(f *testing.F) {
-	for _, s := range testseeds.AuthHeaders {
-		f.Add(s)
-	}
+	testkit.AddAuthHeaders(f)
 	f.Fuzz(func(t *testing.T, header string) {
 		name, password, present, ok := parseBasicCouch(header)
 		if !ok && present {
@@ -32,7 +29,7 @@ func FuzzParseBasicCouch(f *testing.F) {
 
 // couchFuzzFlavor builds a CouchDB flavor directly, with a fixed clock.
 func couchFuzzFlavor(tb testing.TB, release bool) *Server {
-	fl, err := New(Config{Release: release, CookieSecret: []byte("fuzz"), Clock: core.NewClock(func() time.Time { return fuzzT0 })})
+	fl, err := New(Config{Release: release, CookieSecret: []byte("fuzz"), Clock: core.NewClock(testkit.ClockAt(fuzzT0))})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -43,15 +40,15 @@ func couchFuzzFlavor(tb testing.TB, release bool) *Server {
 // value that does not carry a valid HMAC is never accepted, and a request
 // carrying it is never answered with a 5xx.
 func FuzzCouchCookie(f *testing.F) {
-	for _, s := range testseeds.Cookies {
+	for _, s := range testkit.Cookies() {
 		f.Add(s)
 	}
 	docs := couchFuzzFlavor(f, false)
 	acct, _ := docs.users.Lookup("admin")
 	valid := docs.mintCookie(acct, fuzzT0.Add(-time.Minute))
 	f.Add(valid)
-	f.Add(testseeds.FlipLastBit(valid))
-	f.Add(testseeds.Tamper(valid))
+	f.Add(testkit.FlipLastBit(valid))
+	f.Add(testkit.Tamper(valid))
 	f.Add(valid + "=")
 	f.Add(strings.ReplaceAll(valid, "-", "+"))
 	f.Fuzz(func(t *testing.T, value string) {

@@ -1,15 +1,13 @@
 package couchdb_test
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // The reasons CouchDB 3.5.0 sends, copied from the wire as recorded in
@@ -27,24 +25,14 @@ const (
 	wantNotAllowed    = "You are not allowed to access this db."
 )
 
-// couchError is CouchDB's error body.
-type couchError struct {
-	Error  string `json:"error"`
-	Reason string `json:"reason"`
-}
-
-// couchT0 is the fixed time of the CouchDB tests: the day the reference
-// transcript was recorded.
-var couchT0 = time.Date(2026, 11, 22, 14, 49, 7, 0, time.UTC)
-
 // couchBase is the base URL the tests send requests to, the transcript's.
-const couchBase = "http://127.0.0.1:15984"
+const couchBase = testkit.CouchDBBase
 
 func newCouchFake(t *testing.T, o fakeserver.Options) *fakeserver.Fake {
 	t.Helper()
 	o.Flavor = fakeserver.CouchDB
 	if o.Clock == nil {
-		o.Clock = func() time.Time { return couchT0 }
+		o.Clock = testkit.ClockAt(testkit.TranscriptDay())
 	}
 	f, err := fakeserver.New(o)
 	if err != nil {
@@ -53,28 +41,10 @@ func newCouchFake(t *testing.T, o fakeserver.Options) *fakeserver.Fake {
 	return f
 }
 
-// couchDo sends one request to h; headers are name/value pairs.
+// couchDo sends one request to h at the transcript's address (see
+// testkit.Do).
 func couchDo(h http.Handler, method, path, body string, headers ...string) *httptest.ResponseRecorder {
-	var r *http.Request
-	if strings.HasPrefix(path, "http") {
-		r = httptest.NewRequest(method, path, strings.NewReader(body))
-	} else {
-		r = httptest.NewRequest(method, couchBase+path, strings.NewReader(body))
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		if headers[i] == "RemoteAddr" {
-			r.RemoteAddr = headers[i+1]
-			continue
-		}
-		r.Header.Add(headers[i], headers[i+1])
-	}
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
-	return w
-}
-
-func basicAuth(user, password string) string {
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
+	return testkit.Do(h, couchBase, method, path, body, headers...)
 }
 
 const formCT = "application/x-www-form-urlencoded"
@@ -138,17 +108,4 @@ func sessionName(t *testing.T, w *httptest.ResponseRecorder) (name, handler stri
 	return name, body.Info.Authenticated
 }
 
-// wantCouchError checks a CouchDB error reply.
-func wantCouchError(t *testing.T, w *httptest.ResponseRecorder, status int, couch, reason string) {
-	t.Helper()
-	if w.Code != status {
-		t.Fatalf("status %d, want %d (body %s)", w.Code, status, w.Body)
-	}
-	var e couchError
-	if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil {
-		t.Fatalf("error body %q: %v", w.Body, err)
-	}
-	if e.Error != couch || (reason != "" && e.Reason != reason) {
-		t.Fatalf("error body %s, want error %q reason %q", w.Body, couch, reason)
-	}
-}
+var couchProfiles = []fakeserver.Profile{fakeserver.ProfileDocumented, fakeserver.ProfileCouchDB35}

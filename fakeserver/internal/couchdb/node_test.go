@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // newCluster is a CouchDB fake standing for n nodes.
@@ -23,8 +24,8 @@ func newCluster(t *testing.T, o fakeserver.Options, n int) *fakeserver.Fake {
 func lockFromLoopback(t *testing.T, h http.Handler, user string) {
 	t.Helper()
 	for range 5 {
-		w := couchDo(h, "GET", "/_session", "", "Authorization", basicAuth(user, "wrong"), "RemoteAddr", "127.0.0.1:4000")
-		wantCouchError(t, w, http.StatusUnauthorized, "unauthorized", wantBadPassword)
+		w := couchDo(h, "GET", "/_session", "", "Authorization", testkit.Basic(user, "wrong"), "RemoteAddr", "127.0.0.1:4000")
+		testkit.WantCouchError(t, w, http.StatusUnauthorized, "unauthorized", wantBadPassword)
 	}
 }
 
@@ -34,7 +35,7 @@ func TestNodesShareUsersAndCookiesButCountFailuresEach(t *testing.T) {
 
 	// A user created through node 1 logs in on node 3 at once.
 	w := couchDo(n1, "PUT", "/_users/org.couchdb.user:carol", `{"name":"carol","password":"carolpw","roles":[],"type":"user"}`,
-		"Authorization", basicAuth("admin", "secret"), "Content-Type", "application/json")
+		"Authorization", testkit.Basic("admin", "secret"), "Content-Type", "application/json")
 	if w.Code != http.StatusCreated {
 		t.Fatalf("PUT carol on node 1: %d %s", w.Code, w.Body)
 	}
@@ -46,10 +47,10 @@ func TestNodesShareUsersAndCookiesButCountFailuresEach(t *testing.T) {
 
 	// Five failures on node 1 lock carol there and nowhere else.
 	lockFromLoopback(t, n1, "carol")
-	wantCouchError(t, couchDo(n1, "GET", "/_session", "", "Authorization", basicAuth("carol", "carolpw"), "RemoteAddr", "127.0.0.1:4000"),
+	testkit.WantCouchError(t, couchDo(n1, "GET", "/_session", "", "Authorization", testkit.Basic("carol", "carolpw"), "RemoteAddr", "127.0.0.1:4000"),
 		http.StatusForbidden, "forbidden", wantLocked)
 	for i, h := range []http.Handler{n2, n3} {
-		if name, _ := sessionName(t, couchDo(h, "GET", "/_session", "", "Authorization", basicAuth("carol", "carolpw"), "RemoteAddr", "127.0.0.1:4000")); name != "carol" {
+		if name, _ := sessionName(t, couchDo(h, "GET", "/_session", "", "Authorization", testkit.Basic("carol", "carolpw"), "RemoteAddr", "127.0.0.1:4000")); name != "carol" {
 			t.Fatalf("node %d after node 1 locked carol: name %q, want carol", i+2, name)
 		}
 	}
@@ -59,12 +60,12 @@ func TestNodesNameThemselvesAndTheirCluster(t *testing.T) {
 	f := newCluster(t, fakeserver.Options{}, 3)
 	want := []string{"couchdb1@127.0.0.1", "couchdb2@127.0.0.1", "couchdb3@127.0.0.1"}
 	for i := 1; i <= 3; i++ {
-		w := couchDo(f.Node(i), "GET", "/_node/_local", "", "Authorization", basicAuth("admin", "secret"))
+		w := couchDo(f.Node(i), "GET", "/_node/_local", "", "Authorization", testkit.Basic("admin", "secret"))
 		var node struct{ Name string }
 		if err := json.Unmarshal(w.Body.Bytes(), &node); w.Code != http.StatusOK || err != nil || node.Name != want[i-1] {
 			t.Fatalf("node %d GET /_node/_local: %d %s, want name %s", i, w.Code, w.Body, want[i-1])
 		}
-		w = couchDo(f.Node(i), "GET", "/_membership", "", "Authorization", basicAuth("admin", "secret"))
+		w = couchDo(f.Node(i), "GET", "/_membership", "", "Authorization", testkit.Basic("admin", "secret"))
 		var m struct {
 			AllNodes     []string `json:"all_nodes"`
 			ClusterNodes []string `json:"cluster_nodes"`
@@ -73,11 +74,11 @@ func TestNodesNameThemselvesAndTheirCluster(t *testing.T) {
 			t.Fatalf("node %d GET /_membership: %d %s", i, w.Code, w.Body)
 		}
 		// Anonymous and non-admin clients are refused, as on 3.5.0.
-		wantCouchError(t, couchDo(f.Node(i), "GET", "/_membership", ""), http.StatusUnauthorized, "unauthorized", wantNotAdmin)
-		wantCouchError(t, couchDo(f.Node(i), "GET", "/_node/_local", "", "Authorization", basicAuth("alice", "alicepw")), http.StatusUnauthorized, "unauthorized", wantNotAdmin)
+		testkit.WantCouchError(t, couchDo(f.Node(i), "GET", "/_membership", ""), http.StatusUnauthorized, "unauthorized", wantNotAdmin)
+		testkit.WantCouchError(t, couchDo(f.Node(i), "GET", "/_node/_local", "", "Authorization", testkit.Basic("alice", "alicepw")), http.StatusUnauthorized, "unauthorized", wantNotAdmin)
 	}
 	single := newCouchFake(t, fakeserver.Options{})
-	w := couchDo(single, "GET", "/_node/_local", "", "Authorization", basicAuth("admin", "secret"))
+	w := couchDo(single, "GET", "/_node/_local", "", "Authorization", testkit.Basic("admin", "secret"))
 	if w.Code != http.StatusOK || !json.Valid(w.Body.Bytes()) || w.Body.String() != `{"name":"couchdb@127.0.0.1"}`+"\n" {
 		t.Fatalf("single node GET /_node/_local: %d %s", w.Code, w.Body)
 	}
@@ -93,7 +94,7 @@ func TestOwnAdminSaltsMakeAnAdminCookieAnonymousOnOtherNodes(t *testing.T) {
 		if name, _ := sessionName(t, couchDo(f.Node(i), "GET", "/_session", "", "Cookie", "AuthSession="+admin)); name != "" {
 			t.Fatalf("node %d with node 1's admin cookie: name %q, want anonymous", i, name)
 		}
-		if name, _ := sessionName(t, couchDo(f.Node(i), "GET", "/_session", "", "Authorization", basicAuth("admin", "secret"))); name != "admin" {
+		if name, _ := sessionName(t, couchDo(f.Node(i), "GET", "/_session", "", "Authorization", testkit.Basic("admin", "secret"))); name != "admin" {
 			t.Fatalf("node %d with Basic admin: name %q, want admin", i, name)
 		}
 	}
@@ -124,14 +125,14 @@ func TestReleaseBelievesForwardedForFromLoopbackOnly(t *testing.T) {
 	for _, tc := range cases {
 		f := newCouchFake(t, fakeserver.Options{Profile: tc.profile})
 		for range 5 {
-			couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("alice", "wrong"), "RemoteAddr", tc.peer)
+			couchDo(f, "GET", "/_session", "", "Authorization", testkit.Basic("alice", "wrong"), "RemoteAddr", tc.peer)
 		}
-		w := couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("alice", "alicepw"), "RemoteAddr", tc.peer, "X-Forwarded-For", "203.0.113.9")
+		w := couchDo(f, "GET", "/_session", "", "Authorization", testkit.Basic("alice", "alicepw"), "RemoteAddr", tc.peer, "X-Forwarded-For", "203.0.113.9")
 		if locked := w.Code == http.StatusForbidden; locked != tc.wantLocked {
 			t.Errorf("%s from %s: right password with X-Forwarded-For after 5 failures: %d %s, want locked %v", tc.profile, tc.peer, w.Code, w.Body, tc.wantLocked)
 		}
 		// Without the header the account stays locked for that peer.
-		wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("alice", "alicepw"), "RemoteAddr", tc.peer),
+		testkit.WantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", testkit.Basic("alice", "alicepw"), "RemoteAddr", tc.peer),
 			http.StatusForbidden, "forbidden", wantLocked)
 	}
 }

@@ -67,14 +67,11 @@ func credentialOf(fields map[string]json.RawMessage) userCredential {
 	return cred
 }
 
-// userSchemes are the password_scheme values the _users design document
-// of 3.5.0 accepts.
-var userSchemes = []string{"simple", "pbkdf2", "simple+pbkdf2"}
-
 // validateUserHash is the part of 3.5.0's _users validate_doc_update
 // (couch_js_functions.hrl) on the hash fields of the document as stored,
-// after a "password" was hashed (run 6, hash cases).
-func validateUserHash(fields map[string]json.RawMessage) *problem {
+// after a "password" was hashed (run 6, hash cases). schemes are the
+// password_scheme values the release's design document lists (release).
+func validateUserHash(fields map[string]json.RawMessage, schemes []string) *problem {
 	kind := func(k string) string {
 		raw, ok := fields[k]
 		if !ok {
@@ -115,7 +112,7 @@ func validateUserHash(fields map[string]json.RawMessage) *problem {
 	if truthy("password_scheme") {
 		var scheme string
 		_ = json.Unmarshal(fields["password_scheme"], &scheme)
-		if kind("password_scheme") != "string" || !slices.Contains(userSchemes, scheme) {
+		if kind("password_scheme") != "string" || !slices.Contains(schemes, scheme) {
 			return userForbidden("Password scheme `" + strings.Trim(string(fields["password_scheme"]), `"`) + "` not supported.")
 		}
 		if scheme == "pbkdf2" {
@@ -194,6 +191,12 @@ func verifyPassword(u userCredential, password string) bool {
 		return sameHex(hex.EncodeToString(sum[:]), u.passwordSHA)
 	case "pbkdf2":
 		key, ok := pbkdf2Hex(u, password)
+		return ok && sameHex(key, u.derivedKey)
+	case "simple+pbkdf2":
+		// 3.5.0: PBKDF2 over the simple scheme's hex SHA-1, so that a node
+		// can rehash legacy documents without their passwords.
+		sum := sha1.Sum([]byte(password + u.salt))
+		key, ok := pbkdf2Hex(u, hex.EncodeToString(sum[:]))
 		return ok && sameHex(key, u.derivedKey)
 	}
 	return false

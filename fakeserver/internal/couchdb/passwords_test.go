@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // A _users document stored with a ready hash and no "password" logs in
@@ -42,7 +43,7 @@ func putUserDoc(f *fakeserver.Fake, name, rev, hashFields string) *httptest.Resp
 
 func basicName(t *testing.T, f *fakeserver.Fake, name, password string) string {
 	t.Helper()
-	w := couchDo(f, "GET", "/_session", "", "Authorization", basicAuth(name, password))
+	w := couchDo(f, "GET", "/_session", "", "Authorization", testkit.Basic(name, password))
 	if w.Code == 401 {
 		return ""
 	}
@@ -115,8 +116,8 @@ func TestUsersReadyHashRefusals(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newCouchFake(t, fakeserver.Options{})
 			want(t, putUserDoc(f, "carol", "", tc.fields), 201, `"ok":true`)
-			wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("carol", "carolpw")), tc.status, tc.couch, tc.why)
-			wantCouchError(t, couchDo(f, "POST", "/_session", `{"name":"carol","password":"carolpw"}`, "Content-Type", jsonCT), tc.status, tc.couch, tc.why)
+			testkit.WantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", testkit.Basic("carol", "carolpw")), tc.status, tc.couch, tc.why)
+			testkit.WantCouchError(t, couchDo(f, "POST", "/_session", `{"name":"carol","password":"carolpw"}`, "Content-Type", jsonCT), tc.status, tc.couch, tc.why)
 		})
 	}
 }
@@ -132,7 +133,7 @@ func TestUsersHashFieldsValidated(t *testing.T) {
 		`"password_scheme":"bcrypt","salt":"s","iterations":5,"derived_key":"00"`:   "Password scheme `bcrypt` not supported.",
 		`"password_scheme":"simple","password_sha":"00"`:                            "Users with password_sha must have a salt.See /_utils/script/couch.js for example code.",
 	} {
-		wantCouchError(t, putUserDoc(f, "carol", "", fields), 403, "forbidden", reason)
+		testkit.WantCouchError(t, putUserDoc(f, "carol", "", fields), 403, "forbidden", reason)
 	}
 }
 
@@ -162,8 +163,10 @@ func TestUsersCopiedDocumentLogsIn(t *testing.T) {
 func TestUsersChangedHashEndsSessions(t *testing.T) {
 	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileCouchDB35})
 	hashFields := func(password, salt string) string {
-		return fmt.Sprintf(`"password_scheme":"pbkdf2","pbkdf2_prf":"sha256","salt":%q,"iterations":7,"derived_key":%q`,
-			salt, pbkdf2Hex(t, sha256.New, 32, password, salt, 7))
+		// 10 iterations, the fake's own: fewer would be upgraded on login
+		// (TestHashUpgradeOnLogin), with a new revision.
+		return fmt.Sprintf(`"password_scheme":"pbkdf2","pbkdf2_prf":"sha256","salt":%q,"iterations":10,"derived_key":%q`,
+			salt, pbkdf2Hex(t, sha256.New, 32, password, salt, 10))
 	}
 	rev := revOf(t, putUserDoc(f, "carol", "", hashFields("oldpw", "salt1")))
 	cookie := couchLogin(t, f, "carol", "oldpw")

@@ -136,6 +136,9 @@ var (
 )
 
 func (c *Server) writeCrash(w http.ResponseWriter, r *http.Request, e couchCrash) {
+	if other, ok := c.rel.crashes[e]; ok {
+		e = other // 3.3.3 and 3.4.3 crash alike, with other stack hashes
+	}
 	w = unwrapSession(w)
 	w.Header().Set("X-Couch-Stack-Hash", strconv.FormatInt(e.Ref, 10))
 	c.writeJSON(w, r, http.StatusInternalServerError, e)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // The couchdb-3.5 profile answers odd Authorization headers and unread
@@ -14,7 +15,7 @@ import (
 
 func TestReleaseTwoAuthorizationHeaders(t *testing.T) {
 	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileCouchDB35})
-	admin := basicAuth("admin", "secret")
+	admin := testkit.Basic("admin", "secret")
 	tests := []struct {
 		name, first, second, body string
 		status                    int
@@ -36,10 +37,10 @@ func TestReleaseTwoAuthorizationHeaders(t *testing.T) {
 
 func TestReleaseAuthorizationBytes(t *testing.T) {
 	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileCouchDB35})
-	wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", "Basic \x7f"), 400, "bad_request", wantBadBase64)
-	wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", "Basic \x01\x02\x03"), 400, "bad_request", wantBadBase64)
+	testkit.WantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", "Basic \x7f"), 400, "bad_request", wantBadBase64)
+	testkit.WantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", "Basic \x01\x02\x03"), 400, "bad_request", wantBadBase64)
 	want(t, couchDo(f, "GET", "/_session", "", "Authorization", "Basic "+strings.TrimPrefix(tAliceB, "Basic ")+"\x01"), 500, `{"error":"case_clause","reason":"bad","ref":1236979948}`)
-	wantCouchError(t, couchDo(f, "GET", "/authtest", "", "Authorization", "\x01\x02"), 401, "unauthorized", wantNotAuthorized)
+	testkit.WantCouchError(t, couchDo(f, "GET", "/authtest", "", "Authorization", "\x01\x02"), 401, "unauthorized", wantNotAuthorized)
 }
 
 // TestReleaseUnreadBodyCloses: a reply sent before the request's body was
@@ -47,12 +48,12 @@ func TestReleaseAuthorizationBytes(t *testing.T) {
 func TestReleaseUnreadBodyCloses(t *testing.T) {
 	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileCouchDB35})
 	w := couchDo(f, "PUT", "/_node/_local/_config/admins/carl", `"carlpw"`, "Authorization", tAliceB, "Content-Type", jsonCT)
-	wantCouchError(t, w, 401, "unauthorized", wantNotAdmin)
+	testkit.WantCouchError(t, w, 401, "unauthorized", wantNotAdmin)
 	if got := w.Header().Get("Connection"); got != "close" {
 		t.Errorf("401 before the body: Connection %q, want close", got)
 	}
 	w = couchDo(f, "POST", "/_session", `{"name":"admin","password":"wrong"}`, "Content-Type", jsonCT)
-	wantCouchError(t, w, 401, "unauthorized", wantBadPassword)
+	testkit.WantCouchError(t, w, 401, "unauthorized", wantBadPassword)
 	if got := w.Header().Get("Connection"); got != "" {
 		t.Errorf("401 after reading the body: Connection %q, want none", got)
 	}
@@ -93,24 +94,24 @@ func TestReleaseUnreadBodyCloses(t *testing.T) {
 func TestReleaseTooLargeAfterCredentials(t *testing.T) {
 	big := `{"a":"` + strings.Repeat("x", 1<<10) + `"}`
 	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileCouchDB35, MaxBodyBytes: 512})
-	w := couchDo(f, "POST", "/authtest", big, "Authorization", basicAuth("admin", "wrong"), "Content-Type", jsonCT)
-	wantCouchError(t, w, 401, "unauthorized", wantBadPassword)
+	w := couchDo(f, "POST", "/authtest", big, "Authorization", testkit.Basic("admin", "wrong"), "Content-Type", jsonCT)
+	testkit.WantCouchError(t, w, 401, "unauthorized", wantBadPassword)
 	if got := w.Header().Get("Connection"); got != "close" {
 		t.Errorf("401: Connection %q, want close", got)
 	}
 	w = couchDo(f, "POST", "/authtest", big, "Authorization", tAdminB, "Content-Type", jsonCT)
-	wantCouchError(t, w, 413, "too_large", "the request entity is too large")
+	testkit.WantCouchError(t, w, 413, "too_large", "the request entity is too large")
 	if got := w.Header().Get("Connection"); got != "close" {
 		t.Errorf("413: Connection %q, want close", got)
 	}
 	// The access checks answer before the limit too (b19, b20); a
 	// handler that reads no body answers as usual; a login reads it.
-	wantCouchError(t, couchDo(f, "POST", "/authtest", big, "Content-Type", jsonCT), 401, "unauthorized", wantNotAuthorized)
-	wantCouchError(t, couchDo(f, "POST", "/authtest", big, "Authorization", tAliceB, "Content-Type", jsonCT), 403, "forbidden", wantNotAllowed)
+	testkit.WantCouchError(t, couchDo(f, "POST", "/authtest", big, "Content-Type", jsonCT), 401, "unauthorized", wantNotAuthorized)
+	testkit.WantCouchError(t, couchDo(f, "POST", "/authtest", big, "Authorization", tAliceB, "Content-Type", jsonCT), 403, "forbidden", wantNotAllowed)
 	want(t, couchDo(f, "GET", "/_session", big, "Authorization", tAdminB), 200, `"name":"admin"`)
-	wantCouchError(t, couchDo(f, "POST", "/_session", big, "Content-Type", jsonCT), 413, "too_large", "the request entity is too large") // b22
+	testkit.WantCouchError(t, couchDo(f, "POST", "/_session", big, "Content-Type", jsonCT), 413, "too_large", "the request entity is too large") // b22
 	doc := newCouchFake(t, fakeserver.Options{MaxBodyBytes: 512})
-	wantCouchError(t, couchDo(doc, "POST", "/authtest", big, "Authorization", basicAuth("admin", "wrong"), "Content-Type", jsonCT), 413, "too_large", "")
+	testkit.WantCouchError(t, couchDo(doc, "POST", "/authtest", big, "Authorization", testkit.Basic("admin", "wrong"), "Content-Type", jsonCT), 413, "too_large", "")
 }
 
 // TestReleaseBase64Crashes: each place in Erlang's base64 module that
@@ -134,7 +135,7 @@ func TestReleaseBase64Crashes(t *testing.T) {
 func TestReleaseLoginTypeRefusedAfterReading(t *testing.T) {
 	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileCouchDB35})
 	w := couchDo(f, "POST", "/_session", `{"a":1}`, "Content-Type", "text/plain")
-	wantCouchError(t, w, 415, "bad_content_type", "Content-Type must be 'application/x-www-form-urlencoded' or 'application/json'")
+	testkit.WantCouchError(t, w, 415, "bad_content_type", "Content-Type must be 'application/x-www-form-urlencoded' or 'application/json'")
 	if got := w.Header().Get("Connection"); got != "" {
 		t.Errorf("415: Connection %q, want none (3.5.0 reads the body first)", got)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // The couchdb-3.5 profile's copies of CouchDB 3.5.0's oddities
@@ -49,7 +50,10 @@ func TestCouchReleaseCrashes(t *testing.T) {
 			if w.Header().Get("X-Couch-Request-ID") == "" {
 				t.Errorf("a 500 from chttpd's error path lacks X-Couch-Request-ID")
 			}
-			if d := couchDo(newCouchFake(t, fakeserver.Options{}), tc.method, tc.path, tc.body, h...); d.Code != 400 && !strings.HasPrefix(tc.name, "two") {
+			// The documented profile answers the same bad input with a 400;
+			// two Authorization headers are not bad input of one header, and
+			// it answers them otherwise.
+			if d := couchDo(newCouchFake(t, fakeserver.Options{}), tc.method, tc.path, tc.body, h...); d.Code != 400 && headerCount(h, "Authorization") < 2 {
 				t.Errorf("documented profile: %d %s, want a 400", d.Code, d.Body)
 			}
 		})
@@ -66,14 +70,14 @@ func TestCouchReleaseCrashes(t *testing.T) {
 func TestCouchPaddedCookie(t *testing.T) {
 	f := release(t, fakeserver.Options{})
 	ck := couchLogin(t, f, "alice", "alicepw")
-	wantCouchError(t, couchDo(f, "GET", "/_session", "", "Cookie", "AuthSession="+ck+"="), 400, "bad_request", wantBadCookie)      // m147
-	forged := "YWxpY2U6NkIwRjY4M0M6Zm9yZ2Vkc2lnbmF0dXJl"                                                                           // alice:6B0F683C:forgedsignature
-	wantCouchError(t, couchDo(f, "GET", "/_session", "", "Cookie", "AuthSession="+forged+"=="), 400, "bad_request", wantBadCookie) // m156
-	if name, _ := sessionName(t, couchDo(f, "GET", "/_session", "", "Cookie", "AuthSession="+forged)); name != "" {                // m157
+	testkit.WantCouchError(t, couchDo(f, "GET", "/_session", "", "Cookie", "AuthSession="+ck+"="), 400, "bad_request", wantBadCookie)      // m147
+	forged := "YWxpY2U6NkIwRjY4M0M6Zm9yZ2Vkc2lnbmF0dXJl"                                                                                   // alice:6B0F683C:forgedsignature
+	testkit.WantCouchError(t, couchDo(f, "GET", "/_session", "", "Cookie", "AuthSession="+forged+"=="), 400, "bad_request", wantBadCookie) // m156
+	if name, _ := sessionName(t, couchDo(f, "GET", "/_session", "", "Cookie", "AuthSession="+forged)); name != "" {                        // m157
 		t.Fatalf("forged unpadded cookie names %q", name)
 	}
 	d := newCouchFake(t, fakeserver.Options{})
-	wantCouchError(t, couchDo(d, "GET", "/_session", "", "Cookie", "AuthSession="+couchLogin(t, d, "alice", "alicepw")+"="), 400, "bad_request", wantBadCookie)
+	testkit.WantCouchError(t, couchDo(d, "GET", "/_session", "", "Cookie", "AuthSession="+couchLogin(t, d, "alice", "alicepw")+"="), 400, "bad_request", wantBadCookie)
 }
 
 func TestCouchReleaseLineLimits(t *testing.T) {
@@ -117,7 +121,7 @@ func TestCouchReleaseRequestHeaders(t *testing.T) {
 		{"GET /_up (m2)", "GET", "/_up", "", nil, 200, true},
 		{"an error (m10)", "GET", "/_users/_all_docs", "", []string{"Authorization", tAliceB}, 401, true},
 		{"GET /_session (m3)", "GET", "/_session", "", nil, 200, false},
-		{"GET /_session wrong Basic (m62)", "GET", "/_session", "", []string{"Authorization", basicAuth("alice", "x")}, 401, true},
+		{"GET /_session wrong Basic (m62)", "GET", "/_session", "", []string{"Authorization", testkit.Basic("alice", "x")}, 401, true},
 		{"POST /_session (m56)", "POST", "/_session", "name=alice&password=alicepw", []string{"Content-Type", formCT}, 200, false},
 		{"POST /_session wrong password (m178)", "POST", "/_session", `{"name":"ghost","password":"x"}`, []string{"Content-Type", jsonCT}, 401, false},
 		{"POST /_session {} (m175)", "POST", "/_session", `{}`, []string{"Content-Type", jsonCT}, 400, true},
@@ -142,13 +146,13 @@ func TestCouchReleaseRequestHeaders(t *testing.T) {
 
 func TestCouchReleaseSessionPaths(t *testing.T) {
 	f := release(t, fakeserver.Options{})
-	wantCouchError(t, couchDo(f, "GET", "/_session/x", ""), 401, "unauthorized", wantNotAdmin)  // m180
-	wantCouchError(t, couchDo(f, "POST", "/_session/x", ""), 401, "unauthorized", wantNotAdmin) // m182
-	wantCouchError(t, couchDo(f, "GET", "/_session/x", "", "Authorization", tAliceB), 401, "unauthorized", wantNotAdmin)
-	want(t, couchDo(f, "GET", "/_session/x", "", "Authorization", tAdminB), 200, `"userCtx":{"name":"admin"`)                     // m187
-	wantCouchError(t, couchDo(f, "GET", "/_SESSION", ""), 401, "unauthorized", wantNotAdmin)                                      // m181
-	wantCouchError(t, couchDo(f, "GET", "/_SESSION", "", "Authorization", tAdminB), 404, "not_found", "Database does not exist.") // m188
-	want(t, couchDo(f, "GET", "/_session/", ""), 200, `"userCtx":{"name":null`)                                                   // m185
+	testkit.WantCouchError(t, couchDo(f, "GET", "/_session/x", ""), 401, "unauthorized", wantNotAdmin)  // m180
+	testkit.WantCouchError(t, couchDo(f, "POST", "/_session/x", ""), 401, "unauthorized", wantNotAdmin) // m182
+	testkit.WantCouchError(t, couchDo(f, "GET", "/_session/x", "", "Authorization", tAliceB), 401, "unauthorized", wantNotAdmin)
+	want(t, couchDo(f, "GET", "/_session/x", "", "Authorization", tAdminB), 200, `"userCtx":{"name":"admin"`)                             // m187
+	testkit.WantCouchError(t, couchDo(f, "GET", "/_SESSION", ""), 401, "unauthorized", wantNotAdmin)                                      // m181
+	testkit.WantCouchError(t, couchDo(f, "GET", "/_SESSION", "", "Authorization", tAdminB), 404, "not_found", "Database does not exist.") // m188
+	want(t, couchDo(f, "GET", "/_session/", ""), 200, `"userCtx":{"name":null`)                                                           // m185
 }
 
 func TestCouchRequireValidUserExceptForUp(t *testing.T) {
@@ -161,7 +165,7 @@ func TestCouchRequireValidUserExceptForUp(t *testing.T) {
 		}
 		for _, path := range []string{"/", "/_session", "/_all_dbs"} { // m192, m193, m195
 			w := couchDo(f, "GET", path, "")
-			wantCouchError(t, w, 401, "unauthorized", wantAuthRequired)
+			testkit.WantCouchError(t, w, 401, "unauthorized", wantAuthRequired)
 			if got := w.Header().Get("WWW-Authenticate"); got != "" {
 				t.Errorf("%s %s: WWW-Authenticate %q", p, path, got)
 			}
@@ -174,4 +178,15 @@ func TestCouchRequireValidUserExceptForUp(t *testing.T) {
 			t.Fatalf("%s: require_valid_user /_up: %d %v", p, w.Code, w.Header())
 		}
 	}
+}
+
+// headerCount counts name in name/value pairs.
+func headerCount(headers []string, name string) int {
+	n := 0
+	for i := 0; i+1 < len(headers); i += 2 {
+		if headers[i] == name {
+			n++
+		}
+	}
+	return n
 }

@@ -21,9 +21,13 @@ import (
 
 // Config is what the CouchDB flavor takes from fakeserver.Options.
 type Config struct {
-	// Release follows CouchDB 3.5 where it differs from the document
-	// (profile couchdb-3.5).
+	// Release follows a real CouchDB release where it differs from the
+	// document (profiles couchdb-3.3, couchdb-3.4, couchdb-3.5).
 	Release bool
+	// Version is the release followed (Version333, Version343 or
+	// Version350; empty: 3.5.0): its identity, and where releases differ
+	// (lockout, stored hash, password schemes, hash upgrade on login).
+	Version string
 	// Users and Databases replace the defaults when non-empty.
 	Users     []core.User
 	Databases []Database
@@ -88,8 +92,11 @@ type Database struct {
 //   - Lockout: 5 failures per client IP and user name, for 300 s from the
 //     first failure ([chttpd_auth_lockout] threshold and max_lifetime).
 type Server struct {
-	cfg   Config
-	users *core.Users
+	cfg Config
+	rel release
+	// server is the Server header of every reply.
+	server []string
+	users  *core.Users
 	// secret signs AuthSession cookies, together with the user's salt.
 	secret []byte
 	// ttl is the session lifetime in whole seconds ([chttpd_auth]
@@ -145,13 +152,6 @@ type Server struct {
 	document     string // "db/doc", a document anyone may read
 }
 
-// Values the fake shows as its identity, copied from CouchDB 3.5.0.
-const (
-	couchServerHeader = "CouchDB/3.5.0 (Erlang OTP/25)"
-	couchVersion      = "3.5.0"
-	couchGitSHA       = "11f0d36"
-)
-
 // DefaultUsers are the server admin and a reader of the measured CouchDB
 // 3.5.0 transcript.
 var DefaultUsers = []core.User{
@@ -170,6 +170,10 @@ func DefaultDatabases() []Database {
 
 // New builds a CouchDB server for o.
 func New(o Config) (*Server, error) {
+	rel, err := releaseOf(o.Version)
+	if err != nil {
+		return nil, err
+	}
 	users := o.Users
 	if len(users) == 0 {
 		users = DefaultUsers
@@ -200,7 +204,10 @@ func New(o Config) (*Server, error) {
 		_, _ = rand.Read(secret)
 	}
 	maxFailures, lock := o.MaxFailedLogins, o.LockDuration
-	if maxFailures == 0 {
+	switch {
+	case maxFailures == 0 && !rel.lockout:
+		maxFailures = -1 // 3.3 has no lockout
+	case maxFailures == 0:
 		maxFailures = 5 // [chttpd_auth_lockout] threshold
 	}
 	if lock <= 0 {
@@ -216,6 +223,8 @@ func New(o Config) (*Server, error) {
 		maxBody:    maxBody,
 		maxStored:  maxStoredBytes,
 		cfg:        o,
+		rel:        rel,
+		server:     rel.serverHeader(),
 		users:      core.NewUsers(users),
 		secret:     secret,
 		defaultTTL: max(int64(ttl/time.Second), 1),
@@ -236,7 +245,6 @@ func New(o Config) (*Server, error) {
 	if !o.Release {
 		c.revoked = newCouchRevocations()
 	}
-	var err error
 	if c.dbs, err = buildCouchDatabases(dbs); err != nil {
 		return nil, err
 	}
@@ -332,7 +340,6 @@ type couchError struct {
 var (
 	mustRevalidate = []string{"must-revalidate"}
 	jsonType       = []string{"application/json"}
-	serverHeader   = []string{couchServerHeader}
 )
 
 // writeJSON is send_json: compact JSON and a newline, the headers every
@@ -351,7 +358,7 @@ func (c *Server) writeBody(w http.ResponseWriter, r *http.Request, status int, b
 	// The fixed values are shared slices (an Add copies them, since their
 	// capacity is their length), which saves an allocation each; the keys
 	// are in canonical form, as Set would write them.
-	h["Cache-Control"], h["Content-Type"], h["Server"] = mustRevalidate, jsonType, serverHeader
+	h["Cache-Control"], h["Content-Type"], h["Server"] = mustRevalidate, jsonType, c.server
 	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	// Date comes from the fake's clock, so it agrees with the session
 	// cookie's issue time and Expires even when a test moves time.
@@ -491,7 +498,9 @@ func (c *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // each segment percent-decoded.
 func couchPathParts(r *http.Request) ([]string, bool) {
 	var parts []string
-	for _, seg := range strings.Split(r.URL.EscapedPath(), "/") {
+	for path := r.URL.EscapedPath(); path != ""; {
+		var seg string
+		seg, path, _ = strings.Cut(path, "/")
 		if seg == "" {
 			continue
 		}
@@ -559,8 +568,8 @@ func (c *Server) serveWelcome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.writeJSON(w, r, http.StatusOK, couchWelcome{
-		CouchDB: "Welcome", Version: couchVersion, GitSHA: couchGitSHA, UUID: c.uuid,
-		Features: []string{"quickjs", "access-ready", "partitioned", "pluggable-storage-engines", "reshard", "scheduler"},
+		CouchDB: "Welcome", Version: c.rel.version, GitSHA: c.rel.gitSHA, UUID: c.uuid,
+		Features: c.rel.features,
 		Vendor:   couchVendor{Name: "The Apache Software Foundation"},
 	})
 }

@@ -123,7 +123,7 @@ func (c *Server) verifyCookie(value string, now time.Time) (ctx couchUserCtx, ma
 	}
 	timeLeft := issued + ttl - now.Unix()
 	return couchUserCtx{
-		name: acct.Name, roles: nonNil(acct.Roles), handler: "cookie", acct: acct,
+		name: acct.Name, roles: contextRoles(acct.Roles), handler: "cookie", acct: acct,
 		refresh: 10*timeLeft < 9*ttl, // more than 10% of the lifetime used (case 111)
 		cookie:  string(raw), expiry: expiry,
 	}, false
@@ -381,6 +381,7 @@ func (c *Server) login(w http.ResponseWriter, r *http.Request) {
 		c.writeJSON(w, r, status, couchError{Error: "unauthorized", Reason: couchMsgBadPassword})
 		return
 	}
+	c.upgradeHash(name, fields["password"])
 	status, ok := c.redirectParam(w, r, "next", http.StatusOK) // case 22
 	if !ok {
 		return

@@ -3,11 +3,13 @@ package couchdb
 import (
 	"crypto/pbkdf2"
 	"crypto/rand"
+	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/authconform/authconform/fakeserver/internal/core"
@@ -38,20 +40,37 @@ func userForbidden(reason string) *problem {
 	return &problem{status: http.StatusForbidden, couch: "forbidden", msg: reason}
 }
 
-// userHash returns the stored credential fields for password.
-func userHash(password string) map[string]json.RawMessage {
-	salt := make([]byte, 16)
-	_, _ = rand.Read(salt)
-	saltHex := hex.EncodeToString(salt)
-	key, _ := pbkdf2.Key(sha256.New, password, []byte(saltHex), userPBKDF2Iterations, 32) // fails only for FIPS-disallowed parameters
+// userHash returns the stored credential fields for password, with a new
+// salt.
+func (c *Server) userHash(password string) map[string]json.RawMessage {
+	return c.userHashWithSalt(password, "")
+}
+
+// userHashWithSalt hashes as the release does: PBKDF2 with its prf
+// (3.3: SHA-1, and no pbkdf2_prf field, m-3.3 in the reference), keyed as
+// long as the prf's output. An empty salt asks for a new one.
+func (c *Server) userHashWithSalt(password, salt string) map[string]json.RawMessage {
+	if salt == "" {
+		raw := make([]byte, 16)
+		_, _ = rand.Read(raw)
+		salt = hex.EncodeToString(raw)
+	}
+	newHash, size := sha256.New, sha256.Size
+	if c.rel.prf == "" {
+		newHash, size = sha1.New, sha1.Size
+	}
+	key, _ := pbkdf2.Key(newHash, password, []byte(salt), userPBKDF2Iterations, size) // fails only for FIPS-disallowed parameters
 	q := func(s string) json.RawMessage { b, _ := json.Marshal(s); return b }
-	return map[string]json.RawMessage{
+	fields := map[string]json.RawMessage{
 		"password_scheme": q("pbkdf2"),
-		"pbkdf2_prf":      q("sha256"),
-		"salt":            q(saltHex),
-		"iterations":      json.RawMessage(`10`),
+		"salt":            q(salt),
+		"iterations":      json.RawMessage(strconv.Itoa(userPBKDF2Iterations)),
 		"derived_key":     q(hex.EncodeToString(key)),
 	}
+	if c.rel.prf != "" {
+		fields["pbkdf2_prf"] = q(c.rel.prf)
+	}
+	return fields
 }
 
 // userDocUpdate validates a user document and turns a "password" into the
@@ -91,14 +110,14 @@ func (c *Server) userDocUpdate(id string, fields map[string]json.RawMessage) (ap
 			// couch_users_db:save_doc: the old hash fields give way to
 			// the new ones.
 			delete(fields, "password_sha")
-			for k, v := range userHash(password) {
+			for k, v := range c.userHash(password) {
 				fields[k] = v
 			}
 		}
 		delete(fields, "password")
 	}
 	// couch_js_functions.hrl checks the hash fields, then names and roles.
-	if p := validateUserHash(fields); p != nil {
+	if p := validateUserHash(fields, c.rel.schemes); p != nil {
 		return nil, p
 	}
 	if p := userNameAndRolesProblem(name, roles); p != nil {
@@ -153,7 +172,7 @@ func (c *Server) seedUsersDB(users []core.User) {
 		if slices.Contains(u.Roles, "_admin") {
 			continue
 		}
-		fields := userHash(u.Password)
+		fields := c.userHash(u.Password)
 		fields["name"], _ = json.Marshal(u.Name)
 		fields["roles"], _ = json.Marshal(nonNil(u.Roles))
 		fields["type"] = json.RawMessage(`"user"`)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // The rules on names and roles of _users' validate_doc_update in CouchDB
@@ -26,13 +27,13 @@ func TestUsersNamesAndRolesAsCouchDB350(t *testing.T) {
 		}
 		for _, tc := range refused {
 			w := couchDo(f, "PUT", "/_users/"+tc.id, tc.body, "Authorization", tAdminB, "Content-Type", jsonCT)
-			wantCouchError(t, w, http.StatusForbidden, "forbidden", tc.reason)
+			testkit.WantCouchError(t, w, http.StatusForbidden, "forbidden", tc.reason)
 		}
 		// _metrics is the one system role a user document may carry.
 		if res := put("org.couchdb.user:prom", `{"name":"prom","password":"prompw","roles":["_metrics"],"type":"user"}`); res.StatusCode != http.StatusCreated {
 			t.Fatalf("%s: a user with the role _metrics: status %d, want 201", p, res.StatusCode)
 		}
-		w := couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("prom", "prompw"))
+		w := couchDo(f, "GET", "/_session", "", "Authorization", testkit.Basic("prom", "prompw"))
 		want(t, w, 200, `"userCtx":{"name":"prom","roles":["_metrics"]}`)
 	}
 }

@@ -10,14 +10,15 @@ import (
 	"testing"
 
 	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // The write paths an app's auth tests use: _users, databases, _security and
 // documents (docs/reference/couchdb-3.5.0.md run 5).
 
 var (
-	tAdminB = basicAuth("admin", "secret")
-	tAliceB = basicAuth("alice", "alicepw")
+	tAdminB = testkit.Basic("admin", "secret")
+	tAliceB = testkit.Basic("alice", "alicepw")
 )
 
 const jsonCT = "application/json"
@@ -61,7 +62,7 @@ func TestUsersCreateLoginChangeDelete(t *testing.T) {
 			}
 
 			// A new user logs in at once, by Basic and by POST /_session (m53-m55).
-			if name, _ := sessionName(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("bob", "bobpw"))); name != "bob" {
+			if name, _ := sessionName(t, couchDo(f, "GET", "/_session", "", "Authorization", testkit.Basic("bob", "bobpw"))); name != "bob" {
 				t.Fatalf("bob by Basic is %q", name)
 			}
 			cookie := couchLogin(t, f, "bob", "bobpw")
@@ -74,7 +75,7 @@ func TestUsersCreateLoginChangeDelete(t *testing.T) {
 			if name, _ := sessionName(t, couchDo(f, "GET", "/_session", "", "Cookie", "AuthSession="+cookie)); name != "" {
 				t.Fatalf("old cookie still names %q after the password change", name)
 			}
-			wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("bob", "bobpw")), 401, "unauthorized", wantBadPassword)
+			testkit.WantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", testkit.Basic("bob", "bobpw")), 401, "unauthorized", wantBadPassword)
 			cookie = couchLogin(t, f, "bob", "newpw")
 
 			// Deleting the user ends the session and the password (m66-m69).
@@ -82,8 +83,8 @@ func TestUsersCreateLoginChangeDelete(t *testing.T) {
 			if name, _ := sessionName(t, couchDo(f, "GET", "/_session", "", "Cookie", "AuthSession="+cookie)); name != "" {
 				t.Fatalf("cookie still names %q after the deletion", name)
 			}
-			wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("bob", "newpw")), 401, "unauthorized", wantBadPassword)
-			wantCouchError(t, couchDo(f, "GET", "/_users/org.couchdb.user:bob", "", "Authorization", tAdminB), 404, "not_found", "deleted")
+			testkit.WantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", testkit.Basic("bob", "newpw")), 401, "unauthorized", wantBadPassword)
+			testkit.WantCouchError(t, couchDo(f, "GET", "/_users/org.couchdb.user:bob", "", "Authorization", tAdminB), 404, "not_found", "deleted")
 		})
 	}
 }
@@ -106,7 +107,7 @@ func TestUsersRolesOnlyChangeKeepsSessions(t *testing.T) {
 	w = couchDo(f, "GET", "/_users/org.couchdb.user:bob", "", "Authorization", tAdminB)
 	revOf(t, couchDo(f, "PUT", "/_users/org.couchdb.user:bob?rev="+strings.Trim(w.Header().Get("ETag"), `"`),
 		`{"name":"bob","roles":["staff"],"type":"user"}`, "Authorization", tAdminB, "Content-Type", jsonCT))
-	wantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", basicAuth("bob", "bobpw")), 401, "unauthorized", wantBadPassword)
+	testkit.WantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", testkit.Basic("bob", "bobpw")), 401, "unauthorized", wantBadPassword)
 }
 
 func TestUsersValidation(t *testing.T) {
@@ -123,12 +124,12 @@ func TestUsersValidation(t *testing.T) {
 		{"org.couchdb.user:v5", `{"name":"v5","password":"p","roles":["_admin"],"type":"user"}`, "No system roles (starting with underscore) in users db."}, // m253
 	}
 	for _, tc := range tests {
-		wantCouchError(t, put(tc.id, tc.body), 403, "forbidden", tc.reason)
+		testkit.WantCouchError(t, put(tc.id, tc.body), 403, "forbidden", tc.reason)
 	}
-	wantCouchError(t, couchDo(f, "POST", "/_users", `{"name":"v4","password":"p","roles":[],"type":"user"}`, "Authorization", tAdminB, "Content-Type", jsonCT),
+	testkit.WantCouchError(t, couchDo(f, "POST", "/_users", `{"name":"v4","password":"p","roles":[],"type":"user"}`, "Authorization", tAdminB, "Content-Type", jsonCT),
 		403, "forbidden", "Doc ID must be of the form org.couchdb.user:name") // m255
 	// alice is seeded as a _users document; a PUT without _rev conflicts (m254).
-	wantCouchError(t, put("org.couchdb.user:alice", `{"name":"alice","password":"p","roles":[],"type":"user"}`), 409, "conflict", "Document update conflict.")
+	testkit.WantCouchError(t, put("org.couchdb.user:alice", `{"name":"alice","password":"p","roles":[],"type":"user"}`), 409, "conflict", "Document update conflict.")
 	if name, _ := sessionName(t, couchDo(f, "GET", "/_session", "", "Authorization", tAliceB)); name != "alice" {
 		t.Fatal("a refused update changed alice's password")
 	}
@@ -163,7 +164,7 @@ func TestSystemDatabases(t *testing.T) {
 			h = append(h, "Content-Type", jsonCT)
 		}
 		w := couchDo(f, tc.method, tc.path, body, h...)
-		wantCouchError(t, w, tc.status, tc.couch, tc.reason)
+		testkit.WantCouchError(t, w, tc.status, tc.couch, tc.reason)
 	}
 	want(t, couchDo(f, "GET", "/_users/_security", "", "Authorization", tAdminB), 200, `{"members":{"roles":["_admin"]},"admins":{"roles":["_admin"]}}`)
 	w := couchDo(f, "GET", "/_users/_all_docs", "", "Authorization", tAdminB)
@@ -181,52 +182,52 @@ func TestDatabasesCreateDeleteSecurity(t *testing.T) {
 		{Name: "bob", Password: "bobpw", Roles: []string{"staff"}},
 		{Name: "dave", Password: "davepw"},
 	}})
-	bob, dave := basicAuth("bob", "bobpw"), basicAuth("dave", "davepw")
-	wantCouchError(t, couchDo(f, "PUT", "/scratch1", ""), 401, "unauthorized", wantNotAdmin)                           // m73
-	wantCouchError(t, couchDo(f, "PUT", "/scratch1", "", "Authorization", tAliceB), 401, "unauthorized", wantNotAdmin) // m74
+	bob, dave := testkit.Basic("bob", "bobpw"), testkit.Basic("dave", "davepw")
+	testkit.WantCouchError(t, couchDo(f, "PUT", "/scratch1", ""), 401, "unauthorized", wantNotAdmin)                           // m73
+	testkit.WantCouchError(t, couchDo(f, "PUT", "/scratch1", "", "Authorization", tAliceB), 401, "unauthorized", wantNotAdmin) // m74
 	w := couchDo(f, "PUT", "/scratch1", "", "Authorization", tAdminB)
 	want(t, w, 201, `{"ok":true}`) // m71
 	if got := w.Header().Get("Location"); got != couchBase+"/scratch1" {
 		t.Fatalf("Location %q", got)
 	}
-	wantCouchError(t, couchDo(f, "PUT", "/scratch1", "", "Authorization", tAdminB), 412, "file_exists", "The database could not be created, the file already exists.") // m72
-	wantCouchError(t, couchDo(f, "PUT", "/scratch1", "", "Authorization", tAliceB), 401, "unauthorized", wantNotAdmin)                                                 // m79
-	for _, bad := range []string{"Bad_Name", "_bad", "1db"} {                                                                                                          // m75-m77
-		wantCouchError(t, couchDo(f, "PUT", "/"+bad, "", "Authorization", tAdminB), 400, "illegal_database_name", "")
+	testkit.WantCouchError(t, couchDo(f, "PUT", "/scratch1", "", "Authorization", tAdminB), 412, "file_exists", "The database could not be created, the file already exists.") // m72
+	testkit.WantCouchError(t, couchDo(f, "PUT", "/scratch1", "", "Authorization", tAliceB), 401, "unauthorized", wantNotAdmin)                                                 // m79
+	for _, bad := range []string{"Bad_Name", "_bad", "1db"} {                                                                                                                  // m75-m77
+		testkit.WantCouchError(t, couchDo(f, "PUT", "/"+bad, "", "Authorization", tAdminB), 400, "illegal_database_name", "")
 	}
 	// A new database is admin-only (m82-m85).
 	want(t, couchDo(f, "GET", "/scratch1/_security", "", "Authorization", tAdminB), 200, `{"members":{"roles":["_admin"]},"admins":{"roles":["_admin"]}}`)
-	wantCouchError(t, couchDo(f, "GET", "/scratch1", "", "Authorization", tAliceB), 403, "forbidden", wantNotAllowed)
-	wantCouchError(t, couchDo(f, "GET", "/scratch1", ""), 401, "unauthorized", wantNotAuthorized)
+	testkit.WantCouchError(t, couchDo(f, "GET", "/scratch1", "", "Authorization", tAliceB), 403, "forbidden", wantNotAllowed)
+	testkit.WantCouchError(t, couchDo(f, "GET", "/scratch1", ""), 401, "unauthorized", wantNotAuthorized)
 
 	sec := `{"admins":{"names":[],"roles":["dbadmin"]},"members":{"names":["alice"],"roles":["staff"]}}`
 	want(t, couchDo(f, "PUT", "/scratch1/_security", sec, "Authorization", tAdminB, "Content-Type", jsonCT), 200, `{"ok":true}`) // m86
 	want(t, couchDo(f, "GET", "/scratch1/_security", "", "Authorization", tAdminB), 200, sec)                                    // m87
 	want(t, couchDo(f, "GET", "/scratch1", "", "Authorization", tAliceB), 200, `"db_name":"scratch1"`)                           // m88 by name
 	want(t, couchDo(f, "GET", "/scratch1", "", "Authorization", bob), 200, `"db_name":"scratch1"`)                               // m89 by role
-	wantCouchError(t, couchDo(f, "GET", "/scratch1", "", "Authorization", dave), 403, "forbidden", wantNotAllowed)
+	testkit.WantCouchError(t, couchDo(f, "GET", "/scratch1", "", "Authorization", dave), 403, "forbidden", wantNotAllowed)
 	want(t, couchDo(f, "GET", "/scratch1/_security", "", "Authorization", tAliceB), 200, sec) // m91
-	wantCouchError(t, couchDo(f, "PUT", "/scratch1/_security", "{}", "Authorization", tAliceB, "Content-Type", jsonCT), 403, "forbidden", "You are not a db or server admin.")
-	wantCouchError(t, couchDo(f, "PUT", "/scratch1/_security", "{}", "Authorization", dave, "Content-Type", jsonCT), 403, "forbidden", wantNotAllowed) // m266
-	wantCouchError(t, couchDo(f, "PUT", "/scratch1/_security", `{"members":{"names":"alice"}}`, "Authorization", tAdminB, "Content-Type", jsonCT), 400, "bad_request", "")
+	testkit.WantCouchError(t, couchDo(f, "PUT", "/scratch1/_security", "{}", "Authorization", tAliceB, "Content-Type", jsonCT), 403, "forbidden", "You are not a db or server admin.")
+	testkit.WantCouchError(t, couchDo(f, "PUT", "/scratch1/_security", "{}", "Authorization", dave, "Content-Type", jsonCT), 403, "forbidden", wantNotAllowed) // m266
+	testkit.WantCouchError(t, couchDo(f, "PUT", "/scratch1/_security", `{"members":{"names":"alice"}}`, "Authorization", tAdminB, "Content-Type", jsonCT), 400, "bad_request", "")
 	want(t, couchDo(f, "GET", "/scratch1/_security", "", "Authorization", tAdminB), 200, sec) // m98: unchanged
 
 	want(t, couchDo(f, "GET", "/_all_dbs", "", "Authorization", tAdminB), 200, `["_replicator","_users","authtest","db","scratch1"]`)
 
 	// Only server admins delete, even the database's own admins (m101-m104).
 	want(t, couchDo(f, "PUT", "/scratch1/_security", `{"admins":{"names":["bob"]},"members":{"names":["alice"]}}`, "Authorization", tAdminB, "Content-Type", jsonCT), 200, "ok")
-	wantCouchError(t, couchDo(f, "DELETE", "/scratch1", "", "Authorization", bob), 401, "unauthorized", wantNotAdmin)
-	wantCouchError(t, couchDo(f, "DELETE", "/scratch1", ""), 401, "unauthorized", wantNotAdmin)
+	testkit.WantCouchError(t, couchDo(f, "DELETE", "/scratch1", "", "Authorization", bob), 401, "unauthorized", wantNotAdmin)
+	testkit.WantCouchError(t, couchDo(f, "DELETE", "/scratch1", ""), 401, "unauthorized", wantNotAdmin)
 	want(t, couchDo(f, "DELETE", "/scratch1", "", "Authorization", tAdminB), 200, `{"ok":true}`)
-	wantCouchError(t, couchDo(f, "DELETE", "/scratch1", "", "Authorization", tAdminB), 404, "not_found", "Database does not exist.")
+	testkit.WantCouchError(t, couchDo(f, "DELETE", "/scratch1", "", "Authorization", tAdminB), 404, "not_found", "Database does not exist.")
 }
 
 func TestSecurityRefusalsInRelease(t *testing.T) {
 	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileCouchDB35,
 		Databases: []fakeserver.Database{{Name: "scratch1", Security: `{"members":{"names":["alice"]}}`}}})
 	// 3.5.0 answers both with a 500 "no_majority" (m92, m94).
-	wantCouchError(t, couchDo(f, "PUT", "/scratch1/_security", "{}", "Authorization", tAliceB, "Content-Type", jsonCT), 500, "error", "no_majority")
-	wantCouchError(t, couchDo(f, "PUT", "/scratch1/_security", `{"members":{"names":"alice"}}`, "Authorization", tAdminB, "Content-Type", jsonCT), 500, "error", "no_majority")
+	testkit.WantCouchError(t, couchDo(f, "PUT", "/scratch1/_security", "{}", "Authorization", tAliceB, "Content-Type", jsonCT), 500, "error", "no_majority")
+	testkit.WantCouchError(t, couchDo(f, "PUT", "/scratch1/_security", `{"members":{"names":"alice"}}`, "Authorization", tAdminB, "Content-Type", jsonCT), 500, "error", "no_majority")
 	want(t, couchDo(f, "GET", "/scratch1/_security", "", "Authorization", tAliceB), 200, `{"members":{"names":["alice"]}}`)
 }
 
@@ -237,7 +238,7 @@ func TestDocuments(t *testing.T) {
 		{Name: "bob", Password: "bobpw"},
 		{Name: "dave", Password: "davepw"},
 	}, Databases: []fakeserver.Database{{Name: "scratch1", Security: `{"admins":{"names":["bob"]},"members":{"names":["alice"]}}`}}})
-	dave := basicAuth("dave", "davepw")
+	dave := testkit.Basic("dave", "davepw")
 	put := func(path, body, auth string) *httptest.ResponseRecorder {
 		h := []string{"Content-Type", jsonCT}
 		if auth != "" {
@@ -252,18 +253,18 @@ func TestDocuments(t *testing.T) {
 		t.Fatalf("ETag %q Location %q", w.Header().Get("ETag"), w.Header().Get("Location"))
 	}
 	want(t, couchDo(f, "GET", "/scratch1/doc1", "", "Authorization", tAliceB), 200, `{"_id":"doc1","_rev":"`+rev1+`","a":1}`) // m111
-	wantCouchError(t, put("/scratch1/doc1", `{"a":2}`, tAliceB), 409, "conflict", "Document update conflict.")                // m112
+	testkit.WantCouchError(t, put("/scratch1/doc1", `{"a":2}`, tAliceB), 409, "conflict", "Document update conflict.")        // m112
 	w = put("/scratch1/doc1", `{"_rev":"`+rev1+`","a":2}`, tAliceB)
 	want(t, w, 201, `"rev":"2-`) // m113
 	rev2 := revOf(t, w)
-	wantCouchError(t, put("/scratch1/doc1", `{"_rev":"`+rev1+`","a":3}`, tAliceB), 409, "conflict", "Document update conflict.") // m114
-	wantCouchError(t, put("/scratch1/doc1", `{"_rev":"bogus","a":3}`, tAliceB), 400, "bad_request", "Invalid rev format")        // m115
-	wantCouchError(t, couchDo(f, "DELETE", "/scratch1/doc1?rev="+rev1, "", "Authorization", tAliceB), 409, "conflict", "")       // m116
-	wantCouchError(t, couchDo(f, "DELETE", "/scratch1/doc1", "", "Authorization", tAliceB), 409, "conflict", "")                 // m117
-	want(t, couchDo(f, "DELETE", "/scratch1/doc1?rev="+rev2, "", "Authorization", tAliceB), 200, `"rev":"3-`)                    // m118
-	wantCouchError(t, couchDo(f, "GET", "/scratch1/doc1", "", "Authorization", tAliceB), 404, "not_found", "deleted")            // m119
-	wantCouchError(t, couchDo(f, "GET", "/scratch1/missing", "", "Authorization", tAliceB), 404, "not_found", "missing")         // m120
-	want(t, put("/scratch1/doc1", `{"again":true}`, tAliceB), 201, `"rev":"4-`)                                                  // a deleted id is writable again
+	testkit.WantCouchError(t, put("/scratch1/doc1", `{"_rev":"`+rev1+`","a":3}`, tAliceB), 409, "conflict", "Document update conflict.") // m114
+	testkit.WantCouchError(t, put("/scratch1/doc1", `{"_rev":"bogus","a":3}`, tAliceB), 400, "bad_request", "Invalid rev format")        // m115
+	testkit.WantCouchError(t, couchDo(f, "DELETE", "/scratch1/doc1?rev="+rev1, "", "Authorization", tAliceB), 409, "conflict", "")       // m116
+	testkit.WantCouchError(t, couchDo(f, "DELETE", "/scratch1/doc1", "", "Authorization", tAliceB), 409, "conflict", "")                 // m117
+	want(t, couchDo(f, "DELETE", "/scratch1/doc1?rev="+rev2, "", "Authorization", tAliceB), 200, `"rev":"3-`)                            // m118
+	testkit.WantCouchError(t, couchDo(f, "GET", "/scratch1/doc1", "", "Authorization", tAliceB), 404, "not_found", "deleted")            // m119
+	testkit.WantCouchError(t, couchDo(f, "GET", "/scratch1/missing", "", "Authorization", tAliceB), 404, "not_found", "missing")         // m120
+	want(t, put("/scratch1/doc1", `{"again":true}`, tAliceB), 201, `"rev":"4-`)                                                          // a deleted id is writable again
 
 	w = couchDo(f, "POST", "/scratch1", `{"x":1}`, "Authorization", tAliceB, "Content-Type", jsonCT)
 	if w.Code != 201 || !regexp.MustCompile(`^\{"ok":true,"id":"[0-9a-f]{32}","rev":"1-[0-9a-f]{32}"\}`).Match(w.Body.Bytes()) { // m121
@@ -271,19 +272,19 @@ func TestDocuments(t *testing.T) {
 	}
 	want(t, couchDo(f, "POST", "/scratch1", `{"_id":"mine","x":1}`, "Authorization", tAliceB, "Content-Type", jsonCT), 201, `"id":"mine"`) // m122
 
-	wantCouchError(t, couchDo(f, "GET", "/scratch1/mine", "", "Authorization", dave), 403, "forbidden", wantNotAllowed)                                                                                                             // m124
-	wantCouchError(t, put("/scratch1/doc3", `{}`, dave), 403, "forbidden", wantNotAllowed)                                                                                                                                          // m125
-	wantCouchError(t, couchDo(f, "GET", "/scratch1/mine", ""), 401, "unauthorized", wantNotAuthorized)                                                                                                                              // m128
-	wantCouchError(t, put("/scratch1/doc3", `{}`, ""), 401, "unauthorized", wantNotAuthorized)                                                                                                                                      // m129
-	wantCouchError(t, put("/scratch1/_design/d", `{"views":{}}`, tAliceB), 403, "forbidden", "You are not a db or server admin.")                                                                                                   // m132
-	want(t, put("/scratch1/_design/d", `{"views":{}}`, basicAuth("bob", "bobpw")), 201, `"id":"_design/d"`)                                                                                                                         // m133
-	wantCouchError(t, couchDo(f, "GET", "/scratch1/_design/d/_view/v", "", "Authorization", tAliceB), 404, "not_found", "authconform's CouchDB fake does not implement /scratch1/_design/d/... (views, shows, lists, attachments)") // m134: left out
-	wantCouchError(t, couchDo(f, "POST", "/scratch1/_find", "{}", "Authorization", tAliceB, "Content-Type", jsonCT), 404, "not_found", "authconform's CouchDB fake does not implement /scratch1/_find")
-	wantCouchError(t, couchDo(f, "POST", "/scratch1/_find", "{}", "Authorization", dave, "Content-Type", jsonCT), 403, "forbidden", wantNotAllowed) // m138
+	testkit.WantCouchError(t, couchDo(f, "GET", "/scratch1/mine", "", "Authorization", dave), 403, "forbidden", wantNotAllowed)                                                                                                             // m124
+	testkit.WantCouchError(t, put("/scratch1/doc3", `{}`, dave), 403, "forbidden", wantNotAllowed)                                                                                                                                          // m125
+	testkit.WantCouchError(t, couchDo(f, "GET", "/scratch1/mine", ""), 401, "unauthorized", wantNotAuthorized)                                                                                                                              // m128
+	testkit.WantCouchError(t, put("/scratch1/doc3", `{}`, ""), 401, "unauthorized", wantNotAuthorized)                                                                                                                                      // m129
+	testkit.WantCouchError(t, put("/scratch1/_design/d", `{"views":{}}`, tAliceB), 403, "forbidden", "You are not a db or server admin.")                                                                                                   // m132
+	want(t, put("/scratch1/_design/d", `{"views":{}}`, testkit.Basic("bob", "bobpw")), 201, `"id":"_design/d"`)                                                                                                                             // m133
+	testkit.WantCouchError(t, couchDo(f, "GET", "/scratch1/_design/d/_view/v", "", "Authorization", tAliceB), 404, "not_found", "authconform's CouchDB fake does not implement /scratch1/_design/d/... (views, shows, lists, attachments)") // m134: left out
+	testkit.WantCouchError(t, couchDo(f, "POST", "/scratch1/_find", "{}", "Authorization", tAliceB, "Content-Type", jsonCT), 404, "not_found", "authconform's CouchDB fake does not implement /scratch1/_find")
+	testkit.WantCouchError(t, couchDo(f, "POST", "/scratch1/_find", "{}", "Authorization", dave, "Content-Type", jsonCT), 403, "forbidden", wantNotAllowed) // m138
 	want(t, couchDo(f, "GET", "/scratch1/_all_docs", "", "Authorization", tAliceB), 200, `"total_rows":4`)
-	wantCouchError(t, couchDo(f, "GET", "/nosuchdb", ""), 404, "not_found", "Database does not exist.") // m105
-	wantCouchError(t, put("/scratch1/doc5", `[1]`, tAliceB), 400, "bad_request", "Document must be a JSON object")
-	wantCouchError(t, put("/scratch1/doc5", `{"_bogus":1}`, tAliceB), 400, "doc_validation", "Bad special document member: _bogus")
+	testkit.WantCouchError(t, couchDo(f, "GET", "/nosuchdb", ""), 404, "not_found", "Database does not exist.") // m105
+	testkit.WantCouchError(t, put("/scratch1/doc5", `[1]`, tAliceB), 400, "bad_request", "Document must be a JSON object")
+	testkit.WantCouchError(t, put("/scratch1/doc5", `{"_bogus":1}`, tAliceB), 400, "doc_validation", "Bad special document member: _bogus")
 }
 
 func TestGzipBody(t *testing.T) {
@@ -295,6 +296,6 @@ func TestGzipBody(t *testing.T) {
 	w := couchDo(f, "PUT", "/authtest/z", buf.String(), "Authorization", tAdminB, "Content-Type", jsonCT, "Content-Encoding", "gzip")
 	want(t, w, 201, `"id":"z"`)
 	want(t, couchDo(f, "GET", "/authtest/z", "", "Authorization", tAdminB), 200, `"a":1`)
-	wantCouchError(t, couchDo(f, "PUT", "/authtest/y", "not gzip", "Authorization", tAdminB, "Content-Type", jsonCT, "Content-Encoding", "gzip"),
+	testkit.WantCouchError(t, couchDo(f, "PUT", "/authtest/y", "not gzip", "Authorization", tAdminB, "Content-Type", jsonCT, "Content-Encoding", "gzip"),
 		400, "bad_request", "the gzip request body is broken")
 }

@@ -2,15 +2,13 @@ package neo4j33
 
 import (
 	"encoding/json"
-	"io"
 	"mime"
 	"net/http"
-	"regexp"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/authconform/authconform/fakeserver/internal/core"
+	"github.com/authconform/authconform/fakeserver/internal/neo4jwire"
 )
 
 // Config is what the Neo4j 3.3 flavor takes from fakeserver.Options.
@@ -18,14 +16,7 @@ type Config struct {
 	// Release follows Neo4j 3.3.9 where it differs from the document
 	// (profile neo4j-3.3.9).
 	Release bool
-	// Users replace DefaultUser when non-empty.
-	Users        []core.User
-	AuthDisabled bool
-	// MaxFailedLogins (zero: 3; negative: no limit) and LockDuration
-	// (zero: 5 s) are the failed-login limit.
-	MaxFailedLogins int
-	LockDuration    time.Duration
-	Clock           *core.Clock
+	neo4jwire.Accounts
 }
 
 // Server is the Neo4j 3.3 HTTP API: the AuthorizationEnabledFilter in front
@@ -61,35 +52,31 @@ func New(cfg Config) (*Server, error) {
 		other.Name = "barney"
 	}
 	return &Server{
-		cfg: cfg, users: core.NewUsers(users), limiter: newLimiter(cfg.MaxFailedLogins, cfg.LockDuration),
+		cfg: cfg, users: core.NewUsers(users), limiter: neo4jwire.NewLimiter(cfg.MaxFailedLogins, cfg.LockDuration),
 		authOff: cfg.AuthDisabled, base: users[0], other: other,
 	}, nil
 }
 
 // States implements core.Flavor.
 func (n *Server) States() []string {
-	return []string{"default-password", "password-changed", "auth-disabled"}
+	return []string{neo4jwire.DefaultPassword, neo4jwire.PasswordChanged, neo4jwire.AuthDisabled}
 }
 
 // EnterState implements core.Flavor. The password states also seed a
 // second account (OtherUser, OtherPassword), so that fixtures can ask for
 // the status of another user that exists.
 func (n *Server) EnterState(name string) (map[string]string, error) {
-	u := n.base
-	switch name {
-	case "default-password":
-		u.ChangeRequired = true
-	case "password-changed":
-		u.ChangeRequired = false
-		if u.Password == DefaultUser.Password {
-			u.Password = "secret" // the document's changed password
-		}
-	case "auth-disabled":
+	u, authOff, err := neo4jwire.StateUser(name, n.base, n.States())
+	if err != nil {
+		return nil, err
+	}
+	if authOff {
 		n.authOff = true
 		n.users = core.NewUsers([]core.User{u})
 		return map[string]string{"User": u.Name, "Password": u.Password}, nil
-	default:
-		return nil, core.UnknownState(name, n.States())
+	}
+	if name == neo4jwire.PasswordChanged && u.Password == DefaultUser.Password {
+		u.Password = "secret" // the document's changed password
 	}
 	n.users = core.NewUsers([]core.User{u, n.other})
 	return map[string]string{"User": u.Name, "Password": u.Password, "OtherUser": n.other.Name, "OtherPassword": n.other.Password}, nil
@@ -104,25 +91,16 @@ func (n *Server) contentType() string {
 	if n.cfg.Release {
 		return "application/json;charset=utf-8"
 	}
-	return neo4jJSON
+	return neo4jwire.JSON
 }
 
 // WriteProblem implements core.Flavor.
 func (n *Server) WriteProblem(w http.ResponseWriter, _ *http.Request, p core.Problem) {
-	n.fail(w, p.Status(), codeInvalid, problemMessage(p))
+	n.fail(w, p.Status(), neo4jwire.CodeInvalid, neo4jwire.ProblemMessage(p))
 }
 
 func (n *Server) fail(w http.ResponseWriter, status int, code, msg string) {
-	writeNeo4jJSON(w, status, n.contentType(), n.pretty(), neo4jErrorBody(code, msg, nil))
-}
-
-// exempt paths skip authentication (DEFAULT_URI_WHITELIST).
-var exempt = regexp.MustCompile(`^(/|/browser.*)$`)
-
-// exempted reports whether path is exempt; the regexp runs only on the
-// paths that can match it, not on every authenticated request.
-func exempted(path string) bool {
-	return (path == "/" || strings.HasPrefix(path, "/browser")) && exempt.MatchString(path)
+	neo4jwire.WriteJSON(w, status, n.contentType(), n.pretty(), neo4jwire.ErrorBody(code, msg, nil))
 }
 
 func (n *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -131,7 +109,7 @@ func (n *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	if exempted(r.URL.Path) {
+	if neo4jwire.Exempt(r.URL.Path) {
 		n.serveUnauthenticated(w, r)
 		return
 	}
@@ -149,8 +127,8 @@ func (n *Server) authenticate(w http.ResponseWriter, r *http.Request) (string, b
 	}
 	values, present := r.Header["Authorization"]
 	if !present {
-		w.Header().Set("WWW-Authenticate", authenticateHeader(r, `Basic realm="Neo4j"`))
-		n.fail(w, http.StatusUnauthorized, codeUnauthorized, msgNoHeader)
+		w.Header().Set("WWW-Authenticate", neo4jwire.AuthenticateHeader(r, `Basic realm="Neo4j"`))
+		n.fail(w, http.StatusUnauthorized, neo4jwire.CodeUnauthorized, neo4jwire.MsgNoHeader)
 		return "", false
 	}
 	parse := core.ParseBasic
@@ -159,21 +137,21 @@ func (n *Server) authenticate(w http.ResponseWriter, r *http.Request) (string, b
 	}
 	name, password, ok := parse(values[0])
 	if !ok || len(values) > 1 {
-		n.fail(w, http.StatusBadRequest, codeInvalidFormat, msgBadHeader)
+		n.fail(w, http.StatusBadRequest, neo4jwire.CodeInvalidFormat, neo4jwire.MsgBadHeader)
 		return "", false
 	}
 	acct, outcome := n.limiter.Attempt(n.users, name, name, password, n.cfg.Clock.Now())
 	switch outcome {
 	case core.LockedOut:
-		n.fail(w, http.StatusTooManyRequests, codeRateLimit, msgRateLimited)
+		n.fail(w, http.StatusTooManyRequests, neo4jwire.CodeRateLimit, neo4jwire.MsgRateLimited)
 		return "", false
 	case core.BadLogin:
-		w.Header().Set("WWW-Authenticate", authenticateHeader(r, `Basic realm="Neo4j"`))
-		n.fail(w, http.StatusUnauthorized, codeUnauthorized, msgBadCredential)
+		w.Header().Set("WWW-Authenticate", neo4jwire.AuthenticateHeader(r, `Basic realm="Neo4j"`))
+		n.fail(w, http.StatusUnauthorized, neo4jwire.CodeUnauthorized, neo4jwire.MsgBadCredential)
 		return "", false
 	}
 	if acct.ChangeRequired && !strings.HasPrefix(r.URL.Path, "/user/") {
-		writeNeo4jJSON(w, http.StatusForbidden, n.contentType(), n.pretty(), neo4jErrorBody(codeForbidden,
+		neo4jwire.WriteJSON(w, http.StatusForbidden, n.contentType(), n.pretty(), neo4jwire.ErrorBody(neo4jwire.CodeForbidden,
 			"User is required to change their password.",
 			map[string]any{"password_change": core.BaseURL(r) + "/user/" + name + "/password"}))
 		return "", false
@@ -183,8 +161,7 @@ func (n *Server) authenticate(w http.ResponseWriter, r *http.Request) (string, b
 
 func (n *Server) serveUnauthenticated(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != "/" {
-		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
-		_, _ = io.WriteString(w, "<!doctype html><title>Neo4j Browser (authconform fake)</title>\n")
+		neo4jwire.WriteBrowserPage(w)
 		return
 	}
 	base := core.BaseURL(r)
@@ -192,7 +169,7 @@ func (n *Server) serveUnauthenticated(w http.ResponseWriter, r *http.Request) {
 	if i := strings.LastIndex(host, ":"); i > 0 && !strings.HasSuffix(host, "]") {
 		host = host[:i]
 	}
-	writeNeo4jJSON(w, http.StatusOK, n.contentType(), n.pretty(), map[string]string{
+	neo4jwire.WriteJSON(w, http.StatusOK, n.contentType(), n.pretty(), map[string]string{
 		"management": base + "/db/manage/",
 		"data":       base + "/db/data/",
 		"bolt":       "bolt://" + host + ":7687",
@@ -204,14 +181,14 @@ func (n *Server) route(w http.ResponseWriter, r *http.Request, user string) {
 	switch {
 	case p == "/db/data/" || p == "/db/data":
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			n.fail(w, http.StatusMethodNotAllowed, codeInvalid, "Method Not Allowed")
+			n.fail(w, http.StatusMethodNotAllowed, neo4jwire.CodeInvalid, "Method Not Allowed")
 			return
 		}
 		n.serviceRoot(w, r)
 	case strings.HasPrefix(p, "/user/"):
 		n.serveUser(w, r, user, strings.TrimPrefix(p, "/user/"))
 	default:
-		n.fail(w, http.StatusNotFound, codeInvalid, "Not Found: the authconform fake implements only /, /db/data/ and /user/{name}.")
+		n.fail(w, http.StatusNotFound, neo4jwire.CodeInvalid, "Not Found: the authconform fake implements only /, /db/data/ and /user/{name}.")
 	}
 }
 
@@ -278,7 +255,7 @@ func (n *Server) serveUser(w http.ResponseWriter, r *http.Request, principal, re
 			w.WriteHeader(http.StatusNotFound)
 			return
 		}
-		writeNeo4jJSON(w, http.StatusOK, n.contentType(), n.pretty(), map[string]any{
+		neo4jwire.WriteJSON(w, http.StatusOK, n.contentType(), n.pretty(), map[string]any{
 			"password_change_required": acct.ChangeRequired,
 			"password_change":          core.BaseURL(r) + "/user/" + name + "/password",
 			"username":                 name,
@@ -286,9 +263,9 @@ func (n *Server) serveUser(w http.ResponseWriter, r *http.Request, principal, re
 	case sub == "password" && r.Method == http.MethodPost:
 		n.changePassword(w, r, name)
 	case sub == "" || sub == "password":
-		n.fail(w, http.StatusMethodNotAllowed, codeInvalid, "Method Not Allowed")
+		n.fail(w, http.StatusMethodNotAllowed, neo4jwire.CodeInvalid, "Method Not Allowed")
 	default:
-		n.fail(w, http.StatusNotFound, codeInvalid, "Not Found")
+		n.fail(w, http.StatusNotFound, neo4jwire.CodeInvalid, "Not Found")
 	}
 }
 
@@ -296,7 +273,7 @@ func (n *Server) serveUser(w http.ResponseWriter, r *http.Request, principal, re
 func (n *Server) changePassword(w http.ResponseWriter, r *http.Request, name string) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != "application/json" && mt != "application/x-www-form-urlencoded") {
-			n.fail(w, http.StatusUnsupportedMediaType, codeInvalid, "Unsupported Media Type: send the new password as application/json.")
+			n.fail(w, http.StatusUnsupportedMediaType, neo4jwire.CodeInvalid, "Unsupported Media Type: send the new password as application/json.")
 			return
 		}
 	}
@@ -306,37 +283,37 @@ func (n *Server) changePassword(w http.ResponseWriter, r *http.Request, name str
 		return
 	}
 	if core.JSONTooDeep(body) {
-		n.fail(w, core.TooDeep.Status(), codeInvalidFormat, problemMessage(core.TooDeep))
+		n.fail(w, core.TooDeep.Status(), neo4jwire.CodeInvalidFormat, neo4jwire.ProblemMessage(core.TooDeep))
 		return
 	}
 	fields := map[string]any{}
 	if len(strings.TrimSpace(string(body))) > 0 { // an empty body reads as an empty map
 		if err := json.Unmarshal(body, &fields); err != nil {
-			n.fail(w, http.StatusBadRequest, codeInvalidFormat, "Unable to deserialize request: "+err.Error())
+			n.fail(w, http.StatusBadRequest, neo4jwire.CodeInvalidFormat, "Unable to deserialize request: "+err.Error())
 			return
 		}
 	}
 	raw, present := fields["password"]
 	if !present || raw == nil {
-		n.fail(w, http.StatusUnprocessableEntity, codeInvalidFormat, "Required parameter 'password' is missing.")
+		n.fail(w, http.StatusUnprocessableEntity, neo4jwire.CodeInvalidFormat, "Required parameter 'password' is missing.")
 		return
 	}
 	password, isString := raw.(string)
 	if !isString {
-		n.fail(w, http.StatusUnprocessableEntity, codeInvalidFormat, "Expected 'password' to be a string.")
+		n.fail(w, http.StatusUnprocessableEntity, neo4jwire.CodeInvalidFormat, "Expected 'password' to be a string.")
 		return
 	}
 	acct, exists := n.users.Lookup(name)
 	if !exists {
-		n.fail(w, http.StatusUnprocessableEntity, codeInvalidArgs, "User '"+name+"' does not exist.")
+		n.fail(w, http.StatusUnprocessableEntity, neo4jwire.CodeInvalidArgs, "User '"+name+"' does not exist.")
 		return
 	}
 	if password == "" {
-		n.fail(w, http.StatusUnprocessableEntity, codeInvalidArgs, "A password cannot be empty.")
+		n.fail(w, http.StatusUnprocessableEntity, neo4jwire.CodeInvalidArgs, "A password cannot be empty.")
 		return
 	}
 	if acct.PasswordIs(password) {
-		n.fail(w, http.StatusUnprocessableEntity, codeInvalidArgs, "Old password and new password cannot be the same.")
+		n.fail(w, http.StatusUnprocessableEntity, neo4jwire.CodeInvalidArgs, "Old password and new password cannot be the same.")
 		return
 	}
 	n.users.SetPassword(name, password)

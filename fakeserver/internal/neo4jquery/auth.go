@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/fakeserver/internal/core"
+	"github.com/authconform/authconform/fakeserver/internal/neo4jwire"
 )
 
 // principal is who a request runs as.
@@ -24,12 +25,16 @@ func (n *Server) authenticate(w http.ResponseWriter, r *http.Request) (principal
 	}
 	values, present := r.Header["Authorization"]
 	if !present {
-		n.unauthorized(w, r, msgNoHeader)
+		n.unauthorized(w, r, neo4jwire.MsgNoHeader)
 		return principal{}, false
 	}
 	cred, ok := n.parseAuthorization(values[0])
 	if !ok || len(values) > 1 {
-		n.badHeader(w, r)
+		msg := neo4jwire.MsgBadHeader
+		if cred.notBase64 && len(values) == 1 {
+			msg = msgRawBearer // most clients send the token raw: say what to send
+		}
+		n.badHeader(w, r, msg)
 		return principal{}, false
 	}
 	now := n.cfg.Clock.Now()
@@ -44,7 +49,7 @@ func (n *Server) authenticate(w http.ResponseWriter, r *http.Request) (principal
 	acct, outcome := n.limiter.Attempt(n.users, cred.user, cred.user, cred.password, now)
 	switch outcome {
 	case core.LockedOut:
-		n.fail(w, n.filterContentType(), http.StatusTooManyRequests, codeRateLimit, msgRateLimited)
+		n.fail(w, n.filterContentType(), http.StatusTooManyRequests, neo4jwire.CodeRateLimit, neo4jwire.MsgRateLimited)
 		return principal{}, false
 	case core.BadLogin:
 		n.unauthorized(w, r, n.badCredentialMsg())
@@ -57,26 +62,26 @@ func (n *Server) badCredentialMsg() string {
 	if n.release() {
 		return msgBadCredential5
 	}
-	return msgBadCredential
+	return neo4jwire.MsgBadCredential
 }
 
 // unauthorized is a 401 from the filter, with the Bearer-era challenge in
 // both profiles: the document shows no WWW-Authenticate, but a 401 without
 // a challenge breaks HTTP (RFC 9110 §15.5.2) and the release sends it.
 func (n *Server) unauthorized(w http.ResponseWriter, r *http.Request, msg string) {
-	w.Header().Set("WWW-Authenticate", authenticateHeader(r, wwwAuthenticate5))
-	n.fail(w, n.filterContentType(), http.StatusUnauthorized, codeUnauthorized, msg)
+	w.Header().Set("WWW-Authenticate", neo4jwire.AuthenticateHeader(r, wwwAuthenticate5))
+	n.fail(w, n.filterContentType(), http.StatusUnauthorized, neo4jwire.CodeUnauthorized, msg)
 }
 
 // badHeader answers a malformed Authorization header: the document says 401
 // (an erratum, reference §8.1), the release 400 without a challenge.
-func (n *Server) badHeader(w http.ResponseWriter, r *http.Request) {
+func (n *Server) badHeader(w http.ResponseWriter, r *http.Request, msg string) {
 	if n.release() {
-		n.fail(w, n.filterContentType(), http.StatusBadRequest, codeInvalidFormat, msgBadHeader)
+		n.fail(w, n.filterContentType(), http.StatusBadRequest, neo4jwire.CodeInvalidFormat, msg)
 		return
 	}
-	w.Header().Set("WWW-Authenticate", authenticateHeader(r, wwwAuthenticate5))
-	n.fail(w, n.filterContentType(), http.StatusUnauthorized, codeInvalidFormat, msgBadHeader)
+	w.Header().Set("WWW-Authenticate", neo4jwire.AuthenticateHeader(r, wwwAuthenticate5))
+	n.fail(w, n.filterContentType(), http.StatusUnauthorized, neo4jwire.CodeInvalidFormat, msg)
 }
 
 // credential is a parsed Authorization header.
@@ -84,13 +89,16 @@ type credential struct {
 	bearer         bool
 	user, password string
 	token          string
+	// notBase64: one Bearer credential that is not base64, which the
+	// documented profile refuses (a raw token, most likely).
+	notBase64 bool
 }
 
 // parseAuthorization is the Bearer-era AuthorizationHeaders.decode: trim,
 // split on single spaces, the scheme (any case) must be Basic or Bearer.
 func (n *Server) parseAuthorization(header string) (credential, bool) {
 	parts := strings.Split(strings.TrimSpace(header), " ")
-	switch strings.ToUpper(parts[0]) {
+	switch upperScheme(parts[0]) {
 	case "BASIC":
 		if !n.release() {
 			user, password, ok := core.ParseBasic(header)
@@ -113,9 +121,21 @@ func (n *Server) parseAuthorization(header string) (credential, bool) {
 			return credential{}, false
 		}
 		token, ok := n.bearerToken(parts[1])
-		return credential{bearer: true, token: token}, ok
+		return credential{bearer: true, token: token, notBase64: !ok}, ok
 	}
 	return credential{}, false
+}
+
+// upperScheme is strings.ToUpper(scheme), without a copy for the two
+// schemes in any ASCII case (a rune such as "ſ" still upper-cases to "S").
+func upperScheme(scheme string) string {
+	switch {
+	case len(scheme) == len("BASIC") && strings.EqualFold(scheme, "BASIC"):
+		return "BASIC"
+	case len(scheme) == len("BEARER") && strings.EqualFold(scheme, "BEARER"):
+		return "BEARER"
+	}
+	return strings.ToUpper(scheme)
 }
 
 // bearerToken turns the header's credential into the token to check.
@@ -173,7 +193,7 @@ func decodeJavaBase64(s string) ([]byte, bool) {
 func (n *Server) checkToken(token string, now time.Time) (string, bool) {
 	user, found := "", false
 	for _, t := range n.tokens {
-		if n.sameToken([]byte(t.Token), []byte(token)) && !found {
+		if n.sameToken(t.Token, token) && !found {
 			if t.Expires.IsZero() || now.Before(t.Expires) {
 				user, found = t.User, true
 			}
@@ -181,3 +201,8 @@ func (n *Server) checkToken(token string, now time.Time) (string, bool) {
 	}
 	return user, found
 }
+
+// msgRawBearer answers, in the documented profile only, a Bearer credential
+// that is not base64: the document's message, then what to send instead
+// (not in the document: authconform's own hint).
+const msgRawBearer = neo4jwire.MsgBadHeader + " This server follows the document: send Authorization: Bearer <base64 of the token> (echo -n TOKEN | base64); the neo4j-5 profile (serve --profile neo4j-5) takes the raw token, as Neo4j 5 does."

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 func TestNeo4jQueryStatements(t *testing.T) {
@@ -71,7 +72,7 @@ func TestNeo4jQueryStatements(t *testing.T) {
 		{stmt: "RETURN {a: 1} AS m", code: codeArgumentError},
 		{stmt: "RETURN 1 AS n /* unterminated", code: codeArgumentError},
 	}
-	auth := map[string]string{"Authorization": nqBasic("neo4j", "verysecret")}
+	auth := map[string]string{"Authorization": testkit.Basic("neo4j", "verysecret")}
 	f := nqFake(t, fakeserver.ProfileNeo4j5, nil)
 	for _, c := range cases {
 		t.Run(c.stmt, func(t *testing.T) {
@@ -110,7 +111,6 @@ func TestNeo4jQueryStatements(t *testing.T) {
 }
 
 func TestNeo4jQueryTypedParameters(t *testing.T) {
-	auth := nqBasic("neo4j", "verysecret")
 	cases := []struct {
 		params string
 		status int
@@ -132,7 +132,7 @@ func TestNeo4jQueryTypedParameters(t *testing.T) {
 	f := nqFake(t, fakeserver.ProfileDocumented, nil)
 	for _, c := range cases {
 		w := nqDo(f, nqReq{body: `{"statement":"RETURN $x AS x","parameters":` + c.params + `}`,
-			headers: map[string]string{"Authorization": auth, "Content-Type": "application/vnd.neo4j.query"}})
+			headers: map[string]string{"Authorization": nqAuth, "Content-Type": "application/vnd.neo4j.query"}})
 		if w.Code != c.status {
 			t.Errorf("%s: status %d, want %d; %s", c.params, w.Code, c.status, w.Body)
 			continue
@@ -145,7 +145,7 @@ func TestNeo4jQueryTypedParameters(t *testing.T) {
 
 func TestNeo4jQueryCountersAndBookmarks(t *testing.T) {
 	f := nqFake(t, fakeserver.ProfileDocumented, nil)
-	auth := map[string]string{"Authorization": nqBasic("neo4j", "verysecret")}
+	auth := map[string]string{"Authorization": testkit.Basic("neo4j", "verysecret")}
 	w := nqDo(f, nqReq{headers: auth, body: `{"statement":"RETURN 1 AS n","includeCounters":true}`})
 	want := `{"data":{"fields":["n"],"values":[[1]]},"counters":{"containsUpdates":false,"nodesCreated":0,"nodesDeleted":0,` +
 		`"propertiesSet":0,"relationshipsCreated":0,"relationshipsDeleted":0,"labelsAdded":0,"labelsRemoved":0,` +
@@ -160,7 +160,7 @@ func TestNeo4jQueryCountersAndBookmarks(t *testing.T) {
 		t.Errorf("a read changed the bookmark: %s vs %s", first, again)
 	}
 	nqDo(f, nqReq{path: "/db/system/query/v2", headers: auth, body: `{"statement":"ALTER CURRENT USER SET PASSWORD FROM 'verysecret' TO 'evenmoresecret'"}`})
-	auth["Authorization"] = nqBasic("neo4j", "evenmoresecret")
+	auth["Authorization"] = testkit.Basic("neo4j", "evenmoresecret")
 	if after := nqDo(f, nqReq{headers: auth, body: nqReturn1}).Body.String(); after == first {
 		t.Errorf("a write left the bookmark as it was: %s", after)
 	}

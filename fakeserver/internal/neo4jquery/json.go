@@ -26,7 +26,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/authconform/authconform/fakeserver/internal/core"
 )
 
 // Media types of the Query API (QueryMimeTypes).
@@ -133,61 +134,12 @@ func (v cypherValue) appendJSON(buf []byte, typed bool) []byte {
 	return buf
 }
 
-// appendJSONString quotes s as Jackson does: no HTML escaping of <, >, &.
-// appendJSONString appends s as encoding/json writes it with
-// SetEscapeHTML(false) (json_test.go checks that they agree): quotes,
-// backslashes and control bytes escaped, invalid UTF-8 as \ufffd, U+2028
-// and U+2029 escaped. It writes straight into buf, where the encoder would
-// allocate twice the string's size on the way.
+// appendJSONString quotes s as Jackson does: no HTML escaping of <, >, &
+// (core.AppendJSONString without escapeHTML; json_test.go checks it
+// against encoding/json). It writes straight into buf, where the encoder
+// would allocate twice the string's size on the way.
 func appendJSONString(buf []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	buf = slices.Grow(buf, len(s)+2)
-	buf = append(buf, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			buf = append(buf, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				buf = append(buf, '\\', c)
-			case '\b':
-				buf = append(buf, '\\', 'b')
-			case '\f':
-				buf = append(buf, '\\', 'f')
-			case '\n':
-				buf = append(buf, '\\', 'n')
-			case '\r':
-				buf = append(buf, '\\', 'r')
-			case '\t':
-				buf = append(buf, '\\', 't')
-			default:
-				buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, '\\', 'u', '2', '0', '2', hex[r&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	buf = append(buf, s[start:]...)
-	return append(buf, '"')
+	return core.AppendJSONString(slices.Grow(buf, len(s)+2), s, false)
 }
 
 // javaDouble formats f as Java's Double.toString: plain decimal with at

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/authconform/authconform/fakeserver/internal/core"
+	"github.com/authconform/authconform/fakeserver/internal/neo4jwire"
 )
 
 // queryRequest is a bound Query API request body.
@@ -122,40 +123,40 @@ func bindQueryBody(body []byte, typedParams bool) (queryRequest, error) {
 func (n *Server) serveQuery(w http.ResponseWriter, r *http.Request, who principal, db string) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", "OPTIONS, POST")
-		n.fail(w, mimeJSON, http.StatusMethodNotAllowed, codeInvalid, "Method Not Allowed")
+		n.fail(w, mimeJSON, http.StatusMethodNotAllowed, neo4jwire.CodeInvalid, "Method Not Allowed")
 		return
 	}
 	typedIn, ok := queryContentType(r.Header.Get("Content-Type"))
 	if !ok {
-		n.fail(w, mimeJSON, http.StatusUnsupportedMediaType, codeInvalid, "Unsupported Media Type")
+		n.fail(w, mimeJSON, http.StatusUnsupportedMediaType, neo4jwire.CodeInvalid, "Unsupported Media Type")
 		return
 	}
 	ct, typedOut, ok := negotiateAccept(strings.Join(r.Header.Values("Accept"), ","))
 	if !ok {
-		n.fail(w, mimeJSON, http.StatusNotAcceptable, codeInvalid, "Not Acceptable")
+		n.fail(w, mimeJSON, http.StatusNotAcceptable, neo4jwire.CodeInvalid, "Not Acceptable")
 		return
 	}
 	// From here on errors come in the negotiated media type (reference §5 Q3).
 	body, p, ok := core.ReadBody(r)
 	if !ok {
-		n.fail(w, ct, p.Status(), codeInvalid, problemMessage(p))
+		n.fail(w, ct, p.Status(), neo4jwire.CodeInvalid, neo4jwire.ProblemMessage(p))
 		return
 	}
 	if core.JSONTooDeep(body) {
-		n.fail(w, ct, core.TooDeep.Status(), codeInvalid, problemMessage(core.TooDeep))
+		n.fail(w, ct, core.TooDeep.Status(), neo4jwire.CodeInvalid, neo4jwire.ProblemMessage(core.TooDeep))
 		return
 	}
 	req, err := bindQueryRequest(body, typedIn)
 	var unsupportedType errUnsupportedType
 	switch {
 	case errors.Is(err, errEmptyStatement):
-		n.fail(w, ct, http.StatusBadRequest, codeInvalid, errEmptyStatement.Error())
+		n.fail(w, ct, http.StatusBadRequest, neo4jwire.CodeInvalid, errEmptyStatement.Error())
 		return
 	case errors.As(err, &unsupportedType):
 		n.fail(w, ct, http.StatusBadRequest, codeArgumentError, unsupportedType.Error())
 		return
 	case err != nil:
-		n.fail(w, ct, http.StatusBadRequest, codeInvalid, "Bad Request")
+		n.fail(w, ct, http.StatusBadRequest, neo4jwire.CodeInvalid, "Bad Request")
 		return
 	}
 	db = strings.ToLower(db) // database names are case-insensitive
@@ -231,7 +232,7 @@ func (n *Server) alterPassword(st *statement, params map[string]cypherValue, who
 		return queryResult{}, &statementError{code: codeArgumentError, msg: prefix + "the authconform fake changes passwords only for users who logged in with Basic authentication."}
 	}
 	if acct, ok := n.users.Lookup(who.name); !ok || !acct.PasswordIs(from.s) {
-		return queryResult{}, &statementError{code: codeInvalidArgs, msg: prefix + "Invalid principal or credentials."}
+		return queryResult{}, &statementError{code: neo4jwire.CodeInvalidArgs, msg: prefix + "Invalid principal or credentials."}
 	}
 	if to.s == from.s {
 		return queryResult{}, &statementError{code: codeArgumentError, msg: prefix + "Old password and new password cannot be the same."}

@@ -1,16 +1,15 @@
 package neo4jquery
 
 import (
-	"io"
 	"net"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/authconform/authconform/fakeserver/internal/core"
+	"github.com/authconform/authconform/fakeserver/internal/neo4jwire"
 )
 
 // Config is what the Neo4j 5 Query API flavor takes from fakeserver.Options.
@@ -18,16 +17,9 @@ type Config struct {
 	// Release follows Neo4j 5 where it differs from the document (profile
 	// neo4j-5).
 	Release bool
-	// Users replace DefaultUser when non-empty; Tokens replace the default
-	// token (DefaultToken for the first user).
-	Users        []core.User
-	Tokens       []Token
-	AuthDisabled bool
-	// MaxFailedLogins (zero: 3; negative: no limit) and LockDuration
-	// (zero: 5 s) are the failed-login limit.
-	MaxFailedLogins int
-	LockDuration    time.Duration
-	Clock           *core.Clock
+	// Tokens replace the default token (DefaultToken for the first user).
+	Tokens []Token
+	neo4jwire.Accounts
 }
 
 // Token is a bearer token and the user it logs in.
@@ -65,7 +57,7 @@ type Server struct {
 	commits atomic.Uint64
 	// sameToken compares a presented token with a configured one
 	// (core.SameSecret; a test counts its calls).
-	sameToken func(a, b []byte) bool
+	sameToken func(a, b string) bool
 }
 
 // The fake's defaults: the document's own example user and token.
@@ -97,7 +89,7 @@ const (
 // New builds a Query API server for cfg.
 func New(cfg Config) (*Server, error) {
 	users := cfg.Users
-	n := &Server{cfg: cfg, authOff: cfg.AuthDisabled, sameToken: core.SameSecret}
+	n := &Server{cfg: cfg, authOff: cfg.AuthDisabled, sameToken: core.SameSecretString}
 	if len(users) == 0 {
 		users = []core.User{DefaultUser}
 		n.defaultUsers = true
@@ -106,41 +98,35 @@ func New(cfg Config) (*Server, error) {
 	if len(n.tokens) == 0 {
 		n.tokens = []Token{{Token: DefaultToken, User: users[0].Name}}
 	}
-	n.users, n.limiter, n.base = core.NewUsers(users), newLimiter(cfg.MaxFailedLogins, cfg.LockDuration), users[0]
+	n.users, n.limiter, n.base = core.NewUsers(users), neo4jwire.NewLimiter(cfg.MaxFailedLogins, cfg.LockDuration), users[0]
 	return n, nil
-}
-
-// States implements core.Flavor.
-func (n *Server) States() []string {
-	return []string{"password-changed", "auth-disabled", "default-password"}
 }
 
 // EnterState builds the state around the first user. Every state returns
 // User, Password, Token (raw, not base64) and Database.
 func (n *Server) EnterState(name string) (map[string]string, error) {
-	u := n.base
-	switch name {
-	case "password-changed":
-		u.ChangeRequired = false
-	case "auth-disabled":
-		n.authOff = true
-	case "default-password":
-		u.ChangeRequired = true
-		if n.defaultUsers {
-			u.Password = "neo4j" // a fresh install's initial password
-		}
-	default:
-		return nil, core.UnknownState(name, n.States())
+	u, authOff, err := neo4jwire.StateUser(name, n.base, n.States())
+	if err != nil {
+		return nil, err
+	}
+	n.authOff = n.authOff || authOff // no state turns Config.AuthDisabled back on
+	if name == neo4jwire.DefaultPassword && n.defaultUsers {
+		u.Password = "neo4j" // a fresh install's initial password
 	}
 	n.users = core.NewUsers([]core.User{u})
 	vars := map[string]string{"User": u.Name, "Password": u.Password, "Database": "neo4j", "Token": n.tokenFor(u.Name)}
-	if name == "password-changed" {
+	if name == neo4jwire.PasswordChanged {
 		// A token that lapses an hour from now, for fixtures that move the clock.
 		expiring := Token{Token: "authconform-expiring-token", User: u.Name, Expires: n.cfg.Clock.Now().Add(time.Hour)}
 		n.tokens = append(slices.Clone(n.tokens), expiring)
 		vars["ExpiringToken"] = expiring.Token
 	}
 	return vars, nil
+}
+
+// States implements core.Flavor.
+func (n *Server) States() []string {
+	return []string{neo4jwire.PasswordChanged, neo4jwire.AuthDisabled, neo4jwire.DefaultPassword}
 }
 
 // tokenFor is the first token of user, else the first token.
@@ -160,28 +146,19 @@ func (n *Server) release() bool { return n.cfg.Release }
 // shows "application/json".
 func (n *Server) filterContentType() string {
 	if n.release() {
-		return neo4jJSON
+		return neo4jwire.JSON
 	}
 	return mimeJSON
 }
 
 // WriteProblem implements core.Flavor.
 func (n *Server) WriteProblem(w http.ResponseWriter, _ *http.Request, p core.Problem) {
-	n.fail(w, mimeJSON, p.Status(), codeInvalid, problemMessage(p))
+	n.fail(w, mimeJSON, p.Status(), neo4jwire.CodeInvalid, neo4jwire.ProblemMessage(p))
 }
 
 // fail writes a compact Neo4j error with the given Content-Type.
 func (n *Server) fail(w http.ResponseWriter, contentType string, status int, code, msg string) {
-	writeNeo4jJSON(w, status, contentType, false, neo4jErrorBody(code, msg, nil))
-}
-
-// exempt is the default dbms.security.http_auth_allowlist.
-var exempt = regexp.MustCompile(`^(/|/browser.*)$`)
-
-// exempted reports whether path is exempt; the regexp runs only on the
-// paths that can match it, not on every authenticated request.
-func exempted(path string) bool {
-	return (path == "/" || strings.HasPrefix(path, "/browser")) && exempt.MatchString(path)
+	neo4jwire.WriteJSON(w, status, contentType, false, neo4jwire.ErrorBody(code, msg, nil))
 }
 
 func (n *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -194,8 +171,10 @@ func (n *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("Allow", allow)
 		w.WriteHeader(http.StatusNoContent)
-	case exempted(p):
-		n.serveUnauthenticated(w, r)
+	case p == "/":
+		n.serveDiscovery(w, r)
+	case neo4jwire.Exempt(p):
+		neo4jwire.WriteBrowserPage(w)
 	case p == "/db" || strings.HasPrefix(p, "/db/"):
 		// Under /db/ the filter answers first, even for unknown paths.
 		who, ok := n.authenticate(w, r)
@@ -204,14 +183,14 @@ func (n *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		db, isQuery := queryDatabase(p)
 		if !isQuery {
-			n.fail(w, mimeJSON, http.StatusNotFound, codeInvalid, "Not Found: the authconform fake implements only POST /db/{database}/query/v2.")
+			n.fail(w, mimeJSON, http.StatusNotFound, neo4jwire.CodeInvalid, "Not Found: the authconform fake implements only POST /db/{database}/query/v2.")
 			return
 		}
 		n.serveQuery(w, r, who, db)
 	default:
 		// Other top-level paths have no filter in front of them (reference
 		// §4 "Unknown paths"): 404 without authentication.
-		n.fail(w, mimeJSON, http.StatusNotFound, codeInvalid, "Not Found")
+		n.fail(w, mimeJSON, http.StatusNotFound, neo4jwire.CodeInvalid, "Not Found")
 	}
 }
 
@@ -230,15 +209,11 @@ func queryDatabase(p string) (string, bool) {
 	return db, true
 }
 
-func (n *Server) serveUnauthenticated(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != "/" {
-		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
-		_, _ = io.WriteString(w, "<!doctype html><title>Neo4j Browser (authconform fake)</title>\n")
-		return
-	}
+// serveDiscovery answers GET / without authentication.
+func (n *Server) serveDiscovery(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "OPTIONS, GET, HEAD")
-		n.fail(w, mimeJSON, http.StatusMethodNotAllowed, codeInvalid, "Method Not Allowed")
+		n.fail(w, mimeJSON, http.StatusMethodNotAllowed, neo4jwire.CodeInvalid, "Method Not Allowed")
 		return
 	}
 	base := core.BaseURL(r)
@@ -249,7 +224,7 @@ func (n *Server) serveUnauthenticated(w http.ResponseWriter, r *http.Request) {
 	if strings.Contains(host, ":") {
 		host = "[" + host + "]"
 	}
-	writeNeo4jJSON(w, http.StatusOK, mimeJSON, false, struct {
+	neo4jwire.WriteJSON(w, http.StatusOK, mimeJSON, false, struct {
 		BoltRouting  string `json:"bolt_routing"`
 		Query        string `json:"query"`
 		Transaction  string `json:"transaction"`

@@ -1,7 +1,6 @@
 package neo4jquery_test
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/fakeserver/internal/testkit"
 )
 
 // Helpers of the neo4j-query tests carry an nq prefix: the package's tests
@@ -31,12 +31,6 @@ func nqFake(t *testing.T, profile fakeserver.Profile, mod func(*fakeserver.Optio
 	return f
 }
 
-func nqBasic(user, password string) string {
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
-}
-
-func nqB64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
-
 type nqReq struct {
 	method, path, body string
 	headers            map[string]string
@@ -51,21 +45,20 @@ func nqDo(f http.Handler, q nqReq) *httptest.ResponseRecorder {
 	if q.path == "" {
 		q.path = "/db/neo4j/query/v2"
 	}
-	r := httptest.NewRequest(q.method, q.path, strings.NewReader(q.body))
+	set := map[string]string{}
 	if q.method == http.MethodPost {
-		r.Header.Set("Content-Type", "application/json")
-		r.Header.Set("Accept", "application/json")
+		set["Content-Type"], set["Accept"] = "application/json", "application/json"
 	}
 	for k, v := range q.headers {
-		if v == "" {
-			r.Header.Del(k)
-		} else {
-			r.Header.Set(k, v)
+		set[http.CanonicalHeaderKey(k)] = v
+	}
+	var headers []string
+	for k, v := range set {
+		if v != "" {
+			headers = append(headers, k, v)
 		}
 	}
-	w := httptest.NewRecorder()
-	f.ServeHTTP(w, r)
-	return w
+	return testkit.Do(f, "", q.method, q.path, q.body, headers...)
 }
 
 // The wire values the tests expect, copied from the reference
@@ -101,23 +94,14 @@ const (
 		"system database, `ALTER CURRENT USER SET PASSWORD FROM <old> TO <new>`; it cannot run this statement."
 )
 
-// neo4jError is one entry of a Neo4j error body.
-type neo4jError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+// nqError returns errors[0] of a Neo4j error body, failing on anything else.
+func nqError(t *testing.T, w *httptest.ResponseRecorder) testkit.Neo4jError {
+	t.Helper()
+	return testkit.OneNeo4jError(t, w)
 }
 
-// nqError returns errors[0] of a Neo4j error body, failing on anything else.
-func nqError(t *testing.T, w *httptest.ResponseRecorder) neo4jError {
-	t.Helper()
-	var body struct {
-		Errors []neo4jError `json:"errors"`
-	}
-	if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || len(body.Errors) != 1 {
-		t.Fatalf("body %q is not a Neo4j error (err %v)", w.Body.String(), err)
-	}
-	return body.Errors[0]
-}
+// nqAuth logs in the document's example user, neo4j/verysecret.
+const nqAuth = "Basic bmVvNGo6dmVyeXNlY3JldA=="
 
 const nqReturn1 = `{"statement":"RETURN 1 AS n"}`
 
@@ -137,6 +121,9 @@ func TestNeo4jQueryAuthentication(t *testing.T) {
 	badRel := want{401, codeUnauthorized, msgBadCredential5, true}
 	malformedDoc := want{401, codeInvalidFormat, msgBadHeader, true}
 	malformedRel := want{400, codeInvalidFormat, msgBadHeader, false}
+	// A raw token gets the document's answer plus what to send
+	// (TestRawBearerTokenGetsAHint checks its words).
+	rawDoc := want{401, codeInvalidFormat, msgBadHeader + " This server follows the document: send Authorization: Bearer <base64 of the token> (echo -n TOKEN | base64); the neo4j-5 profile (serve --profile neo4j-5) takes the raw token, as Neo4j 5 does.", true}
 	cases := []struct {
 		name   string
 		header string // "-" sends none
@@ -146,28 +133,28 @@ func TestNeo4jQueryAuthentication(t *testing.T) {
 		{"document's basic example", "Basic bmVvNGo6dmVyeXNlY3JldA==", map[string]want{documented: ok, release: ok}},
 		{"scheme upper case", "BASIC bmVvNGo6dmVyeXNlY3JldA==", map[string]want{documented: ok, release: ok}},
 		{"scheme lower case", "basic bmVvNGo6dmVyeXNlY3JldA==", map[string]want{documented: ok, release: ok}},
-		{"basic without padding", "Basic " + strings.TrimRight(nqB64("neo4j:verysecret!"), "="), map[string]want{documented: malformedDoc, release: badRel}},
+		{"basic without padding", "Basic " + strings.TrimRight(testkit.Base64("neo4j:verysecret!"), "="), map[string]want{documented: malformedDoc, release: badRel}},
 		{"document's incorrect example", "Basic bmVvNGo6aW5jb3JyZWN0", map[string]want{documented: badDoc, release: badRel}},
-		{"unknown user", nqBasic("nobody", "verysecret"), map[string]want{documented: badDoc, release: badRel}},
-		{"empty user", nqBasic("", "verysecret"), map[string]want{documented: badDoc, release: badRel}},
-		{"empty password", nqBasic("neo4j", ""), map[string]want{documented: badDoc, release: badRel}},
+		{"unknown user", testkit.Basic("nobody", "verysecret"), map[string]want{documented: badDoc, release: badRel}},
+		{"empty user", testkit.Basic("", "verysecret"), map[string]want{documented: badDoc, release: badRel}},
+		{"empty password", testkit.Basic("neo4j", ""), map[string]want{documented: badDoc, release: badRel}},
 		{"document's invalid example", "Basic not-proper-base64", map[string]want{documented: malformedDoc, release: malformedRel}},
-		{"no colon", "Basic " + nqB64("neo4jverysecret"), map[string]want{documented: malformedDoc, release: malformedRel}},
+		{"no colon", "Basic " + testkit.Base64("neo4jverysecret"), map[string]want{documented: malformedDoc, release: malformedRel}},
 		{"basic alone", "Basic", map[string]want{documented: malformedDoc, release: malformedRel}},
 		{"empty header", " ", map[string]want{documented: malformedDoc, release: malformedRel}},
-		{"unknown scheme", "Digest " + nqB64("neo4j:verysecret"), map[string]want{documented: malformedDoc, release: malformedRel}},
-		{"bare credentials", nqB64("neo4j:verysecret"), map[string]want{documented: malformedDoc, release: malformedRel}},
+		{"unknown scheme", "Digest " + testkit.Base64("neo4j:verysecret"), map[string]want{documented: malformedDoc, release: malformedRel}},
+		{"bare credentials", testkit.Base64("neo4j:verysecret"), map[string]want{documented: malformedDoc, release: malformedRel}},
 		{"nonsense", "Just let me in. Thanks!", map[string]want{documented: malformedDoc, release: malformedRel}},
 		{"bearer alone", "Bearer", map[string]want{documented: malformedDoc, release: malformedRel}},
 		{"bearer two tokens", "Bearer a b", map[string]want{documented: malformedDoc, release: malformedRel}},
 		{"bearer double space", "Bearer  xbhkjnlvianztghqwawxqfe", map[string]want{documented: malformedDoc, release: malformedRel}},
-		{"bearer base64 token", "Bearer " + nqB64("xbhkjnlvianztghqwawxqfe"), map[string]want{documented: ok, release: badRel}},
+		{"bearer base64 token", "Bearer " + testkit.Base64("xbhkjnlvianztghqwawxqfe"), map[string]want{documented: ok, release: badRel}},
 		{"bearer document's example (trailing newline)", "Bearer eGJoa2pubHZpYW56dGdocXdhd3hxZmUK", map[string]want{documented: ok, release: badRel}},
-		{"bearer two newlines", "Bearer " + nqB64("xbhkjnlvianztghqwawxqfe\n\n"), map[string]want{documented: badDoc, release: badRel}},
-		{"bearer raw token", "Bearer xbhkjnlvianztghqwawxqfe", map[string]want{documented: malformedDoc, release: ok}},
-		{"bearer lower case", "bearer xbhkjnlvianztghqwawxqfe", map[string]want{documented: malformedDoc, release: ok}},
-		{"bearer unknown base64 token", "Bearer " + nqB64("nope"), map[string]want{documented: badDoc, release: badRel}},
-		{"bearer unknown raw token", "Bearer nope-1", map[string]want{documented: malformedDoc, release: badRel}},
+		{"bearer two newlines", "Bearer " + testkit.Base64("xbhkjnlvianztghqwawxqfe\n\n"), map[string]want{documented: badDoc, release: badRel}},
+		{"bearer raw token", "Bearer xbhkjnlvianztghqwawxqfe", map[string]want{documented: rawDoc, release: ok}},
+		{"bearer lower case", "bearer xbhkjnlvianztghqwawxqfe", map[string]want{documented: rawDoc, release: ok}},
+		{"bearer unknown base64 token", "Bearer " + testkit.Base64("nope"), map[string]want{documented: badDoc, release: badRel}},
+		{"bearer unknown raw token", "Bearer nope-1", map[string]want{documented: rawDoc, release: badRel}},
 		{"bearer raw token that is valid base64", "Bearer nope", map[string]want{documented: badDoc, release: badRel}},
 	}
 	for _, profile := range []fakeserver.Profile{fakeserver.ProfileDocumented, fakeserver.ProfileNeo4j5} {
@@ -221,7 +208,7 @@ func TestNeo4jQueryFilterDetails(t *testing.T) {
 			// Two Authorization headers are malformed.
 			r := httptest.NewRequest(http.MethodPost, "/db/neo4j/query/v2", strings.NewReader(nqReturn1))
 			r.Header.Set("Content-Type", "application/json")
-			r.Header["Authorization"] = []string{nqBasic("neo4j", "verysecret"), nqBasic("neo4j", "verysecret")}
+			r.Header["Authorization"] = []string{testkit.Basic("neo4j", "verysecret"), testkit.Basic("neo4j", "verysecret")}
 			w = httptest.NewRecorder()
 			f.ServeHTTP(w, r)
 			if e := nqError(t, w); e.Code != codeInvalidFormat {
@@ -235,8 +222,8 @@ func TestNeo4jQueryRateLimit(t *testing.T) {
 	for _, profile := range []fakeserver.Profile{fakeserver.ProfileDocumented, fakeserver.ProfileNeo4j5} {
 		t.Run(string(profile), func(t *testing.T) {
 			f := nqFake(t, profile, nil)
-			bad := nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqBasic("neo4j", "wrong")}}
-			good := nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqBasic("neo4j", "verysecret")}}
+			bad := nqReq{body: nqReturn1, headers: map[string]string{"Authorization": testkit.Basic("neo4j", "wrong")}}
+			good := nqReq{body: nqReturn1, headers: map[string]string{"Authorization": testkit.Basic("neo4j", "verysecret")}}
 			for i := 1; i <= 3; i++ {
 				if w := nqDo(f, bad); w.Code != 401 {
 					t.Fatalf("failure %d: status %d", i, w.Code)
@@ -262,7 +249,7 @@ func TestNeo4jQueryRateLimit(t *testing.T) {
 			}
 			// Bearer tokens and unknown users are never limited.
 			for i := 0; i < 10; i++ {
-				if w := nqDo(f, nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqBasic("ghost", "x")}}); w.Code != 401 {
+				if w := nqDo(f, nqReq{body: nqReturn1, headers: map[string]string{"Authorization": testkit.Basic("ghost", "x")}}); w.Code != 401 {
 					t.Fatalf("unknown user attempt %d: status %d", i, w.Code)
 				}
 			}
@@ -272,7 +259,7 @@ func TestNeo4jQueryRateLimit(t *testing.T) {
 
 func TestNeo4jQueryRateLimitOptions(t *testing.T) {
 	f := nqFake(t, fakeserver.ProfileNeo4j5, func(o *fakeserver.Options) { o.MaxFailedLogins = 1; o.LockDuration = time.Minute })
-	bad := nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqBasic("neo4j", "wrong")}}
+	bad := nqReq{body: nqReturn1, headers: map[string]string{"Authorization": testkit.Basic("neo4j", "wrong")}}
 	nqDo(f, bad)
 	if w := nqDo(f, bad); w.Code != 429 {
 		t.Fatalf("status %d, want 429", w.Code)
@@ -323,7 +310,7 @@ func TestNeo4jQueryTokens(t *testing.T) {
 
 func TestNeo4jQueryAuthDisabled(t *testing.T) {
 	f := nqFake(t, fakeserver.ProfileDocumented, func(o *fakeserver.Options) { o.AuthDisabled = true })
-	for _, h := range []string{"", "Basic garbage!", nqBasic("neo4j", "wrong")} {
+	for _, h := range []string{"", "Basic garbage!", testkit.Basic("neo4j", "wrong")} {
 		w := nqDo(f, nqReq{body: nqReturn1, headers: map[string]string{"Authorization": h}})
 		if w.Code != http.StatusAccepted {
 			t.Errorf("Authorization %q: status %d, want 202", h, w.Code)
@@ -341,7 +328,7 @@ func TestNeo4jQueryCredentialsExpired(t *testing.T) {
 			f := nqFake(t, profile, func(o *fakeserver.Options) {
 				o.Users = []fakeserver.User{{Name: "neo4j", Password: "neo4j", PasswordChangeRequired: true}}
 			})
-			auth := map[string]string{"Authorization": nqBasic("neo4j", "neo4j")}
+			auth := map[string]string{"Authorization": testkit.Basic("neo4j", "neo4j")}
 			for _, q := range []nqReq{
 				{body: nqReturn1, headers: auth},
 				{body: `{"statement":"CALL db.ping()"}`, headers: auth},
@@ -374,7 +361,7 @@ func TestNeo4jQueryCredentialsExpired(t *testing.T) {
 			if w := nqDo(f, nqReq{body: nqReturn1, headers: auth}); w.Code != 401 {
 				t.Errorf("old password: status %d, want 401", w.Code)
 			}
-			w := nqDo(f, nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqBasic("neo4j", "secretPassword")}})
+			w := nqDo(f, nqReq{body: nqReturn1, headers: map[string]string{"Authorization": testkit.Basic("neo4j", "secretPassword")}})
 			if w.Code != 202 {
 				t.Errorf("new password: status %d, want 202; %s", w.Code, w.Body)
 			}
@@ -384,7 +371,7 @@ func TestNeo4jQueryCredentialsExpired(t *testing.T) {
 
 func TestNeo4jQueryAlterOutsideSystem(t *testing.T) {
 	f := nqFake(t, fakeserver.ProfileNeo4j5, nil)
-	auth := map[string]string{"Authorization": nqBasic("neo4j", "verysecret")}
+	auth := map[string]string{"Authorization": testkit.Basic("neo4j", "verysecret")}
 	w := nqDo(f, nqReq{headers: auth, body: `{"statement":"ALTER CURRENT USER SET PASSWORD FROM 'verysecret' TO 'evenmoresecret'"}`})
 	if e := nqError(t, w); w.Code != 400 || e.Code != codeNotSystemDatabase {
 		t.Errorf("%d %+v", w.Code, e)
@@ -405,7 +392,6 @@ func TestNeo4jQueryAlterOutsideSystem(t *testing.T) {
 }
 
 func TestNeo4jQueryRouting(t *testing.T) {
-	auth := nqBasic("neo4j", "verysecret")
 	cases := []struct {
 		name      string
 		q         nqReq
@@ -413,45 +399,45 @@ func TestNeo4jQueryRouting(t *testing.T) {
 		code, msg string
 		ct        string
 	}{
-		{"unknown database without auth", nqReq{path: "/db/nope/query/v2", body: nqReturn1}, 401, codeUnauthorized, msgNoHeader, ""},
-		{"unknown database", nqReq{path: "/db/thisDbisALie/query/v2", body: nqReturn1, headers: map[string]string{"Authorization": auth}},
+		{"unknown database without nqAuth", nqReq{path: "/db/nope/query/v2", body: nqReturn1}, 401, codeUnauthorized, msgNoHeader, ""},
+		{"unknown database", nqReq{path: "/db/thisDbisALie/query/v2", body: nqReturn1, headers: map[string]string{"Authorization": nqAuth}},
 			404, "Neo.ClientError.Database.DatabaseNotFound", "Graph not found: thisdbisalie", "application/json"},
-		{"database name in upper case", nqReq{path: "/db/NEO4J/query/v2", body: nqReturn1, headers: map[string]string{"Authorization": auth}}, 202, "", "", "application/json"},
-		{"system database", nqReq{path: "/db/system/query/v2", body: nqReturn1, headers: map[string]string{"Authorization": auth}}, 202, "", "", "application/json"},
-		{"trailing slash", nqReq{path: "/db/neo4j/query/v2/", body: nqReturn1, headers: map[string]string{"Authorization": auth}}, 202, "", "", "application/json"},
-		{"GET", nqReq{method: http.MethodGet, headers: map[string]string{"Authorization": auth}}, 405, codeInvalid, "Method Not Allowed", "application/json"},
-		{"DELETE", nqReq{method: http.MethodDelete, headers: map[string]string{"Authorization": auth}}, 405, codeInvalid, "Method Not Allowed", "application/json"},
-		{"GET without auth", nqReq{method: http.MethodGet}, 401, codeUnauthorized, msgNoHeader, ""},
-		{"text/csv", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": auth, "Content-Type": "text/csv"}}, 415, codeInvalid, "Unsupported Media Type", "application/json"},
-		{"unknown content type", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": auth, "Content-Type": "application/doesnt-exist"}}, 415, codeInvalid, "Unsupported Media Type", "application/json"},
-		{"no content type", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": auth, "Content-Type": ""}}, 415, codeInvalid, "Unsupported Media Type", "application/json"},
-		{"json with charset", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": auth, "Content-Type": "application/json; charset=utf-8"}}, 202, "", "", "application/json"},
-		{"typed content type", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": auth, "Content-Type": "application/vnd.neo4j.query.v1.1"}}, 202, "", "", "application/json"},
-		{"bad accept", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": auth, "Accept": "nonsense-value"}}, 406, codeInvalid, "Not Acceptable", "application/json"},
-		{"accept text/html", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": auth, "Accept": "text/html"}}, 406, codeInvalid, "Not Acceptable", "application/json"},
-		{"no accept", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": auth, "Accept": ""}}, 202, "", "", "application/json"},
-		{"accept any", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": auth, "Accept": "*/*"}}, 202, "", "", "application/json"},
-		{"accept typed", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": auth, "Accept": "application/vnd.neo4j.query"}}, 202, "", "", "application/vnd.neo4j.query"},
-		{"accept typed v1.2", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": auth, "Accept": "application/vnd.neo4j.query.v1.2"}}, 202, "", "", "application/vnd.neo4j.query.v1.2"},
-		{"not JSON", nqReq{body: "This is a random string!", headers: map[string]string{"Authorization": auth}}, 400, codeInvalid, "Bad Request", "application/json"},
-		{"JSON array", nqReq{body: `["RETURN 1"]`, headers: map[string]string{"Authorization": auth}}, 400, codeInvalid, "Bad Request", "application/json"},
-		{"statement not a string", nqReq{body: `{"statement":1}`, headers: map[string]string{"Authorization": auth}}, 400, codeInvalid, "Bad Request", "application/json"},
-		{"bad access mode", nqReq{body: `{"statement":"RETURN 1","accessMode":"bananas"}`, headers: map[string]string{"Authorization": auth}}, 400, codeInvalid, "Bad Request", "application/json"},
-		{"read access mode", nqReq{body: `{"statement":"RETURN 1","accessMode":"READ"}`, headers: map[string]string{"Authorization": auth}}, 202, "", "", "application/json"},
-		{"bad parameters", nqReq{body: `{"statement":"RETURN 1","parameters":[1]}`, headers: map[string]string{"Authorization": auth}}, 400, codeInvalid, "Bad Request", "application/json"},
-		{"empty body", nqReq{body: "", headers: map[string]string{"Authorization": auth}}, 400, codeInvalid, "statement cannot be null or empty", "application/json"},
-		{"empty object", nqReq{body: "{}", headers: map[string]string{"Authorization": auth}}, 400, codeInvalid, "statement cannot be null or empty", "application/json"},
-		{"blank statement", nqReq{body: `{"statement":"  "}`, headers: map[string]string{"Authorization": auth}}, 400, codeInvalid, "statement cannot be null or empty", "application/json"},
-		{"statement key in other case", nqReq{body: `{"STATEMENT":"RETURN 1"}`, headers: map[string]string{"Authorization": auth}}, 400, codeInvalid, "statement cannot be null or empty", "application/json"},
-		{"unsupported statement", nqReq{body: `{"statement":"MATCH (n) RETURN n"}`, headers: map[string]string{"Authorization": auth}}, 400, codeArgumentError, msgUnsupportedStatement, "application/json"},
-		{"typed error", nqReq{body: `{"statement":"MATCH (n) RETURN n"}`, headers: map[string]string{"Authorization": auth, "Accept": "application/vnd.neo4j.query"}},
+		{"database name in upper case", nqReq{path: "/db/NEO4J/query/v2", body: nqReturn1, headers: map[string]string{"Authorization": nqAuth}}, 202, "", "", "application/json"},
+		{"system database", nqReq{path: "/db/system/query/v2", body: nqReturn1, headers: map[string]string{"Authorization": nqAuth}}, 202, "", "", "application/json"},
+		{"trailing slash", nqReq{path: "/db/neo4j/query/v2/", body: nqReturn1, headers: map[string]string{"Authorization": nqAuth}}, 202, "", "", "application/json"},
+		{"GET", nqReq{method: http.MethodGet, headers: map[string]string{"Authorization": nqAuth}}, 405, codeInvalid, "Method Not Allowed", "application/json"},
+		{"DELETE", nqReq{method: http.MethodDelete, headers: map[string]string{"Authorization": nqAuth}}, 405, codeInvalid, "Method Not Allowed", "application/json"},
+		{"GET without nqAuth", nqReq{method: http.MethodGet}, 401, codeUnauthorized, msgNoHeader, ""},
+		{"text/csv", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqAuth, "Content-Type": "text/csv"}}, 415, codeInvalid, "Unsupported Media Type", "application/json"},
+		{"unknown content type", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqAuth, "Content-Type": "application/doesnt-exist"}}, 415, codeInvalid, "Unsupported Media Type", "application/json"},
+		{"no content type", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqAuth, "Content-Type": ""}}, 415, codeInvalid, "Unsupported Media Type", "application/json"},
+		{"json with charset", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqAuth, "Content-Type": "application/json; charset=utf-8"}}, 202, "", "", "application/json"},
+		{"typed content type", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqAuth, "Content-Type": "application/vnd.neo4j.query.v1.1"}}, 202, "", "", "application/json"},
+		{"bad accept", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqAuth, "Accept": "nonsense-value"}}, 406, codeInvalid, "Not Acceptable", "application/json"},
+		{"accept text/html", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqAuth, "Accept": "text/html"}}, 406, codeInvalid, "Not Acceptable", "application/json"},
+		{"no accept", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqAuth, "Accept": ""}}, 202, "", "", "application/json"},
+		{"accept any", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqAuth, "Accept": "*/*"}}, 202, "", "", "application/json"},
+		{"accept typed", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqAuth, "Accept": "application/vnd.neo4j.query"}}, 202, "", "", "application/vnd.neo4j.query"},
+		{"accept typed v1.2", nqReq{body: nqReturn1, headers: map[string]string{"Authorization": nqAuth, "Accept": "application/vnd.neo4j.query.v1.2"}}, 202, "", "", "application/vnd.neo4j.query.v1.2"},
+		{"not JSON", nqReq{body: "This is a random string!", headers: map[string]string{"Authorization": nqAuth}}, 400, codeInvalid, "Bad Request", "application/json"},
+		{"JSON array", nqReq{body: `["RETURN 1"]`, headers: map[string]string{"Authorization": nqAuth}}, 400, codeInvalid, "Bad Request", "application/json"},
+		{"statement not a string", nqReq{body: `{"statement":1}`, headers: map[string]string{"Authorization": nqAuth}}, 400, codeInvalid, "Bad Request", "application/json"},
+		{"bad access mode", nqReq{body: `{"statement":"RETURN 1","accessMode":"bananas"}`, headers: map[string]string{"Authorization": nqAuth}}, 400, codeInvalid, "Bad Request", "application/json"},
+		{"read access mode", nqReq{body: `{"statement":"RETURN 1","accessMode":"READ"}`, headers: map[string]string{"Authorization": nqAuth}}, 202, "", "", "application/json"},
+		{"bad parameters", nqReq{body: `{"statement":"RETURN 1","parameters":[1]}`, headers: map[string]string{"Authorization": nqAuth}}, 400, codeInvalid, "Bad Request", "application/json"},
+		{"empty body", nqReq{body: "", headers: map[string]string{"Authorization": nqAuth}}, 400, codeInvalid, "statement cannot be null or empty", "application/json"},
+		{"empty object", nqReq{body: "{}", headers: map[string]string{"Authorization": nqAuth}}, 400, codeInvalid, "statement cannot be null or empty", "application/json"},
+		{"blank statement", nqReq{body: `{"statement":"  "}`, headers: map[string]string{"Authorization": nqAuth}}, 400, codeInvalid, "statement cannot be null or empty", "application/json"},
+		{"statement key in other case", nqReq{body: `{"STATEMENT":"RETURN 1"}`, headers: map[string]string{"Authorization": nqAuth}}, 400, codeInvalid, "statement cannot be null or empty", "application/json"},
+		{"unsupported statement", nqReq{body: `{"statement":"MATCH (n) RETURN n"}`, headers: map[string]string{"Authorization": nqAuth}}, 400, codeArgumentError, msgUnsupportedStatement, "application/json"},
+		{"typed error", nqReq{body: `{"statement":"MATCH (n) RETURN n"}`, headers: map[string]string{"Authorization": nqAuth, "Accept": "application/vnd.neo4j.query"}},
 			400, codeArgumentError, msgUnsupportedStatement, "application/vnd.neo4j.query"},
-		{"missing parameter", nqReq{body: `{"statement":"RETURN $a AS a, $b AS b"}`, headers: map[string]string{"Authorization": auth}}, 400, codeParameterMissing, "Expected parameter(s): a, b", "application/json"},
-		{"impersonation", nqReq{body: `{"statement":"RETURN 1","impersonatedUser":"bob"}`, headers: map[string]string{"Authorization": auth}},
+		{"missing parameter", nqReq{body: `{"statement":"RETURN $a AS a, $b AS b"}`, headers: map[string]string{"Authorization": nqAuth}}, 400, codeParameterMissing, "Expected parameter(s): a, b", "application/json"},
+		{"impersonation", nqReq{body: `{"statement":"RETURN 1","impersonatedUser":"bob"}`, headers: map[string]string{"Authorization": nqAuth}},
 			400, codeArgumentError, "Impersonation is not supported in community edition.", "application/json"},
-		{"unknown path under /db without auth", nqReq{method: http.MethodGet, path: "/db/data/nowhere"}, 401, codeUnauthorized, msgNoHeader, ""},
-		{"unknown path under /db", nqReq{method: http.MethodGet, path: "/db/data/nowhere", headers: map[string]string{"Authorization": auth}}, 404, codeInvalid, "", "application/json"},
-		{"tx endpoint", nqReq{path: "/db/neo4j/tx/commit", body: nqReturn1, headers: map[string]string{"Authorization": auth}}, 404, codeInvalid, "", "application/json"},
+		{"unknown path under /db without nqAuth", nqReq{method: http.MethodGet, path: "/db/data/nowhere"}, 401, codeUnauthorized, msgNoHeader, ""},
+		{"unknown path under /db", nqReq{method: http.MethodGet, path: "/db/data/nowhere", headers: map[string]string{"Authorization": nqAuth}}, 404, codeInvalid, "", "application/json"},
+		{"tx endpoint", nqReq{path: "/db/neo4j/tx/commit", body: nqReturn1, headers: map[string]string{"Authorization": nqAuth}}, 404, codeInvalid, "", "application/json"},
 		{"unknown top-level path", nqReq{method: http.MethodGet, path: "/this/does/not/exist"}, 404, codeInvalid, "Not Found", "application/json"},
 		{"POST to /", nqReq{path: "/", body: "{}"}, 405, codeInvalid, "Method Not Allowed", "application/json"},
 	}
@@ -513,7 +499,7 @@ func TestNeo4jQueryUnauthenticatedPaths(t *testing.T) {
 
 func TestNeo4jQueryLimits(t *testing.T) {
 	f := nqFake(t, fakeserver.ProfileDocumented, func(o *fakeserver.Options) { o.MaxBodyBytes = 64 })
-	auth := map[string]string{"Authorization": nqBasic("neo4j", "verysecret")}
+	auth := map[string]string{"Authorization": testkit.Basic("neo4j", "verysecret")}
 	w := nqDo(f, nqReq{headers: auth, body: `{"statement":"RETURN '` + strings.Repeat("x", 100) + `' AS x"}`})
 	if e := nqError(t, w); w.Code != http.StatusRequestEntityTooLarge || e.Code != codeInvalid {
 		t.Errorf("large body: %d %+v", w.Code, e)
@@ -533,15 +519,15 @@ func TestNeo4jQueryStates(t *testing.T) {
 		checkFor int
 	}{
 		{nil, "password-changed", map[string]string{"User": "neo4j", "Password": "verysecret", "Token": "xbhkjnlvianztghqwawxqfe", "Database": "neo4j"},
-			nqBasic("neo4j", "verysecret"), 202},
+			testkit.Basic("neo4j", "verysecret"), 202},
 		{nil, "auth-disabled", map[string]string{"User": "neo4j", "Password": "verysecret", "Token": "xbhkjnlvianztghqwawxqfe", "Database": "neo4j"}, "", 202},
 		{nil, "default-password", map[string]string{"User": "neo4j", "Password": "neo4j", "Token": "xbhkjnlvianztghqwawxqfe", "Database": "neo4j"},
-			nqBasic("neo4j", "neo4j"), 400},
+			testkit.Basic("neo4j", "neo4j"), 400},
 		{func(o *fakeserver.Options) {
 			o.Users = []fakeserver.User{{Name: "admin", Password: "pw123456", PasswordChangeRequired: true}, {Name: "other", Password: "x"}}
 			o.Tokens = []fakeserver.Token{{Token: "t-other", User: "other"}, {Token: "t-admin", User: "admin"}}
 		}, "password-changed", map[string]string{"User": "admin", "Password": "pw123456", "Token": "t-admin", "Database": "neo4j"},
-			nqBasic("admin", "pw123456"), 202},
+			testkit.Basic("admin", "pw123456"), 202},
 	}
 	for _, c := range cases {
 		t.Run(c.state, func(t *testing.T) {
@@ -593,9 +579,9 @@ func TestNeo4jQueryClientFlow(t *testing.T) {
 			}
 			bearer := "Bearer xbhkjnlvianztghqwawxqfe"
 			if profile == fakeserver.ProfileDocumented {
-				bearer = "Bearer " + nqB64("xbhkjnlvianztghqwawxqfe")
+				bearer = "Bearer " + testkit.Base64("xbhkjnlvianztghqwawxqfe")
 			}
-			for _, auth := range []string{nqBasic("neo4j", "verysecret"), bearer} {
+			for _, auth := range []string{testkit.Basic("neo4j", "verysecret"), bearer} {
 				req, _ := http.NewRequest(http.MethodPost, queryURL, strings.NewReader(`{"statement":"RETURN 1 AS n","includeCounters":true}`))
 				req.Header.Set("Authorization", auth)
 				req.Header.Set("Content-Type", "application/json")
