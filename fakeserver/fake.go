@@ -17,6 +17,8 @@ type Fake struct {
 	mu    sync.RWMutex
 	clock *core.Clock
 	cur   core.Flavor
+	// nodes are the cluster's nodes (Options.Nodes), cur first.
+	nodes []core.Flavor
 }
 
 // New returns a Fake for opts, or an error naming the bad option.
@@ -73,8 +75,12 @@ func (f *Fake) resetTo(state string) (map[string]string, error) {
 			return nil, err
 		}
 	}
+	nodes := []core.Flavor{fl}
+	if cl, ok := fl.(core.Clustered); ok {
+		nodes = cl.ClusterNodes()
+	}
 	f.mu.Lock()
-	f.clock, f.cur = c, fl
+	f.clock, f.cur, f.nodes = c, fl, nodes
 	f.mu.Unlock()
 	return vars, nil
 }
@@ -99,9 +105,5 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.RLock()
 	cur := f.cur
 	f.mu.RUnlock()
-	if f.opts.ControlPlane && isControlPath(r.URL.Path) {
-		f.serveControl(w, r)
-		return
-	}
-	core.ServeLimited(cur, f.opts.MaxBodyBytes, f.opts.BodyTimeout, w, r)
+	f.serve(cur, w, r)
 }

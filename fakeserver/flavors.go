@@ -82,7 +82,7 @@ var builders = []builder{
 		}
 		return neo4jquery.New(neo4jquery.Config{Release: o.Profile == ProfileNeo4j5, Tokens: tokens, Accounts: neo4jAccounts(o, c)})
 	}},
-	{CouchDB, []Profile{ProfileCouchDB33, ProfileCouchDB34, ProfileCouchDB35}, []string{"SessionTTL", "CookieSecret", "RequireValidUser", "RequireValidUserExceptForUp", "Databases"}, []string{"Roles"}, func(o Options, c *core.Clock) (core.Flavor, error) {
+	{CouchDB, []Profile{ProfileCouchDB33, ProfileCouchDB34, ProfileCouchDB35}, []string{"SessionTTL", "CookieSecret", "RequireValidUser", "RequireValidUserExceptForUp", "Databases", "Nodes", "OwnAdminSalts"}, []string{"Roles"}, func(o Options, c *core.Clock) (core.Flavor, error) {
 		dbs := make([]couchdb.Database, len(o.Databases))
 		for i, d := range o.Databases {
 			dbs[i] = couchdb.Database(d)
@@ -93,6 +93,7 @@ var builders = []builder{
 			SessionTTL: o.SessionTTL, CookieSecret: o.CookieSecret, RequireValidUser: o.RequireValidUser,
 			RequireValidUserExceptForUp: o.RequireValidUserExceptForUp,
 			MaxFailedLogins:             o.MaxFailedLogins, LockDuration: o.LockDuration, MaxBodyBytes: o.MaxBodyBytes, Clock: c,
+			Nodes: o.Nodes, OwnAdminSalts: o.OwnAdminSalts,
 		})
 	}},
 }

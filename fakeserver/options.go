@@ -101,6 +101,16 @@ type Options struct {
 	// header has arrived; zero means 10 s. A body that is not complete by
 	// then gets the flavor's 408, on a connection that then closes.
 	BodyTimeout time.Duration
+	// Nodes makes a CouchDB Fake stand for a cluster of that many nodes
+	// (at most 16; zero means one): see Fake.Node, and Start, which serves
+	// each node on its own port behind a round-robin balancer.
+	Nodes int
+	// OwnAdminSalts gives each node its own salt for the server admins of
+	// Users, as CouchDB nodes have until the cluster set-up copies one
+	// hash to all (couchdb; needs Nodes of 2 or more): an admin's cookie
+	// then works only on the node that issued it and is anonymous on the
+	// others, while Basic works everywhere.
+	OwnAdminSalts bool
 	// ControlPlane mounts /_authconform/ (its routes: ControlRoutes).
 	ControlPlane bool
 	// ControlToken, when set, is required of every control-plane request

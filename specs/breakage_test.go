@@ -35,6 +35,12 @@ type breakage struct {
 	// fails are the fixtures (ids without the flavor) that must fail;
 	// every other fixture of the flavor must still pass.
 	fails []string
+	// failsOverLoopback must fail too when the fake is reached over
+	// loopback (the couchdb-3.5 profile believes X-Forwarded-For from a
+	// 127.0.0.1 peer only).
+	failsOverLoopback []string
+	// before changes each request before the fake sees it (nil: none).
+	before func(*http.Request)
 }
 
 // rewriting serves h and lets edit change each answer before it is sent.
@@ -182,5 +188,22 @@ func otherUserStatusServed() func(*http.Request, *answer) {
 			a.header.Set("Content-Type", "application/json; charset=UTF-8")
 			a.body = []byte(`{"password_change_required":false,"password_change":"http://` + r.Host + `/user/` + other + `/password","username":"` + other + `"}`)
 		}
+	}
+}
+
+// beforeServing lets change edit each request before h sees it.
+func beforeServing(h http.Handler, change func(*http.Request)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		change(r)
+		h.ServeHTTP(w, r)
+	})
+}
+
+// peerFromForwardedFor makes the client's last X-Forwarded-For address
+// the request's peer, as a server that believes the header does.
+func peerFromForwardedFor(r *http.Request) {
+	if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+		hosts := strings.Split(xff[len(xff)-1], ",")
+		r.RemoteAddr = strings.TrimSpace(hosts[len(hosts)-1]) + ":1"
 	}
 }

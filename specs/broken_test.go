@@ -65,6 +65,9 @@ func registerBroken(t *testing.T) func(report.Summary) {
 		for _, fl := range fakeserver.Flavors() {
 			for _, b := range tables[fl] {
 				for _, tr := range transports {
+					if tr == "over loopback" {
+						b.fails = append(slices.Clone(b.fails), b.failsOverLoopback...)
+					}
 					judgeBreakage(t, fl, b, brokenName(fl, b, tr), byTarget[brokenName(fl, b, tr)])
 				}
 			}
@@ -86,6 +89,9 @@ func registerBrokenFake(t *testing.T, fl fakeserver.Flavor, b breakage, transpor
 		states.AdvanceFunc = func(time.Duration) {}
 	}
 	h := rewriting(fake, b.edit)
+	if b.before != nil {
+		h = beforeServing(h, b.before)
+	}
 	target := specs.Target{Name: brokenName(fl, b, transport), Flavor: string(fl), States: states, AllowDestructive: true}
 	if transport == "in process" {
 		target.BaseURL, target.Client = "http://fake.test", specs.InProcessClient(h)

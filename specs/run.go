@@ -54,6 +54,9 @@ type fixtureRun struct {
 	// release undoes what the Guard made for the fixture (a scratch user).
 	release func(context.Context) error
 	client  *http.Client
+	// base is where the fixture's requests go: the target's BaseURL, or
+	// for a per-node rule its Cluster.NodeURL.
+	base    string
 	started time.Time
 	result  report.Result
 	// warnings collects the advisory mismatches of the step being checked.
@@ -74,6 +77,9 @@ func (r *fixtureRun) execute(ctx context.Context) error {
 			}
 		}
 		step, err := r.exchange(ctx, st)
+		if st.Settle && r.target.Cluster != nil {
+			step, err = r.resend(ctx, st, step, err)
+		}
 		r.result.Steps = append(r.result.Steps, step)
 		r.result.Warnings = append(r.result.Warnings, step.Warnings...)
 		if err != nil {
@@ -84,6 +90,35 @@ func (r *fixtureRun) execute(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// settleTime is how long a cluster's nodes may take to apply a write that
+// one of them confirmed (read-after-write), for steps marked settle;
+// settlePause is the pause between two tries.
+const settleTime = 5 * time.Second
+
+var settlePause = 250 * time.Millisecond
+
+// resend sends a step marked settle again while its answer does not match,
+// up to settleTime: on a cluster, the node that answers may not have
+// applied the write an earlier step made through another node. The step
+// writes nothing and its credentials are unchanged (the loader and the
+// fixture's author see to that), so a repeat is harmless. A step that
+// matched only after repeats says so in a warning.
+func (r *fixtureRun) resend(ctx context.Context, st fixtures.Step, step report.Step, err error) (report.Step, error) {
+	deadline := time.Now().Add(settleTime)
+	for tries := 1; err == nil && len(step.Mismatches) > 0 && time.Now().Before(deadline); tries++ {
+		select {
+		case <-ctx.Done():
+			return step, err
+		case <-time.After(settlePause):
+		}
+		step, err = r.exchange(ctx, st)
+		if err == nil && len(step.Mismatches) == 0 {
+			step.Warnings = append(step.Warnings, fmt.Sprintf("answered as expected after %d repeat(s): the cluster applied an earlier step's write late (read-after-write)", tries))
+		}
+	}
+	return step, err
 }
 
 // advance moves the target's clock before step st, saying so when a live
@@ -175,6 +210,11 @@ func (r *fixtureRun) prepare(ctx context.Context) error {
 	if err := admit(t, fx); err != nil {
 		return err
 	}
+	base, err := baseFor(t, fx)
+	if err != nil {
+		return err
+	}
+	r.base = base
 	if fx.NeedsClock() {
 		if err := t.States.Advance(ctx, 0); err != nil {
 			return r.stateError("needs to move the target's clock", err)
@@ -189,7 +229,7 @@ func (r *fixtureRun) prepare(ctx context.Context) error {
 			return err
 		}
 	}
-	r.vars = baseVars(t.BaseURL)
+	r.vars = baseVars(r.base)
 	for k, v := range vars {
 		r.vars[k] = v
 	}
@@ -226,6 +266,21 @@ func admit(t Target, fx fixtures.Fixture) error {
 		return skip(errNoGuard.Error())
 	}
 	return nil
+}
+
+// baseFor is where fx's requests go: Cluster.NodeURL for a rule each node
+// keeps on its own, else BaseURL; a skip when such a rule meets a balancer
+// and no node URL.
+func baseFor(t Target, fx fixtures.Fixture) (string, error) {
+	c := t.Cluster
+	switch {
+	case !fx.PerNode || c == nil:
+	case c.NodeURL != "":
+		return c.NodeURL, nil
+	case c.Balanced:
+		return "", skipf("not judgeable through a balancer: each node keeps this rule on its own, and requests at %s reached %d nodes (%s), so the steps would land on different nodes; pass --node URL to judge it on one node", RedactText(t.BaseURL), len(c.Distinct()), strings.Join(c.Distinct(), ", "))
+	}
+	return t.BaseURL, nil
 }
 
 // errNoGuard: a live target without a Guard has no restore journal, so a

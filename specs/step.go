@@ -142,6 +142,9 @@ func (r *fixtureRun) exchange(ctx context.Context, st fixtures.Step) (report.Ste
 		}
 	}
 	step.Got = raw.StatusCode
+	if c := r.target.Cluster; c != nil && c.NodeHeader != "" {
+		step.Node = raw.Header.Get(c.NodeHeader)
+	}
 	step.Exchange.Response = r.responseText(raw, got)
 	r.warnings = &step.Warnings
 	r.checkResponse(c, raw, got, st)
@@ -193,7 +196,11 @@ func (r *fixtureRun) url(rq fixtures.Request) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("path: %w", err)
 	}
-	full := strings.TrimSuffix(r.target.BaseURL, "/") + p
+	base := r.base
+	if base == "" { // a restore replayed from a journal
+		base = r.target.BaseURL
+	}
+	full := strings.TrimSuffix(base, "/") + p
 	if !rq.Userinfo {
 		return full, nil
 	}

@@ -90,6 +90,7 @@ func TestSuiteAgainstFakes(t *testing.T) {
 	checkGuards := registerGuards(t)
 	checkMisuse := registerMisuse(t)
 	checkNoAnswer := registerNoAnswer(t)
+	checkCluster := registerCluster(t)
 	checkGuardFailures := registerGuardFailures(t)
 	var summary report.Summary
 	var ginkgoReport types.Report
@@ -109,6 +110,7 @@ func TestSuiteAgainstFakes(t *testing.T) {
 	checkMisuse(summary)
 	checkNoAnswer(summary)
 	checkGinkgoAgrees(t, summary, ginkgoReport)
+	checkCluster(summary)
 	checkGuardFailures(summary)
 	for _, r := range summary.Results {
 		if !strings.HasPrefix(r.Target, "fake ") {

@@ -49,6 +49,13 @@ type Target struct {
 	// Profile is the release profile of a fake target (reports show it
 	// instead of the fake's URL).
 	Profile string
+	// Cluster, when set, describes the nodes behind BaseURL (LiveTarget
+	// asks CouchDB). Fixtures of a rule each node keeps on its own
+	// (fixtures.Fixture.PerNode) then run at Cluster.NodeURL when it is
+	// set, and are skipped as not judgeable when Cluster.Balanced says
+	// a balancer would spread their steps over nodes; every step records
+	// the node that Cluster.NodeHeader names.
+	Cluster *report.Cluster
 	// Redactor masks the target's secrets in every result, and learns the
 	// run's own (each temporary password), so that whoever prints the
 	// summary or writes a report afterwards can mask them too: the CLI
@@ -79,7 +86,7 @@ func (t Target) name() string {
 
 // report is the target as reports name it.
 func (t Target) report() report.Target {
-	rt := report.Target{Name: t.name(), Flavor: t.Flavor, Profile: t.Profile}
+	rt := report.Target{Name: t.name(), Flavor: t.Flavor, Profile: t.Profile, Cluster: t.Cluster}
 	if t.Profile == "" {
 		rt.URL = RedactText(t.BaseURL)
 	}

@@ -46,6 +46,8 @@ type runFlags struct {
 	insecure         bool
 	secrets          secretFlags
 	stateDir         string
+	nodes            []string
+	nodeHeader       string
 }
 
 func newRunCmd() *cobra.Command {
@@ -86,6 +88,8 @@ changed; fixtures that lock an account never run against a live server.`,
 	fl.DurationVar(&f.creds.MaxWait, "max-wait", 0, "how long a fixture may wait in real time for a live server's clock, such as 11m for a 600 s session (default 0: such fixtures are skipped; the run says how long it will wait before it starts)")
 	fl.BoolVar(&f.allowDestructive, "allow-destructive", false, "run fixtures that change a password (restored afterwards)")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "timeout of each request")
+	fl.StringArrayVar(&f.nodes, "node", nil, "with a CouchDB cluster --target behind a balancer: one node's own URL, where the per-node rules (lockout) are judged (repeatable: every one is checked by the cluster preflight; see docs/cluster.md)")
+	fl.StringVar(&f.nodeHeader, "node-header", "", "a response header naming the node that answered (one the balancer adds), recorded with each step")
 	fl.StringVar(&f.stateDir, "state-dir", "", "folder for the failed-login ledger and restore journals of live targets (default: the user cache directory's authconform folder)")
 	fl.StringVar(&f.caFile, "ca-file", "", "trust the CA certificate(s) in this PEM file for an https --target")
 	fl.BoolVar(&f.insecure, "insecure", false, "accept any TLS certificate of an https --target (test servers only)")
@@ -116,6 +120,9 @@ func run(cmd *cobra.Command, f runFlags) (err error) {
 	}
 	if err := checkOutputs(f); err != nil {
 		return err
+	}
+	if (len(f.nodes) > 0 || f.nodeHeader != "") && (f.target == "" || f.control) {
+		return usagef("--node and --node-header describe a live --target's cluster (without --control)")
 	}
 	exp, err := expectations(f)
 	if err != nil {

@@ -41,6 +41,15 @@ DB=JSON gives a --db database its exact _security object instead
 defaults; CouchDB users without the role _admin are also _users documents,
 and clients can create more users, databases and documents as on CouchDB.
 
+--nodes N (CouchDB) stands for a cluster behind a load balancer: N nodes
+that share users, databases, sessions and the cookie secret, each with its
+own failed-login counter and node name (GET /_node/_local, GET
+/_membership), listen on the N ports after --addr's, and --addr is a
+round-robin balancer in front of them that passes X-Forwarded-For on as
+the client wrote it. --own-admin-salts gives each node its own salt for
+the server admins, the mistake the run's cluster preflight catches (see
+docs/cluster.md).
+
 --addr defaults to the flavor's usual port on loopback: 127.0.0.1:7474 for
 Neo4j, 127.0.0.1:5984 for CouchDB. Where AUTHCONFORM_CONTAINER=1 is set, as
 the container image does, it defaults to 0.0.0.0 on that port instead, so
@@ -72,21 +81,37 @@ returns passwords and cookies:
 			if o.ControlPlane && o.ControlToken == "" && !loopbackOnly(addr) {
 				return usagef("--control on %s, beyond loopback: set --control-token (or AUTHCONFORM_CONTROL_TOKEN)", addr)
 			}
-			l, err := net.Listen("tcp", addr)
+			ls, err := listen(addr, fake.NodeCount())
 			if err != nil {
-				return usagef("--addr %s: %v", addr, err)
+				return err
 			}
 			if host, port, _ := net.SplitHostPort(addr); inContainer && host == "0.0.0.0" {
 				fmt.Fprintf(cmd.OutOrStdout(), "authconform: listening on every interface of the container (AUTHCONFORM_CONTAINER=1); publish the port on loopback only, such as -p 127.0.0.1:%s:%s\n", port, port)
 			}
+			handlers := []http.Handler{fake}
+			if len(ls) > 1 {
+				if handlers, err = clusterHandlers(fake, ls); err != nil {
+					closeAll(ls)
+					return err
+				}
+			}
 			reqLog := fakeserver.NewRequestLog(cmd.ErrOrStderr())
 			defer reqLog.Close()
-			srv := fakeserver.NewHTTPServer(fakeserver.LogRequests(fake, reqLog))
+			servers := make([]*http.Server, len(ls))
+			errc := make(chan error, len(ls))
+			for i, l := range ls {
+				servers[i] = fakeserver.NewHTTPServer(fakeserver.LogRequests(handlers[i], reqLog))
+				go func() { errc <- servers[i].Serve(l) }()
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			errc := make(chan error, 1)
-			go func() { errc <- srv.Serve(l) }()
-			fmt.Fprintf(cmd.OutOrStdout(), "authconform: serving %s (%s profile) on http://%s\n", o.Flavor, fake.Options().Profile, shownAddr(l.Addr()))
+			fmt.Fprintf(cmd.OutOrStdout(), "authconform: serving %s (%s profile) on http://%s\n", o.Flavor, fake.Options().Profile, shownAddr(ls[0].Addr()))
+			if len(ls) > 1 {
+				fmt.Fprintf(cmd.OutOrStdout(), "authconform: that is a round-robin balancer in front of %d nodes:\n", len(ls)-1)
+				for i, l := range ls[1:] {
+					fmt.Fprintf(cmd.OutOrStdout(), "authconform: node %d on http://%s\n", i+1, shownAddr(l.Addr()))
+				}
+			}
 			for _, line := range loginHint(fake.Options(), f) {
 				fmt.Fprintf(cmd.OutOrStdout(), "authconform: %s\n", line)
 			}
@@ -97,8 +122,10 @@ returns passwords and cookies:
 			}
 			shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				return err
+			for _, srv := range servers {
+				if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+					return err
+				}
 			}
 			_ = reqLog.Close() // every line written before "stopped"
 			fmt.Fprintln(cmd.OutOrStdout(), "authconform: stopped")
@@ -129,9 +156,59 @@ returns passwords and cookies:
 	fl.DurationVar(&f.o.LockDuration, "lock-duration", 0, "how long a locked account stays locked (0: flavor default)")
 	fl.Int64Var(&f.o.MaxBodyBytes, "max-body-bytes", 0, "largest request body accepted (0: 1 MiB; at most 16 MiB)")
 	fl.DurationVar(&f.o.BodyTimeout, "body-timeout", 0, "how long a request may take to send its body, then 408 (0: 10s)")
+	fl.IntVar(&f.o.Nodes, "nodes", 0, "stand for a cluster of N nodes (CouchDB): --addr is a round-robin balancer, the nodes listen on the N ports after it")
+	fl.BoolVar(&f.o.OwnAdminSalts, "own-admin-salts", false, "each node salts the server admins' hashes its own way, as before a cluster set-up (CouchDB, with --nodes)")
 	fl.BoolVar(&f.o.ControlPlane, "control", false, "mount the control plane under /_authconform/")
 	fl.StringVar(&f.o.ControlToken, "control-token", "", "bearer token the control plane requires (default $AUTHCONFORM_CONTROL_TOKEN; required off loopback)")
 	return cmd
+}
+
+// listen opens addr, and for a cluster of nodes (more than one) the nodes'
+// listeners on the ports after addr's (any free ports when addr's is 0).
+func listen(addr string, nodes int) ([]net.Listener, error) {
+	first, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, usagef("--addr %s: %v", addr, err)
+	}
+	ls := []net.Listener{first}
+	if nodes <= 1 {
+		return ls, nil
+	}
+	host, port, _ := net.SplitHostPort(addr)
+	base, _ := strconv.Atoi(port)
+	for i := 1; i <= nodes; i++ {
+		nodeAddr := net.JoinHostPort(host, "0")
+		if base != 0 {
+			nodeAddr = net.JoinHostPort(host, strconv.Itoa(base+i))
+		}
+		l, err := net.Listen("tcp", nodeAddr)
+		if err != nil {
+			closeAll(ls)
+			return nil, usagef("--nodes %d: node %d on %s: %v", nodes, i, nodeAddr, err)
+		}
+		ls = append(ls, l)
+	}
+	return ls, nil
+}
+
+func closeAll(ls []net.Listener) {
+	for _, l := range ls {
+		_ = l.Close()
+	}
+}
+
+// clusterHandlers are a round-robin balancer for ls[0] and the fake's
+// nodes for the rest.
+func clusterHandlers(fake *fakeserver.Fake, ls []net.Listener) ([]http.Handler, error) {
+	urls := make([]string, 0, len(ls)-1)
+	handlers := []http.Handler{nil}
+	for i, l := range ls[1:] {
+		urls = append(urls, "http://"+l.Addr().String())
+		handlers = append(handlers, fake.Node(i+1))
+	}
+	balancer, err := fakeserver.RoundRobin(urls)
+	handlers[0] = balancer
+	return handlers, err
 }
 
 // defaultAddr is the flavor's usual port on loopback, or in a container on

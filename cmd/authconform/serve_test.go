@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bufio"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
+	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -78,6 +83,75 @@ func TestServeControlBeyondLoopbackNeedsAToken(t *testing.T) {
 		if got := loopbackOnly(addr); got != want {
 			t.Errorf("loopbackOnly(%q) = %v, want %v", addr, got, want)
 		}
+	}
+}
+
+// TestServeNodesStandsForACluster starts `serve --nodes 3`: the first URL
+// is a balancer that reaches each node in turn, and each node's own URL
+// names that node; with --own-admin-salts an admin's cookie from one node
+// is anonymous on the next.
+func TestServeNodesStandsForACluster(t *testing.T) {
+	serve := command("serve", "--flavor", "couchdb", "--addr", "127.0.0.1:0", "--nodes", "3", "--own-admin-salts")
+	stdout, err := serve.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	serve.Stderr = io.Discard
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = serve.Process.Kill(); _ = serve.Wait() })
+	lines := bufio.NewScanner(stdout)
+	var urls []string
+	for len(urls) < 4 && lines.Scan() {
+		if u := regexp.MustCompile(`http://\S+`).FindString(lines.Text()); u != "" {
+			urls = append(urls, u)
+		}
+	}
+	if len(urls) != 4 {
+		t.Fatalf("serve --nodes 3 printed URLs %v, want a balancer and 3 nodes", urls)
+	}
+	go func() { _, _ = io.Copy(io.Discard, stdout) }()
+	get := func(url, path string, header ...string) (int, string) {
+		req, _ := http.NewRequest("GET", url+path, nil)
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	admin := "Basic " + base64.StdEncoding.EncodeToString([]byte("admin:secret"))
+	for i, u := range urls[1:] {
+		if _, body := get(u, "/_node/_local", "Authorization", admin); !strings.Contains(body, fmt.Sprintf(`"couchdb%d@127.0.0.1"`, i+1)) {
+			t.Errorf("node %d at %s: %s", i+1, u, body)
+		}
+	}
+	seen := map[string]bool{}
+	for range 3 {
+		_, body := get(urls[0], "/_node/_local", "Authorization", admin)
+		seen[body] = true
+	}
+	if len(seen) != 3 {
+		t.Errorf("3 requests through the balancer reached %d distinct nodes: %v", len(seen), seen)
+	}
+	resp, err := http.PostForm(urls[1]+"/_session", map[string][]string{"name": {"admin"}, "password": {"secret"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var cookie string
+	for _, c := range resp.Cookies() {
+		if c.Name == "AuthSession" {
+			cookie = c.Value
+		}
+	}
+	if _, body := get(urls[2], "/_session", "Cookie", "AuthSession="+cookie); cookie == "" || !strings.Contains(body, `"name":null`) {
+		t.Errorf("node 2 with node 1's admin cookie (%q): %s, want anonymous", cookie, body)
 	}
 }
 

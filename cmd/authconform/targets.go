@@ -144,6 +144,11 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 		// fragment they would go nowhere, and a query may carry a secret.
 		return nil, nil, usagef("--target %s has a query or fragment; give the server's base URL, such as http://127.0.0.1:7474", beforeQuery(withoutUserinfo(f.target)))
 	}
+	for _, n := range f.nodes {
+		if u, err := url.Parse(n); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, nil, usagef("--node %q is not an http(s) URL of one node, such as http://127.0.0.1:15984", specs.RedactText(n))
+		}
+	}
 	transport, err := tlsTransport(f.caFile, f.insecure)
 	if err != nil {
 		return nil, nil, err
@@ -166,6 +171,7 @@ func liveTarget(f runFlags) ([]specs.Target, func(), error) {
 	t, err := live.Target(context.Background(), live.Config{
 		BaseURL: f.target, Flavor: f.flavors[0], Credentials: f.creds, Client: &http.Client{Transport: transport},
 		Timeout: f.timeout, StateDir: dir, AllowDestructive: f.allowDestructive,
+		NodeURLs: f.nodes, NodeHeader: f.nodeHeader,
 	})
 	switch {
 	case errors.Is(err, live.ErrNoStateDir), errors.Is(err, live.ErrPendingRestore), errors.Is(err, live.ErrPrecondition):

@@ -6,7 +6,16 @@
 //     scratch users and databases are deleted, no other restore journal is
 //     pending, the server looks like its flavor (Probe), the credentials
 //     log in once, counted in the failed-login ledger (so that a wrong
-//     password stops the run before a lockout), and what they name exists;
+//     password stops the run before a lockout; the ledger of a CouchDB
+//     server is keyed by its uuid, one for every URL of a cluster), and
+//     what they name exists;
+//   - on a CouchDB cluster (DetectCluster, with a server admin): its nodes
+//     and whether a balancer spreads requests over them go into
+//     specs.Target.Cluster, each --node URL (Config.NodeURLs) must be one
+//     node of it, and the cookie preflight (CookiePreflight) stops a run
+//     whose nodes hold different password hashes with one line; rules
+//     each node keeps on its own (the lockout) are then judged on one node
+//     or reported as not judgeable through the balancer (docs/cluster.md);
 //   - for a fixture that fails logins: a scratch user takes them (CouchDB
 //     with a server admin), else the ledger spends them, one failure below
 //     the server's lock (DefaultBudget);

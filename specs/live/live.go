@@ -60,6 +60,10 @@ type States struct {
 	// may be created, journaled in stateDir under the canonical target.
 	scratch             bool
 	stateDir, canonical string
+	// ledgerKey names the server in failed-login ledgers (see ledgerKey).
+	ledgerKey string
+	// nodeURL is the one node where per-node rules run (Config.NodeURLs).
+	nodeURL string
 	// ttlFromCookie: creds.SessionTTL was read from the server.
 	ttlFromCookie bool
 }

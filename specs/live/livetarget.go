@@ -34,6 +34,13 @@ type Config struct {
 	StateDir string
 	// AllowDestructive runs fixtures that change the account (restored).
 	AllowDestructive bool
+	// NodeURLs are the URLs of single nodes of the cluster behind BaseURL
+	// (CouchDB): the rules each node keeps on its own (the lockout) are
+	// judged at the first, and the cluster preflight names the nodes.
+	NodeURLs []string
+	// NodeHeader is a response header that names the node that answered
+	// (a balancer can add one), recorded with every step.
+	NodeHeader string
 }
 
 // ErrNoStateDir means a live run has nowhere to keep its failed-login
@@ -109,12 +116,20 @@ func Target(ctx context.Context, c Config) (t specs.Target, err error) {
 		return specs.Target{}, err
 	}
 	budget := DefaultBudget(c.Flavor)
-	budget.StateFile = filepath.Join(c.StateDir, "budget", fileKey(canonical, c.Credentials.User)+".json")
 	live := NewStates(c.Flavor, c.BaseURL, c.Credentials, client)
+	live.ledgerKey = ledgerKey(ctx, live, canonical)
+	budget.StateFile = filepath.Join(c.StateDir, "budget", fileKey(live.ledgerKey, c.Credentials.User)+".json")
 	if err := checkCountingFailures(ctx, live, budget); err != nil {
 		return specs.Target{}, err
 	}
 	live.stateDir, live.canonical = c.StateDir, canonical
+	cluster, err := clusterOf(ctx, live, c)
+	if err != nil {
+		return specs.Target{}, err
+	}
+	if cluster != nil {
+		live.nodeURL = cluster.NodeURL
+	}
 	if err := live.detectScratch(ctx); err != nil {
 		return specs.Target{}, err
 	}
@@ -136,6 +151,7 @@ func Target(ctx context.Context, c Config) (t specs.Target, err error) {
 		Timeout:          timeout,
 		AllowDestructive: c.AllowDestructive,
 		Guard:            g,
+		Cluster:          cluster,
 		Redactor:         red,
 	}, nil
 }

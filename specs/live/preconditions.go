@@ -82,7 +82,7 @@ func couchPreconditions(ctx context.Context, l *States, b FailureBudget, allowDe
 		other := *l
 		other.creds.User, other.creds.Password = c.OtherUser, c.OtherPassword
 		ob := b
-		ob.StateFile = strings.TrimSuffix(b.StateFile, fileKey(l.canonical, c.User)+".json") + fileKey(l.canonical, c.OtherUser) + ".json"
+		ob.StateFile = strings.TrimSuffix(b.StateFile, fileKey(l.ledgerKey, c.User)+".json") + fileKey(l.ledgerKey, c.OtherUser) + ".json"
 		if err := checkCountingFailures(ctx, &other, ob); err != nil {
 			return fail(preconditionf("Credentials.OtherUser %s does not log in: %v; create it with: curl -u %s -X PUT %s/_users/org.couchdb.user:%s -d '{\"name\":\"%s\",\"password\":\"...\",\"roles\":[],\"type\":\"user\"}'", c.OtherUser, err, c.User, host, c.OtherUser, c.OtherUser))
 		}
@@ -148,6 +148,17 @@ func (l *States) scratchDatabase(ctx context.Context, public bool) (string, func
 		status, _, err := l.adminRequest(ctx, http.MethodPut, st.path, body)
 		if err != nil || status != st.want {
 			return "", nil, joinCleanup(fmt.Errorf("creating scratch database %s: PUT %s answered %d %v", name, st.path, status, errOrEmpty(err)), done(ctx))
+		}
+	}
+	if public {
+		// Anonymous reads only: a cluster's node may not have the new
+		// _security yet.
+		err := untilSeen(ctx, "the scratch document "+name+"/document, read anonymously", func(ctx context.Context) (bool, error) {
+			status, err := anonymousGet(ctx, l, "/"+name+"/document")
+			return status == http.StatusOK, err
+		})
+		if err != nil {
+			return "", nil, joinCleanup(err, done(ctx))
 		}
 	}
 	return name, done, nil

@@ -55,6 +55,9 @@ func (l *States) enterScratch(ctx context.Context, fixture, state string) (fixtu
 		cerr := cleanup(ctx) // an unknown outcome may have created it
 		return nil, nil, fmt.Errorf("creating scratch user %s in _users: status %d, %v (cleanup: %v)", name, status, err, cerr)
 	}
+	if err := l.untilScratchKnown(ctx, name, password); err != nil {
+		return nil, nil, joinCleanup(err, cleanup(ctx))
+	}
 	as := *l
 	as.creds.User, as.creds.Password = name, password
 	vars, err := as.Enter(ctx, state)
@@ -66,6 +69,29 @@ func (l *States) enterScratch(ctx context.Context, fixture, state string) (fixtu
 		return nil, nil, maskError(joinCleanup(err, cleanup(ctx)), red)
 	}
 	return vars, cleanup, nil
+}
+
+// untilScratchKnown waits until the new scratch user logs in where the
+// fixture will send it (the target's URL, and the node of per-node rules):
+// a cluster's node may not have the new _users document yet, and a
+// fixture's first wrong password must count on a node that knows the
+// user. It logs in with the user's only password, so no answer can count
+// as a failure (CouchDB counts none for a name it does not know).
+func (l *States) untilScratchKnown(ctx context.Context, name, password string) error {
+	urls := []string{l.base}
+	if l.nodeURL != "" && l.nodeURL != l.base {
+		urls = append(urls, l.nodeURL)
+	}
+	for _, u := range urls {
+		err := untilSeen(ctx, "scratch user "+name+" at "+specs.RedactText(u), func(ctx context.Context) (bool, error) {
+			status, body, err := basicRequest(ctx, l.client, http.MethodGet, u+"/_session", name, password, nil)
+			return status == http.StatusOK && bytes.Contains(body, []byte(`"name":"`+name+`"`)), err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func joinCleanup(err, cerr error) error {

@@ -24,6 +24,9 @@ func Markdown(w io.Writer, s Summary) error {
 		if r.Target != target {
 			target = r.Target
 			p.printf("\n## %s: %s\n\nDocument: `%s`\n\n", r.Flavor, r.Target, document(r.Flavor))
+			if t, ok := s.target(r.Target); ok && t.Cluster != nil {
+				p.printf("%s\n\n", cell(t.Cluster.Line()))
+			}
 			p.printf("| fixture | section | expected | observed | class | evidence |\n|---|---|---|---|---|---|\n")
 		}
 		expected, observed := stepStatuses(r.Steps)
@@ -46,7 +49,7 @@ func stepStatuses(steps []Step) (expected, observed string) {
 	}
 	var want, have []string
 	for _, st := range steps {
-		want, have = append(want, statuses(st.Want)), append(have, got(st))
+		want, have = append(want, statuses(st.Want)), append(have, got(st)+onNode(st))
 	}
 	return strings.Join(want, ", "), strings.Join(have, ", ")
 }

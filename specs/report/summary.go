@@ -29,6 +29,18 @@ type Target struct {
 	URL string `json:"url,omitempty"`
 	// Profile is the fake's release profile, if the target is a fake.
 	Profile string `json:"profile,omitempty"`
+	// Cluster describes the nodes behind URL, where the server says.
+	Cluster *Cluster `json:"cluster,omitempty"`
+}
+
+// target is the Target named name, if the summary lists it.
+func (s Summary) target(name string) (Target, bool) {
+	for _, t := range s.Targets {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return Target{}, false
 }
 
 // Signal is the signal that interrupted a run.
@@ -109,6 +121,9 @@ type Step struct {
 	Want []int `json:"want"`
 	// Got is the status received; 0 when no answer came.
 	Got int `json:"got"`
+	// Node is the cluster node that answered, where the target says so
+	// (Cluster.NodeHeader).
+	Node string `json:"node,omitempty"`
 	// Mismatches are the checks that did not hold, each one line.
 	Mismatches []string `json:"mismatches,omitempty"`
 	// Warnings are advisory checks that did not hold.

@@ -28,6 +28,9 @@ func Text(w io.Writer, s Summary, verbose bool) error {
 		if r.Target != target {
 			target = r.Target
 			p.printf("\n%s, %s (%s)\n", r.Flavor, r.Target, document(r.Flavor))
+			if t, ok := s.target(r.Target); ok && t.Cluster != nil {
+				p.printf("  %s\n", t.Cluster.Line())
+			}
 		}
 		key := keyOf(r)
 		if n := shared[key]; n > 1 && !verbose {
@@ -92,7 +95,7 @@ func textDetail(p *printer, r Result, verbose bool) {
 	textWarnings(p, r)
 	if verbose {
 		for _, st := range r.Steps {
-			p.printf("%sstep %s %s: want %s, got %s\n", pad, st.Method, st.Path, statuses(st.Want), got(st))
+			p.printf("%sstep %s %s: want %s, got %s%s\n", pad, st.Method, st.Path, statuses(st.Want), got(st), onNode(st))
 		}
 	}
 	if x, ok := r.LastExchange(); ok && (r.Outcome == Failed || r.Outcome == Error) {
@@ -102,6 +105,14 @@ func textDetail(p *printer, r Result, verbose bool) {
 			p.printf("%s", indent(x.Response, pad+"  < "))
 		}
 	}
+}
+
+// onNode names the node that answered a step, when the target said.
+func onNode(st Step) string {
+	if st.Node == "" {
+		return ""
+	}
+	return " (node " + st.Node + ")"
 }
 
 func textWarnings(p *printer, r Result) {

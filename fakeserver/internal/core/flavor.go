@@ -91,3 +91,9 @@ func headerSize(r *http.Request) int {
 func UnknownState(name string, known []string) error {
 	return fmt.Errorf("fakeserver: unknown state %q (this flavor knows %v)", name, known)
 }
+
+// Clustered is a flavor that can stand for the nodes of a cluster sharing
+// its state; the first node is the flavor itself.
+type Clustered interface {
+	ClusterNodes() []Flavor
+}

@@ -2,7 +2,6 @@ package couchdb
 
 import (
 	"encoding/base64"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -85,7 +84,7 @@ func (c *Server) authenticate(r *http.Request, parts []string) (couchUserCtx, *p
 		if p := c.loginRefusal(r, name, now); p != nil {
 			return couchUserCtx{}, p
 		}
-		acct, outcome := c.limiter.Attempt(c.users, couchLockKey(r, name), name, password, now)
+		acct, outcome := c.limiter.Attempt(c.users, c.lockKey(r, name), name, password, now)
 		switch outcome {
 		case core.LockedOut:
 			return couchUserCtx{}, &problem{status: http.StatusForbidden, couch: "forbidden", msg: couchMsgLocked}
@@ -163,13 +162,9 @@ func parseBasicCouch(header string) (name, password string, present, ok bool) {
 	return name, password, true, true
 }
 
-// couchLockKey is the lockout key: client IP and user name.
-func couchLockKey(r *http.Request, name string) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	return host + "\x00" + name
+// lockKey is the lockout key: client address (couchPeer) and user name.
+func (c *Server) lockKey(r *http.Request, name string) string {
+	return c.couchPeer(r) + "\x00" + name
 }
 
 // couchLockout is couch_auth_lockout: failures are counted per key in an

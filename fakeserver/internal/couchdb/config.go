@@ -68,7 +68,8 @@ func (c *Server) seedConfig(o Config, users []core.User) {
 	}
 }
 
-// serveMembership is GET /_membership: the one node (c1-c3).
+// serveMembership is GET /_membership: the one node (u1-u3), or every
+// node of a cluster (Nodes).
 func (c *Server) serveMembership(w http.ResponseWriter, r *http.Request, parts []string, ctx couchUserCtx) {
 	if !ctx.isAdmin() {
 		c.fail(w, r, http.StatusUnauthorized, "unauthorized", couchMsgNotAdmin)
@@ -77,7 +78,7 @@ func (c *Server) serveMembership(w http.ResponseWriter, r *http.Request, parts [
 	if !c.readOnlyEndpoint(w, r, parts) {
 		return
 	}
-	nodes := []string{couchNodeName}
+	nodes := c.clusterNodes
 	c.writeJSON(w, r, http.StatusOK, struct {
 		AllNodes     []string `json:"all_nodes"`
 		ClusterNodes []string `json:"cluster_nodes"`
@@ -95,7 +96,7 @@ func (c *Server) serveNode(w http.ResponseWriter, r *http.Request, parts []strin
 		c.notImplemented(w, r, "/_node without a node name")
 		return
 	}
-	if parts[1] != "_local" && parts[1] != couchNodeName {
+	if parts[1] != "_local" && parts[1] != c.nodeName {
 		c.fail(w, r, http.StatusNotFound, "not_found", "no such node: "+parts[1])
 		return
 	}
@@ -104,7 +105,7 @@ func (c *Server) serveNode(w http.ResponseWriter, r *http.Request, parts []strin
 		if parts[1] == "_local" {
 			c.writeJSON(w, r, http.StatusOK, struct {
 				Name string `json:"name"`
-			}{couchNodeName})
+			}{c.nodeName})
 			return
 		}
 		c.writeJSON(w, r, http.StatusOK, struct {

@@ -158,7 +158,7 @@ func (c *Server) loginRefusal(r *http.Request, name string, now time.Time) *prob
 	if !ok || cred.refusal() == "" {
 		return nil
 	}
-	if c.limiter.Rule().Locked(couchLockKey(r, name), now) {
+	if c.limiter.Rule().Locked(c.lockKey(r, name), now) {
 		return &problem{status: http.StatusForbidden, couch: "forbidden", msg: couchMsgLocked}
 	}
 	return &problem{status: http.StatusForbidden, couch: "forbidden", msg: cred.refusal()}

@@ -48,6 +48,12 @@ type Config struct {
 	// may unpack to no more than it.
 	MaxBodyBytes int64
 	Clock        *core.Clock
+	// Nodes is how many nodes Server.Nodes returns (zero: one); at most
+	// MaxNodes.
+	Nodes int
+	// OwnAdminSalts gives each node its own salt for the server admins'
+	// cookies (see Server.Nodes).
+	OwnAdminSalts bool
 }
 
 // Database is a database seeded into the server.
@@ -97,9 +103,10 @@ type Server struct {
 	// timeout); it, requireValidUser ([chttpd] require_valid_user) and
 	// exceptForUp ([chttpd] require_valid_user_except_for_up) change at
 	// run time through /_node/{node}/_config (config.go).
-	ttl              atomic.Int64
-	requireValidUser atomic.Bool
-	exceptForUp      atomic.Bool
+	// They are pointers so that the nodes of a cluster (Nodes) share them.
+	ttl              *atomic.Int64
+	requireValidUser *atomic.Bool
+	exceptForUp      *atomic.Bool
 	limiter          *core.Limiter
 	// lockMax and lockLife are the lockout's threshold and lifetime when
 	// [chttpd_auth_lockout] does not set them.
@@ -117,9 +124,10 @@ type Server struct {
 	// counts them).
 	onMAC func()
 	// dates is the Date header of the current second.
-	dates httpDates
-	// mu guards dbs and everything in them.
-	mu  sync.Mutex
+	dates *httpDates
+	// mu guards dbs and everything in them; a pointer, so that the nodes
+	// of a cluster (Nodes) share it with the databases.
+	mu  *sync.Mutex
 	dbs map[string]*couchDatabase
 	// configAdmins are the server admins, [admins] in a real node's
 	// config (not _users documents): name to the stored hash that
@@ -131,6 +139,12 @@ type Server struct {
 	defaultTTL int64
 	uuid       string
 	started    int64
+	// nodeName is this node's name and clusterNodes every node's, for
+	// /_node/_local and /_membership; adminSalt, when set, replaces the
+	// server admins' salt in cookies (see Nodes).
+	nodeName     string
+	clusterNodes []string
+	adminSalt    []byte
 
 	// The accounts and database the states are built around.
 	admin, other core.User
@@ -178,6 +192,12 @@ func New(o Config) (*Server, error) {
 	if ttl < 0 {
 		return nil, fmt.Errorf("fakeserver: SessionTTL must not be negative, got %v", ttl)
 	}
+	if o.Nodes < 0 || o.Nodes > MaxNodes {
+		return nil, fmt.Errorf("fakeserver: Nodes must be between 1 and %d, got %d", MaxNodes, o.Nodes)
+	}
+	if o.OwnAdminSalts && o.Nodes < 2 {
+		return nil, fmt.Errorf("fakeserver: OwnAdminSalts needs Nodes of 2 or more, got %d", o.Nodes)
+	}
 	secret := o.CookieSecret
 	if len(secret) == 0 {
 		secret = make([]byte, 32)
@@ -213,6 +233,11 @@ func New(o Config) (*Server, error) {
 		lockLife:   lock,
 		uuid:       hex.EncodeToString(uuid),
 		started:    o.Clock.Now().Unix(),
+		ttl:        new(atomic.Int64), requireValidUser: new(atomic.Bool), exceptForUp: new(atomic.Bool),
+		mu:           &sync.Mutex{},
+		dates:        &httpDates{},
+		nodeName:     couchNodeName,
+		clusterNodes: []string{couchNodeName},
 	}
 	c.ttl.Store(c.defaultTTL)
 	c.requireValidUser.Store(o.RequireValidUser)

@@ -35,7 +35,7 @@ func (c *Server) appendCookieMAC(dst []byte, acct core.Account, data []byte) []b
 		c.onMAC()
 	}
 	var keyBuf [64]byte
-	key := append(append(keyBuf[:0], c.secret...), acct.Salt()...)
+	key := append(append(keyBuf[:0], c.secret...), c.cookieSalt(acct)...)
 	return core.HMACSHA256(dst, key, data)
 }
 
@@ -366,7 +366,7 @@ func (c *Server) login(w http.ResponseWriter, r *http.Request) {
 		c.writeProblem(w, r, *p)
 		return
 	}
-	acct, outcome := c.limiter.Attempt(c.users, couchLockKey(r, name), name, fields["password"], now)
+	acct, outcome := c.limiter.Attempt(c.users, c.lockKey(r, name), name, fields["password"], now)
 	switch outcome {
 	case core.LockedOut: // cases 98, 99
 		c.fail(w, r, http.StatusForbidden, "forbidden", couchMsgLocked)
