@@ -49,7 +49,7 @@ type Target struct {
 	// Profile is the release profile of a fake target (reports show it
 	// instead of the fake's URL).
 	Profile string
-	// Cluster, when set, describes the nodes behind BaseURL (LiveTarget
+	// Cluster, when set, describes the nodes behind BaseURL (live.Target
 	// asks CouchDB). Fixtures of a rule each node keeps on its own
 	// (fixtures.Fixture.PerNode) then run at Cluster.NodeURL when it is
 	// set, and are skipped as not judgeable when Cluster.Balanced says
