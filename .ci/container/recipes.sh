@@ -36,6 +36,17 @@ record() { # name ok|FAIL detail
 	if [ "$2" = ok ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 }
 
+# record_run NAME RC: a recipe's outcome from its exit status and $tmp/out
+# (its last line when it passed, all of it when it failed).
+record_run() {
+	if [ "$2" -eq 0 ]; then
+		record "$1" ok "$(tail -n 1 "$tmp/out")"
+	else
+		cat "$tmp/out"
+		record "$1" FAIL "exit $2"
+	fi
+}
+
 # blocks FILE MARK: the bodies of FILE's code blocks whose info string is
 # MARK, separated by a NUL.
 blocks() {
@@ -56,13 +67,7 @@ for doc in "${docs[@]}"; do
 	mkdir -p "$dir"
 	printf 'set -euo pipefail\n%s\n' "$script" >"$tmp/recipe.sh"
 	(cd "$dir" && timeout 300 bash "$tmp/recipe.sh") >"$tmp/out" 2>&1
-	rc=$?
-	if [ "$rc" -eq 0 ]; then
-		record "$name" ok "$(tail -n 1 "$tmp/out")"
-	else
-		cat "$tmp/out"
-		record "$name" FAIL "exit $rc"
-	fi
+	record_run "$name" $?
 done
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
@@ -88,13 +93,7 @@ else
 				name="${doc#"$root"/}: Node recipe $n (testcontainers $testcontainers, node $(node --version))"
 				(cd "$npmdir" && DOCKER_HOST="unix://$sock" TESTCONTAINERS_RYUK_DISABLED=true \
 					timeout 300 node "recipe-$n.mjs") >"$tmp/out" 2>&1
-				rc=$?
-				if [ "$rc" -eq 0 ]; then
-					record "$name" ok "$(tail -n 1 "$tmp/out")"
-				else
-					cat "$tmp/out"
-					record "$name" FAIL "exit $rc"
-				fi
+				record_run "$name" $?
 			done < <(blocks "$doc" "js runnable-node")
 		done
 	fi
