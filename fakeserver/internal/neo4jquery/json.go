@@ -189,20 +189,49 @@ func decodeParameters(raw json.RawMessage, typed bool) (map[string]cypherValue, 
 	if err := dec.Decode(&obj); err != nil {
 		return nil, errBadParameters
 	}
-	for k, x := range obj {
-		var v cypherValue
-		var err error
-		if typed {
-			v, err = fromTypedJSON(x)
-		} else {
-			v, err = fromPlainJSON(x)
-		}
+	convert := fromPlainJSON
+	if typed {
+		convert = fromTypedJSON
+	}
+	return convertEach(obj, convert)
+}
+
+// convertEach converts every value of fields with convert: the converted
+// map, or the first error convert returns.
+func convertEach(fields map[string]any, convert func(any) (cypherValue, error)) (map[string]cypherValue, error) {
+	m := make(map[string]cypherValue, len(fields))
+	for k, x := range fields {
+		v, err := convert(x)
 		if err != nil {
 			return nil, err
 		}
-		out[k] = v
+		m[k] = v
 	}
-	return out, nil
+	return m, nil
+}
+
+// convertList is a Cypher list of items, each converted with convert, or
+// the first error convert returns.
+func convertList(items []any, convert func(any) (cypherValue, error)) (cypherValue, error) {
+	l := make([]cypherValue, 0, len(items))
+	for _, x := range items {
+		v, err := convert(x)
+		if err != nil {
+			return cypherValue{}, err
+		}
+		l = append(l, v)
+	}
+	return listValue(l...), nil
+}
+
+// convertMap is a Cypher map of fields, each value converted with convert,
+// or the first error convert returns.
+func convertMap(fields map[string]any, convert func(any) (cypherValue, error)) (cypherValue, error) {
+	m, err := convertEach(fields, convert)
+	if err != nil {
+		return cypherValue{}, err
+	}
+	return cypherValue{kind: cypherMap, m: m}, nil
 }
 
 func fromPlainJSON(x any) (cypherValue, error) {
@@ -226,25 +255,9 @@ func fromPlainJSON(x any) (cypherValue, error) {
 		}
 		return floatValue(f), nil
 	case []any:
-		l := make([]cypherValue, 0, len(t))
-		for _, e := range t {
-			v, err := fromPlainJSON(e)
-			if err != nil {
-				return cypherValue{}, err
-			}
-			l = append(l, v)
-		}
-		return listValue(l...), nil
+		return convertList(t, fromPlainJSON)
 	case map[string]any:
-		m := make(map[string]cypherValue, len(t))
-		for k, e := range t {
-			v, err := fromPlainJSON(e)
-			if err != nil {
-				return cypherValue{}, err
-			}
-			m[k] = v
-		}
-		return cypherValue{kind: cypherMap, m: m}, nil
+		return convertMap(t, fromPlainJSON)
 	}
 	return cypherValue{}, errBadParameters
 }
@@ -289,27 +302,11 @@ func fromTypedJSON(x any) (cypherValue, error) {
 		}
 	case "List":
 		if items, ok := val.([]any); ok {
-			l := make([]cypherValue, 0, len(items))
-			for _, e := range items {
-				v, err := fromTypedJSON(e)
-				if err != nil {
-					return cypherValue{}, err
-				}
-				l = append(l, v)
-			}
-			return listValue(l...), nil
+			return convertList(items, fromTypedJSON)
 		}
 	case "Map":
 		if fields, ok := val.(map[string]any); ok {
-			m := make(map[string]cypherValue, len(fields))
-			for k, e := range fields {
-				v, err := fromTypedJSON(e)
-				if err != nil {
-					return cypherValue{}, err
-				}
-				m[k] = v
-			}
-			return cypherValue{kind: cypherMap, m: m}, nil
+			return convertMap(fields, fromTypedJSON)
 		}
 	case "Base64", "Date", "Time", "LocalTime", "OffsetDateTime", "ZonedDateTime", "LocalDateTime", "Duration", "Point":
 		return cypherValue{}, errUnsupportedType(typ)
