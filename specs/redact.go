@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"html"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -118,10 +119,7 @@ func (r *Redactor) Merge(other *Redactor) {
 		return
 	}
 	other.mu.Lock()
-	forms := make([]string, 0, len(other.forms))
-	for f := range other.forms {
-		forms = append(forms, f)
-	}
+	forms := slices.Collect(maps.Keys(other.forms))
 	other.mu.Unlock()
 	r.mu.Lock()
 	defer r.mu.Unlock()
