@@ -2,6 +2,7 @@ package specs_test
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -126,38 +127,30 @@ func TestSuiteAgainstFakes(t *testing.T) {
 }
 
 // checkRunOrder checks that every target ran its fixtures in the order
-// Register promises, whatever Ginkgo's randomisation: those needing the
-// default password first, those that change it next, then the rest, each
-// group in the order of fixtures.All.
+// Register promises, whatever Ginkgo's randomisation (see outOfOrder).
 func checkRunOrder(t *testing.T, all []fixtures.Fixture, r types.Report) {
 	t.Helper()
-	group := func(fx fixtures.Fixture) int {
-		switch {
-		case fx.State == "default-password" && !fx.Destructive:
-			return 0
-		case fx.State == "default-password":
-			return 1
-		}
-		return 2
-	}
-	rank := map[string]int{}
+	byID, index := map[string]fixtures.Fixture{}, map[string]int{}
 	for i, fx := range all {
-		rank[fx.ID] = group(fx)*len(all) + i
+		byID[fx.ID], index[fx.ID] = fx, i
 	}
 	specs := slices.Clone(r.SpecReports)
 	slices.SortStableFunc(specs, func(a, b types.SpecReport) int { return a.StartTime.Compare(b.StartTime) })
-	last := map[string]types.SpecReport{}
+	ran := map[string][]fixtures.Fixture{} // by target, in the order they started
 	checked := 0
 	for _, sr := range specs {
-		if _, fixture := rank[sr.LeafNodeText]; !fixture || sr.StartTime.IsZero() || len(sr.ContainerHierarchyTexts) == 0 {
+		fx, fixture := byID[sr.LeafNodeText]
+		if !fixture || sr.StartTime.IsZero() || len(sr.ContainerHierarchyTexts) == 0 {
 			continue // not a fixture's spec (a setup error), or one that never started
 		}
 		target := sr.ContainerHierarchyTexts[len(sr.ContainerHierarchyTexts)-1]
-		if prev, ok := last[target]; ok && rank[prev.LeafNodeText] > rank[sr.LeafNodeText] {
-			t.Errorf("%s: %s ran before %s, against the registration order", target, prev.LeafNodeText, sr.LeafNodeText)
-		}
-		last[target] = sr
+		ran[target] = append(ran[target], fx)
 		checked++
+	}
+	for _, target := range slices.Sorted(maps.Keys(ran)) {
+		if why := outOfOrder(ran[target], index); why != "" {
+			t.Errorf("%s: %s", target, why)
+		}
 	}
 	if checked < len(all) {
 		t.Errorf("run order: only %d specs checked", checked)
@@ -165,4 +158,26 @@ func checkRunOrder(t *testing.T, all []fixtures.Fixture, r types.Report) {
 	if !r.SuiteConfig.RandomizeAllSpecs {
 		t.Error("the suite did not run with randomize-all")
 	}
+}
+
+// outOfOrder says how fixtures, in the order they ran, break the order
+// Register promises, or "" if they keep it: no fixture needing the default
+// password after one of another state, no non-destructive one of those
+// after a destructive one (which changes the password), and otherwise the
+// order of fixtures.All (index).
+func outOfOrder(ran []fixtures.Fixture, index map[string]int) string {
+	mustRunFirst := func(a, b fixtures.Fixture) bool {
+		return a.State == "default-password" && (b.State != "default-password" || !a.Destructive && b.Destructive)
+	}
+	for i, fx := range ran {
+		for _, prev := range ran[:i] {
+			switch {
+			case mustRunFirst(fx, prev):
+				return fmt.Sprintf("%s (state %s, destructive %v) ran after %s (state %s, destructive %v)", fx.ID, fx.State, fx.Destructive, prev.ID, prev.State, prev.Destructive)
+			case !mustRunFirst(prev, fx) && index[prev.ID] > index[fx.ID]:
+				return fmt.Sprintf("%s ran before %s, against the order of fixtures.All", prev.ID, fx.ID)
+			}
+		}
+	}
+	return ""
 }
