@@ -70,9 +70,25 @@ func render(t *testing.T, name string, s Summary) string {
 	return b.String()
 }
 
+// checkHas fails t for each of wants that out, the report named name,
+// lacks, and then shows out.
+func checkHas(t *testing.T, name, out string, wants ...string) {
+	t.Helper()
+	lacks := false
+	for _, want := range wants {
+		if !strings.Contains(out, want) {
+			t.Errorf("%s lacks %q", name, want)
+			lacks = true
+		}
+	}
+	if lacks {
+		t.Logf("%s:\n%s", name, out)
+	}
+}
+
 func TestTextShowsEachOutcome(t *testing.T) {
 	out := render(t, "text", sample())
-	for _, want := range []string{
+	checkHas(t, "text", out,
 		"neo4j-3.3, neo4j-3.3 documented (neo4j-3.3-http-api-authentication.md)",
 		"  passed          neo4j-3.3/incorrect-authentication",
 		"  failed          neo4j-3.3/non-basic-scheme",
@@ -91,11 +107,7 @@ func TestTextShowsEachOutcome(t *testing.T) {
 		"  not-run         neo4j-query/unknown-user",
 		"\nDocument errata (2):\n  bearer-example-trailing-newline (neo4j-query/bearer-authentication): The example's base64",
 		"\ninterrupted by SIGINT\n1 warning\n",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("text lacks %q", want)
-		}
-	}
+	)
 	for _, not := range []string{"neo4j-3.3/auth-disabled", "evidence:", "step POST"} {
 		if strings.Contains(out, not) {
 			t.Errorf("text without -v shows %q", not)
@@ -108,22 +120,18 @@ func TestTextShowsEachOutcome(t *testing.T) {
 
 func TestTextVerboseShowsEvidence(t *testing.T) {
 	out := render(t, "text verbose", sample())
-	for _, want := range []string{
+	checkHas(t, "verbose text", out,
 		"  disabled        neo4j-3.3/auth-disabled",
 		"      evidence: echo -n \"xbhkjnlvianztghqwawxqfe\" | base64",
 		"      step POST /db/data/: want 400, got 200\n",
 		"      step POST /db/neo4j/query/v2: want 401, got no answer\n",
 		"  evidence: neo4j-auth-from-source.md §4\n",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("verbose text lacks %q", want)
-		}
-	}
+	)
 }
 
 func TestMarkdownShowsEachOutcome(t *testing.T) {
 	out := render(t, "markdown", sample())
-	for _, want := range []string{
+	checkHas(t, "markdown", out,
 		"authconform v0.3.0, 2026-12-02 00:40:00Z to 00:40:03Z",
 		"**Interrupted by SIGINT**",
 		"## neo4j-3.3: neo4j-3.3 documented\n\nDocument: `neo4j-3.3-http-api-authentication.md`",
@@ -137,11 +145,7 @@ func TestMarkdownShowsEachOutcome(t *testing.T) {
 		"| interrupted | interrupted by SIGINT",
 		"| not run | not run | not run:",
 		"- **bearer-example-trailing-newline** (`neo4j-query/bearer-authentication`):",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("markdown lacks %q", want)
-		}
-	}
+	)
 }
 
 func TestMarkdownEscapesCells(t *testing.T) {
@@ -159,7 +163,7 @@ func TestMatrix(t *testing.T) {
 	extra.Target, extra.Outcome, extra.Reason = "neo4j-query documented", Passed, ""
 	s.Results = append(s.Results, extra)
 	out := render(t, "matrix", s)
-	for _, want := range []string{
+	checkHas(t, "matrix", out,
 		"\nneo4j-3.3\nfixture                             neo4j-3.3 documented\n",
 		"neo4j-3.3/incorrect-authentication  passed\n",
 		"neo4j-query/bearer-authentication     differs                            passed\n",
@@ -169,9 +173,5 @@ func TestMatrix(t *testing.T) {
 		"  neo4j-query/incorrect-authentication on neo4j-query http://127.0.0.1:7474: UNEXPLAINED error:",
 		"neo4j-query/rate-limit                interrupted",
 		"neo4j-query/unknown-user              not-run",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("matrix lacks %q\n%s", want, out)
-		}
-	}
+	)
 }
