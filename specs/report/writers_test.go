@@ -86,28 +86,59 @@ func checkHas(t *testing.T, name, out string, wants ...string) {
 	}
 }
 
-func TestTextShowsEachOutcome(t *testing.T) {
+// Each writer shows every outcome of the sample with what explains it;
+// the verbose text adds the evidence and the switched-off fixtures.
+func TestWritersShowEachOutcome(t *testing.T) {
+	for writer, wants := range map[string][]string{
+		"text": {
+			"neo4j-3.3, neo4j-3.3 documented (neo4j-3.3-http-api-authentication.md)",
+			"  passed          neo4j-3.3/incorrect-authentication",
+			"  failed          neo4j-3.3/non-basic-scheme",
+			"      POST /db/data/: status: want 400, got 200\n",
+			"      warning: Content-Type: want media type application/json, got text/plain (advisory)\n",
+			"      last exchange (credentials masked):\n        > POST /db/data/ HTTP/1.1\n        > Authorization: Bearer ******\n        < HTTP/1.1 200 OK\n",
+			"  skipped         neo4j-3.3/change-password",
+			"      state default-password is unreachable on this target (--allow-destructive enables it)\n",
+			"  known-deviation neo4j-query/bearer-authentication",
+			"      known deviation (neo4j-5): Neo4j 5 does not base64-decode Bearer credentials\n  ",
+			"  failed          neo4j-query/discovery",
+			`      stale expectation in neo4j-5: "no discovery" no longer happens`,
+			"  error           neo4j-query/incorrect-authentication",
+			"context deadline exceeded (--timeout 10s)",
+			"  interrupted     neo4j-query/rate-limit",
+			"  not-run         neo4j-query/unknown-user",
+			"\nDocument errata (2):\n  bearer-example-trailing-newline (neo4j-query/bearer-authentication): The example's base64",
+			"\ninterrupted by SIGINT\n1 warning\n",
+		},
+		"text verbose": {
+			"  disabled        neo4j-3.3/auth-disabled",
+			"      evidence: echo -n \"xbhkjnlvianztghqwawxqfe\" | base64",
+			"      step POST /db/data/: want 400, got 200\n",
+			"      step POST /db/neo4j/query/v2: want 401, got no answer\n",
+			"  evidence: neo4j-auth-from-source.md §4\n",
+		},
+		"markdown": {
+			"authconform v0.3.0, 2026-12-02 00:40:00Z to 00:40:03Z",
+			"**Interrupted by SIGINT**",
+			"## neo4j-3.3: neo4j-3.3 documented\n\nDocument: `neo4j-3.3-http-api-authentication.md`",
+			"| `neo4j-3.3/incorrect-authentication` | 5.2.1.3. Incorrect authentication | 401 | 401 | passed |  |",
+			"| `neo4j-3.3/non-basic-scheme` | 5.2.1.2. Authenticate to access the server | 400 | 200 | failed; 1 warning(s) | POST /db/data/: status: want 400, got 200; Content-Type",
+			"| `neo4j-3.3/change-password` | 5.2.2.3. Changing the user password |  | not run | skipped | state default-password",
+			"| `neo4j-3.3/auth-disabled` |",
+			"| 202 | 401 | known deviation; document erratum | known deviation (neo4j-5): Neo4j 5 does not base64-decode Bearer credentials evidence: neo4j-auth-from-source.md §4; errata: bearer-example-trailing-newline |",
+			"| failed; stale expectation |",
+			"| 401 | no answer | error |",
+			"| interrupted | interrupted by SIGINT",
+			"| not run | not run | not run:",
+			"- **bearer-example-trailing-newline** (`neo4j-query/bearer-authentication`):",
+		},
+	} {
+		checkHas(t, writer, render(t, writer, sample()), wants...)
+	}
+}
+
+func TestTextWithoutVerboseHidesEvidence(t *testing.T) {
 	out := render(t, "text", sample())
-	checkHas(t, "text", out,
-		"neo4j-3.3, neo4j-3.3 documented (neo4j-3.3-http-api-authentication.md)",
-		"  passed          neo4j-3.3/incorrect-authentication",
-		"  failed          neo4j-3.3/non-basic-scheme",
-		"      POST /db/data/: status: want 400, got 200\n",
-		"      warning: Content-Type: want media type application/json, got text/plain (advisory)\n",
-		"      last exchange (credentials masked):\n        > POST /db/data/ HTTP/1.1\n        > Authorization: Bearer ******\n        < HTTP/1.1 200 OK\n",
-		"  skipped         neo4j-3.3/change-password",
-		"      state default-password is unreachable on this target (--allow-destructive enables it)\n",
-		"  known-deviation neo4j-query/bearer-authentication",
-		"      known deviation (neo4j-5): Neo4j 5 does not base64-decode Bearer credentials\n  ",
-		"  failed          neo4j-query/discovery",
-		`      stale expectation in neo4j-5: "no discovery" no longer happens`,
-		"  error           neo4j-query/incorrect-authentication",
-		"context deadline exceeded (--timeout 10s)",
-		"  interrupted     neo4j-query/rate-limit",
-		"  not-run         neo4j-query/unknown-user",
-		"\nDocument errata (2):\n  bearer-example-trailing-newline (neo4j-query/bearer-authentication): The example's base64",
-		"\ninterrupted by SIGINT\n1 warning\n",
-	)
 	for _, not := range []string{"neo4j-3.3/auth-disabled", "evidence:", "step POST"} {
 		if strings.Contains(out, not) {
 			t.Errorf("text without -v shows %q", not)
@@ -116,36 +147,6 @@ func TestTextShowsEachOutcome(t *testing.T) {
 	if strings.Contains(out, "GET / HTTP/1.1\n") && !strings.Contains(out, "neo4j-query/discovery") {
 		t.Error("exchange without its fixture")
 	}
-}
-
-func TestTextVerboseShowsEvidence(t *testing.T) {
-	out := render(t, "text verbose", sample())
-	checkHas(t, "verbose text", out,
-		"  disabled        neo4j-3.3/auth-disabled",
-		"      evidence: echo -n \"xbhkjnlvianztghqwawxqfe\" | base64",
-		"      step POST /db/data/: want 400, got 200\n",
-		"      step POST /db/neo4j/query/v2: want 401, got no answer\n",
-		"  evidence: neo4j-auth-from-source.md §4\n",
-	)
-}
-
-func TestMarkdownShowsEachOutcome(t *testing.T) {
-	out := render(t, "markdown", sample())
-	checkHas(t, "markdown", out,
-		"authconform v0.3.0, 2026-12-02 00:40:00Z to 00:40:03Z",
-		"**Interrupted by SIGINT**",
-		"## neo4j-3.3: neo4j-3.3 documented\n\nDocument: `neo4j-3.3-http-api-authentication.md`",
-		"| `neo4j-3.3/incorrect-authentication` | 5.2.1.3. Incorrect authentication | 401 | 401 | passed |  |",
-		"| `neo4j-3.3/non-basic-scheme` | 5.2.1.2. Authenticate to access the server | 400 | 200 | failed; 1 warning(s) | POST /db/data/: status: want 400, got 200; Content-Type",
-		"| `neo4j-3.3/change-password` | 5.2.2.3. Changing the user password |  | not run | skipped | state default-password",
-		"| `neo4j-3.3/auth-disabled` |",
-		"| 202 | 401 | known deviation; document erratum | known deviation (neo4j-5): Neo4j 5 does not base64-decode Bearer credentials evidence: neo4j-auth-from-source.md §4; errata: bearer-example-trailing-newline |",
-		"| failed; stale expectation |",
-		"| 401 | no answer | error |",
-		"| interrupted | interrupted by SIGINT",
-		"| not run | not run | not run:",
-		"- **bearer-example-trailing-newline** (`neo4j-query/bearer-authentication`):",
-	)
 }
 
 func TestMarkdownEscapesCells(t *testing.T) {
