@@ -1,24 +1,14 @@
 package report
 
 import (
-	"bytes"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 )
 
-func renderHTML(t *testing.T, s Summary) string {
-	t.Helper()
-	var b bytes.Buffer
-	if err := HTML(&b, s); err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
-}
-
 func TestHTMLShowsEachFixtureAndItsEvidence(t *testing.T) {
-	page := renderHTML(t, sample())
+	page := render(t, "html", sample())
 	for _, r := range sample().Results {
 		if !strings.Contains(page, `data-id="`+r.ID+`" data-outcome="`+r.Outcome.String()+`" data-flavor="`+r.Flavor+`"`) {
 			t.Errorf("no row for %s (%s)", r.ID, r.Outcome)
@@ -54,7 +44,7 @@ func TestHTMLShowsEachFixtureAndItsEvidence(t *testing.T) {
 
 // The page must work offline: nothing may be fetched.
 func TestHTMLIsSelfContained(t *testing.T) {
-	page := renderHTML(t, sample())
+	page := render(t, "html", sample())
 	for _, ref := range []string{"<link", " src=", "@import", "url(", "fetch(", "XMLHttpRequest", "href=\"http"} {
 		if strings.Contains(page, ref) {
 			t.Errorf("page refers to an outside resource: %q", ref)
@@ -63,7 +53,7 @@ func TestHTMLIsSelfContained(t *testing.T) {
 }
 
 func TestHTMLOfAnEmptyRun(t *testing.T) {
-	page := renderHTML(t, Summary{})
+	page := render(t, "html", Summary{})
 	if !strings.Contains(page, `"results":[]`) || !strings.Contains(page, "0 fixtures") {
 		t.Errorf("empty run page lacks its empty data or count")
 	}
@@ -73,7 +63,7 @@ func TestHTMLEscapesTheEmbeddedData(t *testing.T) {
 	s := only(Passed)
 	s.Results[0].ID = `couchdb/x</script><script>alert(1)</script>`
 	s.Results[0].Target = `t"><img onerror=alert(2)>`
-	page := renderHTML(t, s)
+	page := render(t, "html", s)
 	for _, bad := range []string{"<script>alert(1)", "<img onerror"} {
 		if strings.Contains(page, bad) {
 			t.Errorf("page carries %q unescaped", bad)
@@ -86,7 +76,7 @@ func TestHTMLEscapesTheEmbeddedData(t *testing.T) {
 // named once (in the header), the mismatch comes before the erratum, and
 // a failed step whose status was right names what differed.
 func TestHTMLOpensOnWhatNeedsAttention(t *testing.T) {
-	page := renderHTML(t, sample())
+	page := render(t, "html", sample())
 	var outcomes []string
 	for _, tag := range regexp.MustCompile(`<details class="fixture o-([a-z-]+)"`).FindAllStringSubmatch(page, -1) {
 		outcomes = append(outcomes, tag[1])
@@ -115,7 +105,7 @@ func TestHTMLOpensOnWhatNeedsAttention(t *testing.T) {
 	one.Results[0].Outcome = Failed
 	one.Results[0].Steps[0].Got = 202
 	one.Results[0].Steps[0].Mismatches = []string{"header WWW-Authenticate: want it absent", `json errors: want [], got [{"code":"x"}]`}
-	page = renderHTML(t, one)
+	page = render(t, "html", one)
 	visible := regexp.MustCompile(`(?s)<script.*?</script>|data-target="[^"]*"`).ReplaceAllString(page, "")
 	if n := strings.Count(visible, one.Targets[0].Name); n != 1 {
 		t.Errorf("the one target is named %d times, want once", n)
