@@ -102,12 +102,7 @@ func registerGuardFailures(t *testing.T) func(report.Summary) {
 	}
 	return func(s report.Summary) {
 		for _, c := range cases {
-			var got []report.Result
-			for _, r := range s.Results {
-				if r.Target == c.name {
-					got = append(got, r)
-				}
-			}
+			got := resultsWhere(s, func(r report.Result) bool { return r.Target == c.name })
 			if len(got) != len(c.want)+map[bool]int{true: 1}[c.cleanup] {
 				t.Errorf("%s: %d results %+v, want %d fixtures and cleanup=%v", c.name, len(got), got, len(c.want), c.cleanup)
 				continue

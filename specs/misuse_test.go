@@ -38,24 +38,16 @@ func registerMisuse(t *testing.T) func(report.Summary) {
 	}
 	return func(s report.Summary) {
 		for _, c := range cases {
-			var got []report.Result
-			for _, r := range s.Results {
-				if r.Target == c.target.Name && r.ID == report.SetupID {
-					got = append(got, r)
-				}
-			}
+			got := resultsWhere(s, func(r report.Result) bool { return r.Target == c.target.Name && r.ID == report.SetupID })
 			if len(got) != 1 || got[0].Outcome != report.Error || !strings.Contains(got[0].Reason, c.reason) {
 				t.Errorf("%s: setup results %+v, want one error naming %q", c.target.Name, got, c.reason)
 			}
 		}
-		passed := 0
-		for _, r := range s.Results {
-			if r.Target == dup.Name && r.ID == "couchdb/get-session" && r.Outcome == report.Passed {
-				passed++
-			}
-		}
-		if passed != 1 {
-			t.Errorf("the first target named %q ran its fixture %d times, want once", dup.Name, passed)
+		passed := resultsWhere(s, func(r report.Result) bool {
+			return r.Target == dup.Name && r.ID == "couchdb/get-session" && r.Outcome == report.Passed
+		})
+		if len(passed) != 1 {
+			t.Errorf("the first target named %q ran its fixture %d times, want once", dup.Name, len(passed))
 		}
 	}
 }

@@ -126,6 +126,18 @@ func TestSuiteAgainstFakes(t *testing.T) {
 	}
 }
 
+// resultsWhere is the summary's results that keep keeps, in run order: what
+// a register function's check judges of the run.
+func resultsWhere(s report.Summary, keep func(report.Result) bool) []report.Result {
+	var out []report.Result
+	for _, r := range s.Results {
+		if keep(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // checkRunOrder checks that every target ran its fixtures in the order
 // Register promises, whatever Ginkgo's randomisation (see outOfOrder).
 func checkRunOrder(t *testing.T, all []fixtures.Fixture, r types.Report) {
