@@ -37,30 +37,14 @@ set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/authconform-clients.XXXXXX")"
-pids=()
-containers=()
 image="${CLIENTS_IMAGE:-}"
 read -r -a container_tool <<<"${CLIENTS_CONTAINER:-podman}"
 
-cleanup() {
-	local pid
-	for pid in "${pids[@]}"; do
-		kill "$pid" 2>/dev/null || true
-	done
-	for pid in "${pids[@]}"; do
-		wait "$pid" 2>/dev/null || true
-	done
-	# One at a time: a bulk rm stops at the first that is already gone.
-	local name
-	for name in "${containers[@]}"; do
-		"${container_tool[@]}" rm -f -t 2 "$name" >/dev/null 2>&1 || true
-	done
-	rm -rf "$tmp"
-}
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$root/.ci/lib.sh"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log() { printf '== %s\n' "$*"; }
 slug() { printf '%s' "$1" | tr -c 'A-Za-z0-9.-' '_'; }
 
 summary=()   # one line per check
@@ -94,7 +78,7 @@ start_server() {
 	url=""
 	local i
 	for i in $(seq 1 100); do
-		url="$(sed -n 's#^authconform: serving .* on \(http://[^ ]*\)$#\1#p' "$out" | head -n 1)"
+		url="$(serving_url "$out")"
 		[ -n "$url" ] && return 0
 		if ! kill -0 "$pid" 2>/dev/null; then break; fi
 		sleep 0.1
@@ -117,14 +101,10 @@ start_container() {
 		serve --flavor "$flavor" "$@" >"$out" 2>"$err" &
 	pids+=("$!")
 	url=""
-	local i hostport
+	local i
 	for i in $(seq 1 100); do
-		if grep -q '^authconform: serving ' "$out" 2>/dev/null; then
-			hostport="$("${container_tool[@]}" port "$name" "$port" 2>/dev/null | head -n 1)"
-			if [ -n "$hostport" ] && curl -s -o /dev/null --max-time 2 "http://$hostport/"; then
-				url="http://$hostport"
-				return 0
-			fi
+		if grep -q '^authconform: serving ' "$out" 2>/dev/null && published_url "$name" "$port" /; then
+			return 0
 		fi
 		sleep 0.1
 	done

@@ -24,10 +24,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/authconform-container.XXXXXX")"
 image="${IMAGE:-localhost/authconform:ci}"
-names=()
-pids=()
 
-log() { printf '== %s\n' "$*"; }
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$root/.ci/lib.sh"
 
 skip() {
 	echo "container: skipped: $*"
@@ -41,9 +40,9 @@ if ! command -v podman >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && 
 		tail -n 3 "$tmp/apt.log"
 fi
 if command -v podman >/dev/null 2>&1; then
-	tool=(podman)
+	container_tool=(podman)
 	if command -v runc >/dev/null 2>&1; then
-		tool+=(--runtime runc)
+		container_tool+=(--runtime runc)
 	fi
 	if [ -z "${CONTAINERS_CONF:-}" ]; then
 		printf '[containers]\ndefault_ulimits = []\n' >"$tmp/containers.conf"
@@ -55,23 +54,12 @@ if command -v podman >/dev/null 2>&1; then
 	fi
 	build_tool=podman
 elif command -v docker >/dev/null 2>&1 && timeout 10 docker info >/dev/null 2>&1; then
-	tool=(docker)
+	container_tool=(docker)
 	build_tool=docker
 else
 	skip "no container runtime: podman could not be installed and no docker daemon answers"
 fi
 
-cleanup() {
-	local pid
-	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-	for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-	# One at a time: a bulk rm stops at the first that is already gone.
-	local name
-	for name in "${names[@]}"; do
-		"${tool[@]}" rm -f -t 2 "$name" >/dev/null 2>&1 || true
-	done
-	rm -rf "$tmp"
-}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -84,15 +72,15 @@ record() { # name ok|FAIL detail
 }
 
 start=$(date +%s)
-log "make image IMAGE=$image (${tool[*]})"
+log "make image IMAGE=$image (${container_tool[*]})"
 if ! (cd "$root" && make --no-print-directory image IMAGE="$image" CONTAINER_TOOL="$build_tool") >"$tmp/image.log" 2>&1; then
 	tail -n 20 "$tmp/image.log"
 	# A runtime that cannot even build FROM scratch is no runtime.
-	skip "${tool[*]} could not build the image (log above)"
+	skip "${container_tool[*]} could not build the image (log above)"
 fi
 bin="$root/bin/rootfs/usr/local/bin/authconform"
 
-if out="$("${tool[@]}" run --rm "$image" version 2>&1)" && [[ "$out" == "authconform "* ]]; then
+if out="$("${container_tool[@]}" run --rm "$image" version 2>&1)" && [[ "$out" == "authconform "* ]]; then
 	record "image: version" ok "$out"
 else
 	record "image: version" FAIL "$out"
@@ -105,21 +93,17 @@ control_token="ci-$$-$RANDOM$RANDOM"
 # serve_container FLAVOR: the image's serve, control plane on, its port on a
 # free loopback port; sets $url.
 serve_container() {
-	local flavor="$1" port=7474 name="authconform-ci-$$-${#names[@]}"
+	local flavor="$1" port=7474 name="authconform-ci-$$-${#containers[@]}"
 	[ "$flavor" = couchdb ] && port=5984
-	names+=("$name")
+	containers+=("$name")
 	url=""
 	# Configured by variables alone, as a CI services: block does it.
-	"${tool[@]}" run -d --rm --name "$name" -p "127.0.0.1::$port" \
+	"${container_tool[@]}" run -d --rm --name "$name" -p "127.0.0.1::$port" \
 		-e AUTHCONFORM_FLAVOR="$flavor" -e AUTHCONFORM_CONTROL=true \
 		-e AUTHCONFORM_CONTROL_TOKEN="$control_token" "$image" >/dev/null || return 1
-	local i hostport
+	local i
 	for i in $(seq 1 100); do
-		hostport="$("${tool[@]}" port "$name" "$port" 2>/dev/null | head -n 1)"
-		if [ -n "$hostport" ] && curl -sf -o /dev/null --max-time 2 "http://$hostport/_authconform/healthz"; then
-			url="http://$hostport"
-			return 0
-		fi
+		published_url "$name" "$port" /_authconform/healthz -f && return 0
 		sleep 0.1
 	done
 	return 1
@@ -134,10 +118,10 @@ for flavor in neo4j-3.3 neo4j-query couchdb; do
 		record "$name" FAIL "the container did not answer on its published port"
 		continue
 	fi
-	cname="${names[-1]}"
+	cname="${containers[-1]}"
 	# The log may reach `podman logs` a moment after the port answers.
 	for i in $(seq 1 50); do
-		logs="$("${tool[@]}" logs "$cname" 2>&1)"
+		logs="$("${container_tool[@]}" logs "$cname" 2>&1)"
 		[[ "$logs" == *"listening on every interface of the container"* ]] && break
 		sleep 0.1
 	done
@@ -153,11 +137,11 @@ for flavor in neo4j-3.3 neo4j-query couchdb; do
 		tail -n 30 "$tmp/run.out"
 		record "$name" FAIL "exit $rc: $(count_line "$tmp/run.out")"
 	fi
-	"${tool[@]}" rm -f -t 2 "$cname" >/dev/null 2>&1
+	"${container_tool[@]}" rm -f -t 2 "$cname" >/dev/null 2>&1
 done
 
 log "client libraries against the image's serve"
-CLIENTS_IMAGE="$image" CLIENTS_CONTAINER="${tool[*]}" bash "$root/.ci/clients/run.sh" >"$tmp/clients.out" 2>&1
+CLIENTS_IMAGE="$image" CLIENTS_CONTAINER="${container_tool[*]}" bash "$root/.ci/clients/run.sh" >"$tmp/clients.out" 2>&1
 rc=$?
 cat "$tmp/clients.out"
 clients="$(grep '^clients: [0-9]* passed' "$tmp/clients.out" | tail -n 1)"
@@ -180,12 +164,12 @@ for flavor in neo4j-3.3 neo4j-query couchdb; do
 	pids+=("$!")
 	url=""
 	for i in $(seq 1 100); do
-		url="$(sed -n 's#^authconform: serving .* on \(http://[^ ]*\)$#\1#p' "$tmp/serve.out" | head -n 1)"
+		url="$(serving_url "$tmp/serve.out")"
 		[ -n "$url" ] && break
 		sleep 0.1
 	done
 	# shellcheck disable=SC2086 # the credentials are words
-	"${tool[@]}" run --rm --network host "$image" run --flavor "$flavor" --target "$url" ${creds[$flavor]} --timeout 5s >"$tmp/run.out" 2>&1
+	"${container_tool[@]}" run --rm --network host "$image" run --flavor "$flavor" --target "$url" ${creds[$flavor]} --timeout 5s >"$tmp/run.out" 2>&1
 	rc=$?
 	if [ "$rc" -eq 0 ]; then
 		record "$name" ok "$(count_line "$tmp/run.out")"
@@ -215,7 +199,7 @@ else
 fi
 
 echo
-echo "container checks with ${tool[*]} ($(($(date +%s) - start))s):"
+echo "container checks with ${container_tool[*]} ($(($(date +%s) - start))s):"
 for line in "${results[@]}"; do echo "  $line"; done
 echo "container: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
