@@ -116,25 +116,20 @@ server_log_tail() { # name
 	tail -n 20 "$tmp/$(slug "$1").serve.log" 2>/dev/null || true
 }
 
-# run_node NAME FLAVOR ENVVAR FILE
-run_node() {
-	local name="$1" flavor="$2" var="$3" file="$4"
-	log "$name ($flavor)"
-	if ! start_server "$name" "$flavor"; then
-		record "$name" FAIL 0 1
-		return
-	fi
-	local tap rc
-	tap="$tmp/$(slug "$name").tap"
-	(cd "$tmp/node" && env "$var=$url" timeout 120 node --import ./esm-hook.mjs --test \
-		--test-reporter=spec --test-reporter-destination=stdout \
-		--test-reporter=tap --test-reporter-destination="$tap" "$file")
-	rc=$?
-	local pass fail
-	pass="$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" 2>/dev/null | tail -n 1)"
-	fail="$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tap" 2>/dev/null | tail -n 1)"
-	pass="${pass:-0}"
-	fail="${fail:-0}"
+# start_check NAME FLAVOR: says which check starts, and starts its fake
+# (sets $url); a fake that does not start fails the check.
+start_check() {
+	log "$1 ($2)"
+	start_server "$1" "$2" && return 0
+	record "$1" FAIL 0 1
+	return 1
+}
+
+# record_check NAME RC PASS FAIL: the check's outcome from its exit status
+# and its counts of passed and failed tests; a failed run counts one failure
+# at least, and shows what its fake logged last.
+record_check() {
+	local name="$1" rc="$2" pass="$3" fail="$4"
 	if [ "$rc" -ne 0 ]; then
 		[ "$fail" -eq 0 ] && fail=1
 		server_log_tail "$name"
@@ -144,14 +139,26 @@ run_node() {
 	fi
 }
 
+# run_node NAME FLAVOR ENVVAR FILE
+run_node() {
+	local name="$1" flavor="$2" var="$3" file="$4"
+	start_check "$name" "$flavor" || return
+	local tap rc
+	tap="$tmp/$(slug "$name").tap"
+	(cd "$tmp/node" && env "$var=$url" timeout 120 node --import ./esm-hook.mjs --test \
+		--test-reporter=spec --test-reporter-destination=stdout \
+		--test-reporter=tap --test-reporter-destination="$tap" "$file")
+	rc=$?
+	local pass fail
+	pass="$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" 2>/dev/null | tail -n 1)"
+	fail="$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tap" 2>/dev/null | tail -n 1)"
+	record_check "$name" "$rc" "${pass:-0}" "${fail:-0}"
+}
+
 # run_go NAME FLAVOR ENVVAR DIR
 run_go() {
 	local name="$1" flavor="$2" var="$3" dir="$4"
-	log "$name ($flavor)"
-	if ! start_server "$name" "$flavor"; then
-		record "$name" FAIL 0 1
-		return
-	fi
+	start_check "$name" "$flavor" || return
 	local out rc
 	out="$tmp/$(slug "$name").gotest"
 	(cd "$dir" && env "$var=$url" timeout 300 go test -count=1 -v ./...) | tee "$out"
@@ -159,13 +166,7 @@ run_go() {
 	local pass fail
 	pass="$(grep -c -- '--- PASS:' "$out")"
 	fail="$(grep -c -- '--- FAIL:' "$out")"
-	if [ "$rc" -ne 0 ]; then
-		[ "$fail" -eq 0 ] && fail=1
-		server_log_tail "$name"
-		record "$name" FAIL "$pass" "$fail"
-	else
-		record "$name" ok "$pass" "$fail"
-	fi
+	record_check "$name" "$rc" "$pass" "$fail"
 }
 
 start=$(date +%s)
