@@ -111,6 +111,31 @@ serve_container() {
 
 count_line() { grep -E '^[0-9]+ passed, [0-9]+ failed, ' "$1" | tail -n 1; }
 
+# record_suite NAME RC: a suite run's outcome from its exit status and
+# $tmp/run.out (its count line; its last 30 lines too when it failed).
+record_suite() {
+	if [ "$2" -eq 0 ]; then
+		record "$1" ok "$(count_line "$tmp/run.out")"
+	else
+		tail -n 30 "$tmp/run.out"
+		record "$1" FAIL "exit $2: $(count_line "$tmp/run.out")"
+	fi
+}
+
+# record_script NAME WORD OUT RC: a script's outcome from its exit status
+# and its output OUT, which it shows, ending "WORD: N passed, N failed".
+record_script() {
+	local counts
+	cat "$3"
+	counts="$(grep "^$2: [0-9]* passed" "$3" | tail -n 1)"
+	counts="${counts#"$2: "}"
+	if [ "$4" -eq 0 ]; then
+		record "$1" ok "$counts"
+	else
+		record "$1" FAIL "exit $4: $counts"
+	fi
+}
+
 for flavor in neo4j-3.3 neo4j-query couchdb; do
 	name="suite against the image's serve: $flavor"
 	log "$name"
@@ -130,26 +155,13 @@ for flavor in neo4j-3.3 neo4j-query couchdb; do
 		continue
 	fi
 	"$bin" run --flavor "$flavor" --target "$url" --control --control-token "$control_token" --allow-destructive --timeout 5s >"$tmp/run.out" 2>&1
-	rc=$?
-	if [ "$rc" -eq 0 ]; then
-		record "$name" ok "$(count_line "$tmp/run.out")"
-	else
-		tail -n 30 "$tmp/run.out"
-		record "$name" FAIL "exit $rc: $(count_line "$tmp/run.out")"
-	fi
+	record_suite "$name" $?
 	"${container_tool[@]}" rm -f -t 2 "$cname" >/dev/null 2>&1
 done
 
 log "client libraries against the image's serve"
 CLIENTS_IMAGE="$image" CLIENTS_CONTAINER="${container_tool[*]}" bash "$root/.ci/clients/run.sh" >"$tmp/clients.out" 2>&1
-rc=$?
-cat "$tmp/clients.out"
-clients="$(grep '^clients: [0-9]* passed' "$tmp/clients.out" | tail -n 1)"
-if [ "$rc" -eq 0 ]; then
-	record "client libraries against the image's serve" ok "${clients#clients: }"
-else
-	record "client libraries against the image's serve" FAIL "exit $rc: ${clients#clients: }"
-fi
+record_script "client libraries against the image's serve" clients "$tmp/clients.out" $?
 
 # The image's run against a serve on the host, for each flavor.
 declare -A creds=(
@@ -170,13 +182,7 @@ for flavor in neo4j-3.3 neo4j-query couchdb; do
 	done
 	# shellcheck disable=SC2086 # the credentials are words
 	"${container_tool[@]}" run --rm --network host "$image" run --flavor "$flavor" --target "$url" ${creds[$flavor]} --timeout 5s >"$tmp/run.out" 2>&1
-	rc=$?
-	if [ "$rc" -eq 0 ]; then
-		record "$name" ok "$(count_line "$tmp/run.out")"
-	else
-		tail -n 30 "$tmp/run.out"
-		record "$name" FAIL "exit $rc: $(count_line "$tmp/run.out")"
-	fi
+	record_suite "$name" $?
 	kill "${pids[-1]}" 2>/dev/null
 	wait "${pids[-1]}" 2>/dev/null
 done
@@ -186,14 +192,7 @@ done
 log "README and docs container recipes"
 if [ "$build_tool" = podman ] && podman tag "$image" localhost/authconform:dev; then
 	bash "$here/recipes.sh" >"$tmp/recipes.out" 2>&1
-	rc=$?
-	cat "$tmp/recipes.out"
-	recipes="$(grep '^recipes: [0-9]* passed' "$tmp/recipes.out" | tail -n 1)"
-	if [ "$rc" -eq 0 ]; then
-		record "README and docs recipes" ok "${recipes#recipes: }"
-	else
-		record "README and docs recipes" FAIL "exit $rc: ${recipes#recipes: }"
-	fi
+	record_script "README and docs recipes" recipes "$tmp/recipes.out" $?
 else
 	record "README and docs recipes" FAIL "they need podman (for its Docker-compatible socket) and the image as localhost/authconform:dev"
 fi
