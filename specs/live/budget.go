@@ -183,7 +183,7 @@ func (t *budgetTracker) spentNote() string {
 	}
 	return fmt.Sprintf("this check spent 1 failed login; the ledger %s counts %d on this account, and %s. "+
 		"Failures from other clients, and from earlier runs whose state directory is gone (a fresh CI runner), are not counted: "+
-		"keep --state-dir on storage that outlives the run, so that the suite stops before the lock", t.b.StateFile, counted, lock)
+		"keep Config.StateDir on storage that outlives the run, so that the suite stops before the lock", t.b.StateFile, counted, lock)
 }
 
 // recent keeps the failures still inside the window.
