@@ -40,7 +40,7 @@ func ledgerKey(ctx context.Context, l *States, canonical string) string {
 	return "couchdb-uuid-" + welcome.UUID
 }
 
-// clusterOf finds the CouchDB cluster behind the target (DetectCluster),
+// clusterOf finds the CouchDB cluster behind the target (detectCluster),
 // checks each --node URL is one of its nodes, and runs the cookie
 // preflight on a cluster of more than one node: through the target's URL
 // as many times as there are nodes, and on each --node URL. It returns
@@ -53,7 +53,7 @@ func clusterOf(ctx context.Context, l *States, c Config) (*report.Cluster, error
 		}
 		return nil, nil
 	}
-	cl, uuid, err := DetectCluster(ctx, l.client, l.base, user, password)
+	cl, uuid, err := detectCluster(ctx, l.client, l.base, user, password)
 	if err != nil {
 		return nil, fmt.Errorf("asking the target about its cluster: %w", err)
 	}
@@ -75,11 +75,11 @@ func clusterOf(ctx context.Context, l *States, c Config) (*report.Cluster, error
 	if len(cl.Nodes) > 1 {
 		// Each --node first, since that names the nodes that disagree.
 		if len(c.NodeURLs) > 0 {
-			if err := CookiePreflight(ctx, l.client, l.base, c.NodeURLs, 1, user, password); err != nil {
+			if err := cookiePreflight(ctx, l.client, l.base, c.NodeURLs, 1, user, password); err != nil {
 				return nil, err
 			}
 		}
-		if err := CookiePreflight(ctx, l.client, l.base, []string{l.base}, len(cl.Nodes), user, password); err != nil {
+		if err := cookiePreflight(ctx, l.client, l.base, []string{l.base}, len(cl.Nodes), user, password); err != nil {
 			return nil, err
 		}
 	}
@@ -90,7 +90,7 @@ func clusterOf(ctx context.Context, l *States, c Config) (*report.Cluster, error
 // the uuid must be the target's, and both answers must name the same node
 // of the cluster, or u is no single node of it.
 func checkNodeURL(ctx context.Context, l *States, cl report.Cluster, uuid, u string) error {
-	if _, nodeUUID, err := DetectCluster(ctx, l.client, u, "", ""); err != nil {
+	if _, nodeUUID, err := detectCluster(ctx, l.client, u, "", ""); err != nil {
 		return fmt.Errorf("node URL %s: %w", specs.RedactText(u), err)
 	} else if nodeUUID != uuid {
 		return fmt.Errorf("node URL %s belongs to another server (uuid %s, the target's is %s)", specs.RedactText(u), nodeUUID, uuid)
