@@ -24,7 +24,7 @@ func TestReportsDescribeTheCluster(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, out := range map[string]string{"text": text.String(), "markdown": md.String()} {
-		for _, want := range []string{"cluster of 3 node(s) (c1, c2, c3)", "4 requests at this URL reached c1, c2, c3", "not judgeable through this balancer (pass --node URL)", "X-Served-By header", "(node n2)"} {
+		for _, want := range []string{"cluster of 3 node(s) (c1, c2, c3)", "4 requests at this URL reached c1, c2, c3", "not judgeable through this balancer (judge it at a node's own URL)", "X-Served-By header", "(node n2)"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s report lacks %q:\n%s", name, want, out)
 			}
