@@ -17,6 +17,18 @@ import (
 // must not show.
 var goWords = regexp.MustCompile(`\b(Credentials|Config|Target|Options)\.[A-Z]\w*|AdvanceLimit|StateVars|the var SessionTTL|ControlPlaneWithToken`)
 
+// wantFlagWorded: err, in the CLI's words, says want and no Go name.
+func wantFlagWorded(t *testing.T, err error, want string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error where one saying %q was due", want)
+	}
+	got := inFlagWords(err.Error())
+	if !strings.Contains(got, want) || goWords.MatchString(got) {
+		t.Errorf("%q in the CLI's words: %q, want %q and no Go name", err, got, want)
+	}
+}
+
 // TestLibraryMessagesNameFlags: messages the library gives in Go words
 // reach the CLI's user with the flags that set those options.
 func TestLibraryMessagesNameFlags(t *testing.T) {
@@ -39,13 +51,7 @@ func TestLibraryMessagesNameFlags(t *testing.T) {
 		{anonymous, "pass --require-valid-user"},
 		{noStateDir, "pass --state-dir"},
 	} {
-		if c.err == nil {
-			t.Fatalf("no error where one naming %s was due", c.flag)
-		}
-		got := inFlagWords(c.err.Error())
-		if !strings.Contains(got, c.flag) || goWords.MatchString(got) {
-			t.Errorf("%q in the CLI's words: %q, want %s and no Go name", c.err, got, c.flag)
-		}
+		wantFlagWorded(t, c.err, c.flag)
 	}
 	wrapped := flagWorded{noStateDir}
 	if !errors.Is(wrapped, live.ErrNoStateDir) || !strings.Contains(wrapped.Error(), "--state-dir") {
@@ -89,13 +95,7 @@ func TestClusterAndControlPlaneMessagesNameFlags(t *testing.T) {
 		{foreignNode, "--node " + other.NodeURLs[0] + " belongs to another server"},
 		{noToken, "is its --control-token given?"},
 	} {
-		if c.err == nil {
-			t.Fatalf("no error where one saying %q was due", c.want)
-		}
-		got := inFlagWords(c.err.Error())
-		if !strings.Contains(got, c.want) || goWords.MatchString(got) {
-			t.Errorf("%q in the CLI's words: %q, want %q and no Go name", c.err, got, c.want)
-		}
+		wantFlagWorded(t, c.err, c.want)
 	}
 }
 
