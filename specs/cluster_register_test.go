@@ -76,8 +76,8 @@ func registerCluster(t *testing.T) func(report.Summary) {
 				want = report.Failed
 			case perNode[r.ID] && r.Target == clusterBalanced:
 				want = report.Skipped
-				if !strings.HasPrefix(r.Reason, "not judgeable through a balancer") || !strings.Contains(r.Reason, "--node URL") {
-					t.Errorf("%s on %s: reason %q, want not judgeable through a balancer, naming --node", r.ID, r.Target, r.Reason)
+				if !strings.HasPrefix(r.Reason, "not judgeable through a balancer") || !strings.Contains(r.Reason, "set Config.NodeURLs") {
+					t.Errorf("%s on %s: reason %q, want not judgeable through a balancer, naming Config.NodeURLs", r.ID, r.Target, r.Reason)
 				}
 			}
 			if r.Outcome != want {

@@ -60,7 +60,7 @@ func (c *controlPlane) call(ctx context.Context, route string, in any, out any) 
 		if resp.StatusCode == http.StatusBadRequest {
 			return errors.Join(ErrUnreachable, errors.New(e.Error))
 		}
-		return fmt.Errorf("control plane %s: status %d %s (is the fake started with --control, and is its --control-token given?)", route, resp.StatusCode, e.Error)
+		return fmt.Errorf("control plane %s: status %d %s (does the fake serve its control plane (fakeserver.Options.ControlPlane), and does ControlPlaneWithToken give its ControlToken?)", route, resp.StatusCode, e.Error)
 	}
 	return json.Unmarshal(data, out)
 }

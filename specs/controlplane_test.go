@@ -30,8 +30,8 @@ func TestControlPlaneSendsItsToken(t *testing.T) {
 		"wrong token": specs.ControlPlaneWithToken(srv.URL, "s3cret-tokeN", srv.Client()),
 	} {
 		_, err := states.Enter(ctx, "logged-in")
-		if err == nil || !strings.Contains(err.Error(), "status 401") || !strings.Contains(err.Error(), "--control-token") {
-			t.Errorf("%s: err %v, want a 401 that names --control-token", name, err)
+		if err == nil || !strings.Contains(err.Error(), "status 401") || !strings.Contains(err.Error(), "ControlPlaneWithToken") {
+			t.Errorf("%s: err %v, want a 401 that names ControlPlaneWithToken", name, err)
 		}
 	}
 }

@@ -47,7 +47,7 @@ func haveCookie(name string, checks ...matcher[sentCookie]) types.GomegaMatcher 
 		message: func(r *http.Response) string {
 			ck, ok := findCookie(r, name)
 			if !ok {
-				return fmt.Sprintf("cookie %s: want a Set-Cookie, got none (Set-Cookie: %q)", name, RedactHeader("Set-Cookie", strings.Join(r.Header.Values("Set-Cookie"), " | ")))
+				return fmt.Sprintf("cookie %s: want a Set-Cookie, got none (Set-Cookie: %q)", name, redactHeader("Set-Cookie", strings.Join(r.Header.Values("Set-Cookie"), " | ")))
 			}
 			return strings.Join(cookieMismatches(ck, checks), "\n")
 		},

@@ -25,9 +25,9 @@ var (
 	userinfo      = regexp.MustCompile(`(://[^/@\s:]+:)[^/@\s]+@`)
 )
 
-// RedactHeader masks the value of a credential-bearing header, keeping the
+// redactHeader masks the value of a credential-bearing header, keeping the
 // scheme word and cookie names so a reader still sees what was sent.
-func RedactHeader(name, value string) string {
+func redactHeader(name, value string) string {
 	if !secretHeaders[http.CanonicalHeaderKey(name)] {
 		return value
 	}

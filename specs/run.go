@@ -278,7 +278,7 @@ func baseFor(t Target, fx fixtures.Fixture) (string, error) {
 	case c.NodeURL != "":
 		return c.NodeURL, nil
 	case c.Balanced:
-		return "", skipf("not judgeable through a balancer: each node keeps this rule on its own, and requests at %s reached %d nodes (%s), so the steps would land on different nodes; pass --node URL to judge it on one node", RedactText(t.BaseURL), len(c.Distinct()), strings.Join(c.Distinct(), ", "))
+		return "", skipf("not judgeable through a balancer: each node keeps this rule on its own, and requests at %s reached %d nodes (%s), so the steps would land on different nodes; set Config.NodeURLs to judge it on one node", RedactText(t.BaseURL), len(c.Distinct()), strings.Join(c.Distinct(), ", "))
 	}
 	return t.BaseURL, nil
 }

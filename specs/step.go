@@ -272,7 +272,7 @@ func writeHeaders(b *strings.Builder, h http.Header) {
 	slices.Sort(keys)
 	for _, k := range keys {
 		for _, v := range h[k] {
-			fmt.Fprintf(b, "%s: %s\n", k, RedactHeader(k, v))
+			fmt.Fprintf(b, "%s: %s\n", k, redactHeader(k, v))
 		}
 	}
 }

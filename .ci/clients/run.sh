@@ -37,30 +37,14 @@ set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/authconform-clients.XXXXXX")"
-pids=()
-containers=()
 image="${CLIENTS_IMAGE:-}"
 read -r -a container_tool <<<"${CLIENTS_CONTAINER:-podman}"
 
-cleanup() {
-	local pid
-	for pid in "${pids[@]}"; do
-		kill "$pid" 2>/dev/null || true
-	done
-	for pid in "${pids[@]}"; do
-		wait "$pid" 2>/dev/null || true
-	done
-	# One at a time: a bulk rm stops at the first that is already gone.
-	local name
-	for name in "${containers[@]}"; do
-		"${container_tool[@]}" rm -f -t 2 "$name" >/dev/null 2>&1 || true
-	done
-	rm -rf "$tmp"
-}
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$root/.ci/lib.sh"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log() { printf '== %s\n' "$*"; }
 slug() { printf '%s' "$1" | tr -c 'A-Za-z0-9.-' '_'; }
 
 summary=()   # one line per check
@@ -94,7 +78,7 @@ start_server() {
 	url=""
 	local i
 	for i in $(seq 1 100); do
-		url="$(sed -n 's#^authconform: serving .* on \(http://[^ ]*\)$#\1#p' "$out" | head -n 1)"
+		url="$(serving_url "$out")"
 		[ -n "$url" ] && return 0
 		if ! kill -0 "$pid" 2>/dev/null; then break; fi
 		sleep 0.1
@@ -117,14 +101,10 @@ start_container() {
 		serve --flavor "$flavor" "$@" >"$out" 2>"$err" &
 	pids+=("$!")
 	url=""
-	local i hostport
+	local i
 	for i in $(seq 1 100); do
-		if grep -q '^authconform: serving ' "$out" 2>/dev/null; then
-			hostport="$("${container_tool[@]}" port "$name" "$port" 2>/dev/null | head -n 1)"
-			if [ -n "$hostport" ] && curl -s -o /dev/null --max-time 2 "http://$hostport/"; then
-				url="http://$hostport"
-				return 0
-			fi
+		if grep -q '^authconform: serving ' "$out" 2>/dev/null && published_url "$name" "$port" /; then
+			return 0
 		fi
 		sleep 0.1
 	done
@@ -136,25 +116,20 @@ server_log_tail() { # name
 	tail -n 20 "$tmp/$(slug "$1").serve.log" 2>/dev/null || true
 }
 
-# run_node NAME FLAVOR ENVVAR FILE
-run_node() {
-	local name="$1" flavor="$2" var="$3" file="$4"
-	log "$name ($flavor)"
-	if ! start_server "$name" "$flavor"; then
-		record "$name" FAIL 0 1
-		return
-	fi
-	local tap rc
-	tap="$tmp/$(slug "$name").tap"
-	(cd "$tmp/node" && env "$var=$url" timeout 120 node --import ./esm-hook.mjs --test \
-		--test-reporter=spec --test-reporter-destination=stdout \
-		--test-reporter=tap --test-reporter-destination="$tap" "$file")
-	rc=$?
-	local pass fail
-	pass="$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" 2>/dev/null | tail -n 1)"
-	fail="$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tap" 2>/dev/null | tail -n 1)"
-	pass="${pass:-0}"
-	fail="${fail:-0}"
+# start_check NAME FLAVOR: says which check starts, and starts its fake
+# (sets $url); a fake that does not start fails the check.
+start_check() {
+	log "$1 ($2)"
+	start_server "$1" "$2" && return 0
+	record "$1" FAIL 0 1
+	return 1
+}
+
+# record_check NAME RC PASS FAIL: the check's outcome from its exit status
+# and its counts of passed and failed tests; a failed run counts one failure
+# at least, and shows what its fake logged last.
+record_check() {
+	local name="$1" rc="$2" pass="$3" fail="$4"
 	if [ "$rc" -ne 0 ]; then
 		[ "$fail" -eq 0 ] && fail=1
 		server_log_tail "$name"
@@ -164,14 +139,26 @@ run_node() {
 	fi
 }
 
+# run_node NAME FLAVOR ENVVAR FILE
+run_node() {
+	local name="$1" flavor="$2" var="$3" file="$4"
+	start_check "$name" "$flavor" || return
+	local tap rc
+	tap="$tmp/$(slug "$name").tap"
+	(cd "$tmp/node" && env "$var=$url" timeout 120 node --import ./esm-hook.mjs --test \
+		--test-reporter=spec --test-reporter-destination=stdout \
+		--test-reporter=tap --test-reporter-destination="$tap" "$file")
+	rc=$?
+	local pass fail
+	pass="$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" 2>/dev/null | tail -n 1)"
+	fail="$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tap" 2>/dev/null | tail -n 1)"
+	record_check "$name" "$rc" "${pass:-0}" "${fail:-0}"
+}
+
 # run_go NAME FLAVOR ENVVAR DIR
 run_go() {
 	local name="$1" flavor="$2" var="$3" dir="$4"
-	log "$name ($flavor)"
-	if ! start_server "$name" "$flavor"; then
-		record "$name" FAIL 0 1
-		return
-	fi
+	start_check "$name" "$flavor" || return
 	local out rc
 	out="$tmp/$(slug "$name").gotest"
 	(cd "$dir" && env "$var=$url" timeout 300 go test -count=1 -v ./...) | tee "$out"
@@ -179,13 +166,7 @@ run_go() {
 	local pass fail
 	pass="$(grep -c -- '--- PASS:' "$out")"
 	fail="$(grep -c -- '--- FAIL:' "$out")"
-	if [ "$rc" -ne 0 ]; then
-		[ "$fail" -eq 0 ] && fail=1
-		server_log_tail "$name"
-		record "$name" FAIL "$pass" "$fail"
-	else
-		record "$name" ok "$pass" "$fail"
-	fi
+	record_check "$name" "$rc" "$pass" "$fail"
 }
 
 start=$(date +%s)

@@ -41,19 +41,11 @@ if ! node -e 'process.exit(typeof fetch === "function" ? 0 : 1)'; then
 fi
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/authconform-compliance.XXXXXX")"
-server_pid=""
 
-cleanup() {
-	if [ -n "$server_pid" ]; then
-		kill "$server_pid" 2>/dev/null || true
-		wait "$server_pid" 2>/dev/null || true
-	fi
-	rm -rf "$tmp"
-}
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$root/.ci/lib.sh"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-log() { printf '== %s\n' "$*"; }
 
 # --- 1. install ---------------------------------------------------------------
 log "npm install pouchdb-server@4.2.0 (node $(node --version), npm $(npm --version 2>/dev/null))"
@@ -74,6 +66,7 @@ log "starting pouchdb-server --in-memory on $url"
 	--in-memory --host 127.0.0.1 --port "$port" --config "$tmp/server/config.json" \
 	--no-stdout-logs --no-color >"$tmp/server.out" 2>&1) &
 server_pid=$!
+pids+=("$server_pid")
 
 # --- 3. wait and set up -----------------------------------------------------------
 cat >"$tmp/setup.mjs" <<'EOF'

@@ -17,15 +17,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/authconform-recipes.XXXXXX")"
 testcontainers="${TESTCONTAINERS_VERSION:-11.14.0}" # 12.x needs Node 22
-service_pid=""
 
-cleanup() {
-	if [ -n "$service_pid" ]; then
-		kill "$service_pid" 2>/dev/null || true
-		wait "$service_pid" 2>/dev/null || true
-	fi
-	rm -rf "$tmp"
-}
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$root/.ci/lib.sh"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -77,7 +71,7 @@ elif ! command -v podman >/dev/null 2>&1; then
 else
 	sock="$tmp/podman.sock"
 	podman system service --time=0 "unix://$sock" >"$tmp/service.log" 2>&1 &
-	service_pid=$!
+	pids+=("$!")
 	for _ in $(seq 1 100); do [ -S "$sock" ] && break; sleep 0.1; done
 	npmdir="$tmp/node"
 	mkdir -p "$npmdir"

@@ -24,10 +24,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/authconform-container.XXXXXX")"
 image="${IMAGE:-localhost/authconform:ci}"
-names=()
-pids=()
 
-log() { printf '== %s\n' "$*"; }
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$root/.ci/lib.sh"
 
 skip() {
 	echo "container: skipped: $*"
@@ -41,9 +40,9 @@ if ! command -v podman >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && 
 		tail -n 3 "$tmp/apt.log"
 fi
 if command -v podman >/dev/null 2>&1; then
-	tool=(podman)
+	container_tool=(podman)
 	if command -v runc >/dev/null 2>&1; then
-		tool+=(--runtime runc)
+		container_tool+=(--runtime runc)
 	fi
 	if [ -z "${CONTAINERS_CONF:-}" ]; then
 		printf '[containers]\ndefault_ulimits = []\n' >"$tmp/containers.conf"
@@ -55,23 +54,12 @@ if command -v podman >/dev/null 2>&1; then
 	fi
 	build_tool=podman
 elif command -v docker >/dev/null 2>&1 && timeout 10 docker info >/dev/null 2>&1; then
-	tool=(docker)
+	container_tool=(docker)
 	build_tool=docker
 else
 	skip "no container runtime: podman could not be installed and no docker daemon answers"
 fi
 
-cleanup() {
-	local pid
-	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-	for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-	# One at a time: a bulk rm stops at the first that is already gone.
-	local name
-	for name in "${names[@]}"; do
-		"${tool[@]}" rm -f -t 2 "$name" >/dev/null 2>&1 || true
-	done
-	rm -rf "$tmp"
-}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -84,15 +72,15 @@ record() { # name ok|FAIL detail
 }
 
 start=$(date +%s)
-log "make image IMAGE=$image (${tool[*]})"
+log "make image IMAGE=$image (${container_tool[*]})"
 if ! (cd "$root" && make --no-print-directory image IMAGE="$image" CONTAINER_TOOL="$build_tool") >"$tmp/image.log" 2>&1; then
 	tail -n 20 "$tmp/image.log"
 	# A runtime that cannot even build FROM scratch is no runtime.
-	skip "${tool[*]} could not build the image (log above)"
+	skip "${container_tool[*]} could not build the image (log above)"
 fi
 bin="$root/bin/rootfs/usr/local/bin/authconform"
 
-if out="$("${tool[@]}" run --rm "$image" version 2>&1)" && [[ "$out" == "authconform "* ]]; then
+if out="$("${container_tool[@]}" run --rm "$image" version 2>&1)" && [[ "$out" == "authconform "* ]]; then
 	record "image: version" ok "$out"
 else
 	record "image: version" FAIL "$out"
@@ -105,27 +93,48 @@ control_token="ci-$$-$RANDOM$RANDOM"
 # serve_container FLAVOR: the image's serve, control plane on, its port on a
 # free loopback port; sets $url.
 serve_container() {
-	local flavor="$1" port=7474 name="authconform-ci-$$-${#names[@]}"
+	local flavor="$1" port=7474 name="authconform-ci-$$-${#containers[@]}"
 	[ "$flavor" = couchdb ] && port=5984
-	names+=("$name")
+	containers+=("$name")
 	url=""
 	# Configured by variables alone, as a CI services: block does it.
-	"${tool[@]}" run -d --rm --name "$name" -p "127.0.0.1::$port" \
+	"${container_tool[@]}" run -d --rm --name "$name" -p "127.0.0.1::$port" \
 		-e AUTHCONFORM_FLAVOR="$flavor" -e AUTHCONFORM_CONTROL=true \
 		-e AUTHCONFORM_CONTROL_TOKEN="$control_token" "$image" >/dev/null || return 1
-	local i hostport
+	local i
 	for i in $(seq 1 100); do
-		hostport="$("${tool[@]}" port "$name" "$port" 2>/dev/null | head -n 1)"
-		if [ -n "$hostport" ] && curl -sf -o /dev/null --max-time 2 "http://$hostport/_authconform/healthz"; then
-			url="http://$hostport"
-			return 0
-		fi
+		published_url "$name" "$port" /_authconform/healthz -f && return 0
 		sleep 0.1
 	done
 	return 1
 }
 
 count_line() { grep -E '^[0-9]+ passed, [0-9]+ failed, ' "$1" | tail -n 1; }
+
+# record_suite NAME RC: a suite run's outcome from its exit status and
+# $tmp/run.out (its count line; its last 30 lines too when it failed).
+record_suite() {
+	if [ "$2" -eq 0 ]; then
+		record "$1" ok "$(count_line "$tmp/run.out")"
+	else
+		tail -n 30 "$tmp/run.out"
+		record "$1" FAIL "exit $2: $(count_line "$tmp/run.out")"
+	fi
+}
+
+# record_script NAME WORD OUT RC: a script's outcome from its exit status
+# and its output OUT, which it shows, ending "WORD: N passed, N failed".
+record_script() {
+	local counts
+	cat "$3"
+	counts="$(grep "^$2: [0-9]* passed" "$3" | tail -n 1)"
+	counts="${counts#"$2: "}"
+	if [ "$4" -eq 0 ]; then
+		record "$1" ok "$counts"
+	else
+		record "$1" FAIL "exit $4: $counts"
+	fi
+}
 
 for flavor in neo4j-3.3 neo4j-query couchdb; do
 	name="suite against the image's serve: $flavor"
@@ -134,10 +143,10 @@ for flavor in neo4j-3.3 neo4j-query couchdb; do
 		record "$name" FAIL "the container did not answer on its published port"
 		continue
 	fi
-	cname="${names[-1]}"
+	cname="${containers[-1]}"
 	# The log may reach `podman logs` a moment after the port answers.
 	for i in $(seq 1 50); do
-		logs="$("${tool[@]}" logs "$cname" 2>&1)"
+		logs="$("${container_tool[@]}" logs "$cname" 2>&1)"
 		[[ "$logs" == *"listening on every interface of the container"* ]] && break
 		sleep 0.1
 	done
@@ -146,26 +155,13 @@ for flavor in neo4j-3.3 neo4j-query couchdb; do
 		continue
 	fi
 	"$bin" run --flavor "$flavor" --target "$url" --control --control-token "$control_token" --allow-destructive --timeout 5s >"$tmp/run.out" 2>&1
-	rc=$?
-	if [ "$rc" -eq 0 ]; then
-		record "$name" ok "$(count_line "$tmp/run.out")"
-	else
-		tail -n 30 "$tmp/run.out"
-		record "$name" FAIL "exit $rc: $(count_line "$tmp/run.out")"
-	fi
-	"${tool[@]}" rm -f -t 2 "$cname" >/dev/null 2>&1
+	record_suite "$name" $?
+	"${container_tool[@]}" rm -f -t 2 "$cname" >/dev/null 2>&1
 done
 
 log "client libraries against the image's serve"
-CLIENTS_IMAGE="$image" CLIENTS_CONTAINER="${tool[*]}" bash "$root/.ci/clients/run.sh" >"$tmp/clients.out" 2>&1
-rc=$?
-cat "$tmp/clients.out"
-clients="$(grep '^clients: [0-9]* passed' "$tmp/clients.out" | tail -n 1)"
-if [ "$rc" -eq 0 ]; then
-	record "client libraries against the image's serve" ok "${clients#clients: }"
-else
-	record "client libraries against the image's serve" FAIL "exit $rc: ${clients#clients: }"
-fi
+CLIENTS_IMAGE="$image" CLIENTS_CONTAINER="${container_tool[*]}" bash "$root/.ci/clients/run.sh" >"$tmp/clients.out" 2>&1
+record_script "client libraries against the image's serve" clients "$tmp/clients.out" $?
 
 # The image's run against a serve on the host, for each flavor.
 declare -A creds=(
@@ -180,19 +176,13 @@ for flavor in neo4j-3.3 neo4j-query couchdb; do
 	pids+=("$!")
 	url=""
 	for i in $(seq 1 100); do
-		url="$(sed -n 's#^authconform: serving .* on \(http://[^ ]*\)$#\1#p' "$tmp/serve.out" | head -n 1)"
+		url="$(serving_url "$tmp/serve.out")"
 		[ -n "$url" ] && break
 		sleep 0.1
 	done
 	# shellcheck disable=SC2086 # the credentials are words
-	"${tool[@]}" run --rm --network host "$image" run --flavor "$flavor" --target "$url" ${creds[$flavor]} --timeout 5s >"$tmp/run.out" 2>&1
-	rc=$?
-	if [ "$rc" -eq 0 ]; then
-		record "$name" ok "$(count_line "$tmp/run.out")"
-	else
-		tail -n 30 "$tmp/run.out"
-		record "$name" FAIL "exit $rc: $(count_line "$tmp/run.out")"
-	fi
+	"${container_tool[@]}" run --rm --network host "$image" run --flavor "$flavor" --target "$url" ${creds[$flavor]} --timeout 5s >"$tmp/run.out" 2>&1
+	record_suite "$name" $?
 	kill "${pids[-1]}" 2>/dev/null
 	wait "${pids[-1]}" 2>/dev/null
 done
@@ -202,20 +192,13 @@ done
 log "README and docs container recipes"
 if [ "$build_tool" = podman ] && podman tag "$image" localhost/authconform:dev; then
 	bash "$here/recipes.sh" >"$tmp/recipes.out" 2>&1
-	rc=$?
-	cat "$tmp/recipes.out"
-	recipes="$(grep '^recipes: [0-9]* passed' "$tmp/recipes.out" | tail -n 1)"
-	if [ "$rc" -eq 0 ]; then
-		record "README and docs recipes" ok "${recipes#recipes: }"
-	else
-		record "README and docs recipes" FAIL "exit $rc: ${recipes#recipes: }"
-	fi
+	record_script "README and docs recipes" recipes "$tmp/recipes.out" $?
 else
 	record "README and docs recipes" FAIL "they need podman (for its Docker-compatible socket) and the image as localhost/authconform:dev"
 fi
 
 echo
-echo "container checks with ${tool[*]} ($(($(date +%s) - start))s):"
+echo "container checks with ${container_tool[*]} ($(($(date +%s) - start))s):"
 for line in "${results[@]}"; do echo "  $line"; done
 echo "container: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -34,8 +34,8 @@ func TestRunJudgesAClusterThroughItsBalancer(t *testing.T) {
 			t.Errorf("through the balancer: %s is not skipped:\n%s", id, r.stdout)
 		}
 	}
-	if !strings.Contains(r.stdout, "not judgeable through a balancer") {
-		t.Errorf("through the balancer: no fixture says why it is not judgeable:\n%s", r.stdout)
+	if !strings.Contains(r.stdout, "not judgeable through a balancer") || !strings.Contains(r.stdout, "pass --node URL") || goWords.MatchString(r.stdout) {
+		t.Errorf("through the balancer: no fixture says why it is not judgeable and what to pass, in flags:\n%s", r.stdout)
 	}
 	if !strings.Contains(r.stdout, "cluster of 3 node(s)") {
 		t.Errorf("the report does not describe the cluster:\n%s", r.stdout)

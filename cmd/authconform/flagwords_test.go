@@ -8,12 +8,26 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/specs"
 	"github.com/authconform/authconform/specs/live"
 )
 
 // goWords are the library's names for options, which the CLI's messages
 // must not show.
-var goWords = regexp.MustCompile(`\b(Credentials|Config|Target)\.[A-Z]\w*|AdvanceLimit|StateVars|the var SessionTTL`)
+var goWords = regexp.MustCompile(`\b(Credentials|Config|Target|Options)\.[A-Z]\w*|AdvanceLimit|StateVars|the var SessionTTL|ControlPlaneWithToken`)
+
+// wantFlagWorded: err, in the CLI's words, says want and no Go name.
+func wantFlagWorded(t *testing.T, err error, want string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error where one saying %q was due", want)
+	}
+	got := inFlagWords(err.Error())
+	if !strings.Contains(got, want) || goWords.MatchString(got) {
+		t.Errorf("%q in the CLI's words: %q, want %q and no Go name", err, got, want)
+	}
+}
 
 // TestLibraryMessagesNameFlags: messages the library gives in Go words
 // reach the CLI's user with the flags that set those options.
@@ -37,17 +51,51 @@ func TestLibraryMessagesNameFlags(t *testing.T) {
 		{anonymous, "pass --require-valid-user"},
 		{noStateDir, "pass --state-dir"},
 	} {
-		if c.err == nil {
-			t.Fatalf("no error where one naming %s was due", c.flag)
-		}
-		got := inFlagWords(c.err.Error())
-		if !strings.Contains(got, c.flag) || goWords.MatchString(got) {
-			t.Errorf("%q in the CLI's words: %q, want %s and no Go name", c.err, got, c.flag)
-		}
+		wantFlagWorded(t, c.err, c.flag)
 	}
 	wrapped := flagWorded{noStateDir}
 	if !errors.Is(wrapped, live.ErrNoStateDir) || !strings.Contains(wrapped.Error(), "--state-dir") {
 		t.Errorf("flagWorded(%v) = %q: want errors.Is to see ErrNoStateDir and --state-dir in the text", noStateDir, wrapped)
+	}
+}
+
+// TestClusterAndControlPlaneMessagesNameFlags: the cluster and control
+// plane errors, which name Config fields and fakeserver options, reach
+// the CLI's user with --node, --node-header and --control-token.
+func TestClusterAndControlPlaneMessagesNameFlags(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cluster, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.CouchDB, Nodes: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cluster.Close()
+	other, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.CouchDB, Nodes: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	config := func(c live.Credentials, nodes ...string) live.Config {
+		return live.Config{BaseURL: cluster.URL, Flavor: "couchdb", StateDir: t.TempDir(), Credentials: c, NodeURLs: nodes}
+	}
+	admin := live.Credentials{User: "admin", Password: "secret"}
+	_, noAdmin := live.Target(ctx, config(live.Credentials{AuthDisabled: true}, cluster.NodeURLs[0]))
+	_, foreignNode := live.Target(ctx, config(admin, other.NodeURLs[0]))
+	locked, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.CouchDB, ControlPlane: true, ControlToken: "s3cret-token"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer locked.Close()
+	_, noToken := specs.ControlPlane(locked.URL, nil).Enter(ctx, "default-password")
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{noAdmin, "--node and --node-header judge the nodes of a CouchDB cluster, and need --flavor couchdb with a server admin's --user"},
+		{foreignNode, "--node " + other.NodeURLs[0] + " belongs to another server"},
+		{noToken, "is its --control-token given?"},
+	} {
+		wantFlagWorded(t, c.err, c.want)
 	}
 }
 

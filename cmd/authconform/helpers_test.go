@@ -1,8 +1,11 @@
 package main
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"testing"
@@ -106,4 +109,30 @@ func reportedResults(t *testing.T, path string) []reportedResult {
 // (--database private, --document db/document), then extra.
 func liveDatabases(extra ...fakeserver.Database) []fakeserver.Database {
 	return append([]fakeserver.Database{{Name: "private"}, {Name: "db", Public: true, Docs: map[string]string{"document": `{"x":1}`}}}, extra...)
+}
+
+// httpGet sends GET u with the header name and value pairs and returns the
+// answer's status and body.
+func httpGet(t *testing.T, u string, header ...string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// adminGet is httpGet as the fakes' default CouchDB admin, admin/secret.
+func adminGet(t *testing.T, u string) (int, string) {
+	t.Helper()
+	return httpGet(t, u, "Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("admin:secret")))
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -9,6 +10,17 @@ import (
 
 	"github.com/authconform/authconform/fakeserver"
 )
+
+// serveHint is the fake serve starts for f and the login hint it prints.
+func serveHint(t *testing.T, f serveFlags) (*fakeserver.Fake, string) {
+	t.Helper()
+	o, err := f.options(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := newFake(t, o)
+	return fake, strings.Join(loginHint(fake.Options(), f), "\n")
+}
 
 // TestLoginHintLogsIn: the accounts and the token serve prints on start
 // log in to the fake it starts, with the Bearer form of its profile.
@@ -27,16 +39,8 @@ func TestLoginHintLogsIn(t *testing.T) {
 		{fakeserver.CouchDB, "", "/_session", 2},
 		{fakeserver.CouchDB, fakeserver.ProfileCouchDB35, "/_session", 2},
 	} {
-		f := serveFlags{flavor: string(c.flavor), profile: string(c.profile)}
-		o, err := f.options(time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv, err := fakeserver.Start(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		hint := strings.Join(loginHint(srv.Options(), f), "\n")
+		fake, hint := serveHint(t, serveFlags{flavor: string(c.flavor), profile: string(c.profile)})
+		srv := httptest.NewServer(fake)
 		var auths []string
 		for _, m := range basic.FindAllStringSubmatch(hint, -1) {
 			req, _ := http.NewRequest(http.MethodGet, "/", nil)
@@ -74,16 +78,7 @@ func TestLoginHintLogsIn(t *testing.T) {
 // TestLoginHintNeverPrintsGivenSecrets: users and tokens given on the
 // command line are named, their secrets never printed.
 func TestLoginHintNeverPrintsGivenSecrets(t *testing.T) {
-	f := serveFlags{flavor: "neo4j-query", users: []string{"bob:pw-of-bob"}, tokens: []string{"tok-of-bob=bob"}}
-	o, err := f.options(time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	fake, err := fakeserver.New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hint := strings.Join(loginHint(fake.Options(), f), "\n")
+	_, hint := serveHint(t, serveFlags{flavor: "neo4j-query", users: []string{"bob:pw-of-bob"}, tokens: []string{"tok-of-bob=bob"}})
 	if strings.Contains(hint, "pw-of-bob") || strings.Contains(hint, "tok-of-bob") || !strings.Contains(hint, "bob") {
 		t.Errorf("hint names bob without his secrets? %q", hint)
 	}

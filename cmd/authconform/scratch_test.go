@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -38,17 +37,4 @@ func TestFreshStateDirFiveRunsNeverLock(t *testing.T) {
 	if _, body := adminGet(t, srv.URL+"/_users/_all_docs"); strings.Contains(body, "authconform-scratch-") {
 		t.Errorf("scratch users left in _users: %s", body)
 	}
-}
-
-func adminGet(t *testing.T, u string) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, u, nil)
-	req.SetBasicAuth("admin", "secret")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
 }

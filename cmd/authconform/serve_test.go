@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -112,28 +111,14 @@ func TestServeNodesStandsForACluster(t *testing.T) {
 		t.Fatalf("serve --nodes 3 printed URLs %v, want a balancer and 3 nodes", urls)
 	}
 	go func() { _, _ = io.Copy(io.Discard, stdout) }()
-	get := func(url, path string, header ...string) (int, string) {
-		req, _ := http.NewRequest("GET", url+path, nil)
-		for i := 0; i+1 < len(header); i += 2 {
-			req.Header.Set(header[i], header[i+1])
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(body)
-	}
-	admin := "Basic " + base64.StdEncoding.EncodeToString([]byte("admin:secret"))
 	for i, u := range urls[1:] {
-		if _, body := get(u, "/_node/_local", "Authorization", admin); !strings.Contains(body, fmt.Sprintf(`"couchdb%d@127.0.0.1"`, i+1)) {
+		if _, body := adminGet(t, u+"/_node/_local"); !strings.Contains(body, fmt.Sprintf(`"couchdb%d@127.0.0.1"`, i+1)) {
 			t.Errorf("node %d at %s: %s", i+1, u, body)
 		}
 	}
 	seen := map[string]bool{}
 	for range 3 {
-		_, body := get(urls[0], "/_node/_local", "Authorization", admin)
+		_, body := adminGet(t, urls[0]+"/_node/_local")
 		seen[body] = true
 	}
 	if len(seen) != 3 {
@@ -150,7 +135,7 @@ func TestServeNodesStandsForACluster(t *testing.T) {
 			cookie = c.Value
 		}
 	}
-	if _, body := get(urls[2], "/_session", "Cookie", "AuthSession="+cookie); cookie == "" || !strings.Contains(body, `"name":null`) {
+	if _, body := httpGet(t, urls[2]+"/_session", "Cookie", "AuthSession="+cookie); cookie == "" || !strings.Contains(body, `"name":null`) {
 		t.Errorf("node 2 with node 1's admin cookie (%q): %s, want anonymous", cookie, body)
 	}
 }

@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// FailureBudget bounds the failed logins a run may cause on a live target,
+// failureBudget bounds the failed logins a run may cause on a live target,
 // so that the suite never locks an account out.
-type FailureBudget struct {
+type failureBudget struct {
 	// Max is how many failed logins may happen within Window.
 	Max int
 	// Window is how long a failure counts against Max.
@@ -24,20 +24,20 @@ type FailureBudget struct {
 	StateFile string
 }
 
-// DefaultBudget is one failure below each server's own lock threshold:
+// defaultBudget is one failure below each server's own lock threshold:
 // Neo4j locks after 3 failures (a success resets the count), CouchDB after
 // 5 per user and client address within 5 minutes. An unknown flavor gets
 // no failed login at all.
-func DefaultBudget(flavor string) FailureBudget {
+func defaultBudget(flavor string) failureBudget {
 	if fl, err := flavorOf(flavor); err == nil {
 		return fl.budget
 	}
-	return FailureBudget{Max: 0, Window: time.Hour}
+	return failureBudget{Max: 0, Window: time.Hour}
 }
 
-// budgetTracker spends a FailureBudget over one run.
+// budgetTracker spends a failureBudget over one run.
 type budgetTracker struct {
-	b   FailureBudget
+	b   failureBudget
 	now func() time.Time
 
 	mu    sync.Mutex
@@ -183,7 +183,7 @@ func (t *budgetTracker) spentNote() string {
 	}
 	return fmt.Sprintf("this check spent 1 failed login; the ledger %s counts %d on this account, and %s. "+
 		"Failures from other clients, and from earlier runs whose state directory is gone (a fresh CI runner), are not counted: "+
-		"keep --state-dir on storage that outlives the run, so that the suite stops before the lock", t.b.StateFile, counted, lock)
+		"keep Config.StateDir on storage that outlives the run, so that the suite stops before the lock", t.b.StateFile, counted, lock)
 }
 
 // recent keeps the failures still inside the window.

@@ -11,7 +11,7 @@ func TestBudgetKeepsEveryAccountBelowItsLock(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	file := filepath.Join(t.TempDir(), "budget.json")
-	b := FailureBudget{Max: 4, Window: 5 * time.Minute, StateFile: file}
+	b := failureBudget{Max: 4, Window: 5 * time.Minute, StateFile: file}
 
 	first := &budgetTracker{b: b, now: clock}
 	for _, n := range []int{2, 1, 1} {
@@ -37,13 +37,13 @@ func TestBudgetKeepsEveryAccountBelowItsLock(t *testing.T) {
 	if err := second.spend(4); err != nil {
 		t.Fatalf("after the window: %v", err)
 	}
-	if err := (&budgetTracker{b: FailureBudget{Max: 2}, now: clock}).spend(3); err == nil {
+	if err := (&budgetTracker{b: failureBudget{Max: 2}, now: clock}).spend(3); err == nil {
 		t.Fatal("a fixture with more failures than the lock threshold was allowed")
 	}
 }
 
 func TestBudgetResetOnSuccessOnlyBoundsEachFixture(t *testing.T) {
-	b := &budgetTracker{b: DefaultBudget("neo4j-3.3"), now: time.Now}
+	b := &budgetTracker{b: defaultBudget("neo4j-3.3"), now: time.Now}
 	for range 10 {
 		if err := b.spend(2); err != nil {
 			t.Fatal(err)
@@ -69,7 +69,7 @@ func TestLedgerNeverWritesThroughASymlink(t *testing.T) {
 	if err := os.Symlink(victim, ledger); err != nil {
 		t.Skipf("no symbolic links here: %v", err)
 	}
-	b := &budgetTracker{b: FailureBudget{Max: 4, Window: time.Minute, StateFile: ledger}, now: time.Now}
+	b := &budgetTracker{b: failureBudget{Max: 4, Window: time.Minute, StateFile: ledger}, now: time.Now}
 	if err := b.spend(1); err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/authconform/authconform/specs/report"
 )
 
-// DetectCluster asks a CouchDB server at base which nodes it has
+// detectCluster asks a CouchDB server at base which nodes it has
 // (GET /_membership) and which of them answer at base (GET /_node/_local,
 // once per node and once more, so that a round-robin balancer shows
 // itself), as the server admin user; and GET / for the uuid, which is one
@@ -20,7 +20,7 @@ import (
 // is a successful login or none (a 401 ends the detection with what is
 // known), so it spends no failed login. A server that does not say leaves
 // Nodes empty.
-func DetectCluster(ctx context.Context, client *http.Client, base, user, password string) (report.Cluster, string, error) {
+func detectCluster(ctx context.Context, client *http.Client, base, user, password string) (report.Cluster, string, error) {
 	var c report.Cluster
 	uuid := ""
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/", nil)
@@ -84,7 +84,7 @@ func nodeName(ctx context.Context, client *http.Client, base, user, password str
 // them rather than by what the server does.
 var ErrInconsistentNodes = fmt.Errorf("the cluster's nodes disagree")
 
-// CookiePreflight logs user in once at base and sends the cookie on n
+// cookiePreflight logs user in once at base and sends the cookie on n
 // requests (GET /_session) at each of urls (base, or one URL per node),
 // which a balancer spreads over its nodes. When the cookie names the user
 // on some answers and is anonymous on others, it returns one line naming
@@ -92,7 +92,7 @@ var ErrInconsistentNodes = fmt.Errorf("the cluster's nodes disagree")
 // user (the salt is part of the cookie's key; the same [chttpd_auth]
 // secret is not enough). A server whose login gives no cookie, or whose
 // every answer is anonymous, is left to the fixtures.
-func CookiePreflight(ctx context.Context, client *http.Client, base string, urls []string, n int, user, password string) error {
+func cookiePreflight(ctx context.Context, client *http.Client, base string, urls []string, n int, user, password string) error {
 	cookie, err := formLogin(ctx, client, base, user, password)
 	if err != nil || cookie == "" {
 		return err

@@ -40,7 +40,7 @@ func ledgerKey(ctx context.Context, l *States, canonical string) string {
 	return "couchdb-uuid-" + welcome.UUID
 }
 
-// clusterOf finds the CouchDB cluster behind the target (DetectCluster),
+// clusterOf finds the CouchDB cluster behind the target (detectCluster),
 // checks each --node URL is one of its nodes, and runs the cookie
 // preflight on a cluster of more than one node: through the target's URL
 // as many times as there are nodes, and on each --node URL. It returns
@@ -49,11 +49,11 @@ func clusterOf(ctx context.Context, l *States, c Config) (*report.Cluster, error
 	user, password := l.creds.User, l.creds.Password
 	if c.Flavor != "couchdb" || user == "" || l.creds.AuthDisabled {
 		if len(c.NodeURLs) > 0 || c.NodeHeader != "" {
-			return nil, fmt.Errorf("--node and --node-header judge the nodes of a CouchDB cluster, and need --flavor couchdb with a server admin's --user")
+			return nil, fmt.Errorf("Config.NodeURLs and Config.NodeHeader judge the nodes of a CouchDB cluster, and need Config.Flavor couchdb with a server admin as Credentials.User")
 		}
 		return nil, nil
 	}
-	cl, uuid, err := DetectCluster(ctx, l.client, l.base, user, password)
+	cl, uuid, err := detectCluster(ctx, l.client, l.base, user, password)
 	if err != nil {
 		return nil, fmt.Errorf("asking the target about its cluster: %w", err)
 	}
@@ -61,7 +61,7 @@ func clusterOf(ctx context.Context, l *States, c Config) (*report.Cluster, error
 		return nil, nil
 	}
 	if len(c.NodeURLs) > 0 && len(cl.Nodes) == 0 {
-		return nil, fmt.Errorf("--node needs the cluster's membership, but GET /_membership as %s answered no nodes (a server admin's --user can ask)", user)
+		return nil, fmt.Errorf("Config.NodeURLs needs the cluster's membership, but GET /_membership as %s answered no nodes (a server admin as Credentials.User can ask)", user)
 	}
 	for _, u := range c.NodeURLs {
 		if err := checkNodeURL(ctx, l, cl, uuid, strings.TrimSuffix(u, "/")); err != nil {
@@ -75,11 +75,11 @@ func clusterOf(ctx context.Context, l *States, c Config) (*report.Cluster, error
 	if len(cl.Nodes) > 1 {
 		// Each --node first, since that names the nodes that disagree.
 		if len(c.NodeURLs) > 0 {
-			if err := CookiePreflight(ctx, l.client, l.base, c.NodeURLs, 1, user, password); err != nil {
+			if err := cookiePreflight(ctx, l.client, l.base, c.NodeURLs, 1, user, password); err != nil {
 				return nil, err
 			}
 		}
-		if err := CookiePreflight(ctx, l.client, l.base, []string{l.base}, len(cl.Nodes), user, password); err != nil {
+		if err := cookiePreflight(ctx, l.client, l.base, []string{l.base}, len(cl.Nodes), user, password); err != nil {
 			return nil, err
 		}
 	}
@@ -90,26 +90,26 @@ func clusterOf(ctx context.Context, l *States, c Config) (*report.Cluster, error
 // the uuid must be the target's, and both answers must name the same node
 // of the cluster, or u is no single node of it.
 func checkNodeURL(ctx context.Context, l *States, cl report.Cluster, uuid, u string) error {
-	if _, nodeUUID, err := DetectCluster(ctx, l.client, u, "", ""); err != nil {
-		return fmt.Errorf("--node %s: %w", specs.RedactText(u), err)
+	if _, nodeUUID, err := detectCluster(ctx, l.client, u, "", ""); err != nil {
+		return fmt.Errorf("node URL %s: %w", specs.RedactText(u), err)
 	} else if nodeUUID != uuid {
-		return fmt.Errorf("--node %s belongs to another server (uuid %s, the target's is %s)", specs.RedactText(u), nodeUUID, uuid)
+		return fmt.Errorf("node URL %s belongs to another server (uuid %s, the target's is %s)", specs.RedactText(u), nodeUUID, uuid)
 	}
 	var names []string
 	for range 2 {
 		name, err := nodeName(ctx, l.client, u, l.creds.User, l.creds.Password)
 		if err != nil {
-			return fmt.Errorf("--node %s: %w", specs.RedactText(u), err)
+			return fmt.Errorf("node URL %s: %w", specs.RedactText(u), err)
 		}
 		names = append(names, name)
 	}
 	switch {
 	case names[0] == "":
-		return fmt.Errorf("--node %s does not answer GET /_node/_local as %s with a node name", specs.RedactText(u), l.creds.User)
+		return fmt.Errorf("node URL %s does not answer GET /_node/_local as %s with a node name", specs.RedactText(u), l.creds.User)
 	case names[0] != names[1]:
-		return fmt.Errorf("--node %s is answered by more than one node (%s, %s): give one node's own URL, not a balancer's", specs.RedactText(u), names[0], names[1])
+		return fmt.Errorf("node URL %s is answered by more than one node (%s, %s): give one node's own URL, not a balancer's", specs.RedactText(u), names[0], names[1])
 	case !slices.Contains(cl.Nodes, names[0]):
-		return fmt.Errorf("--node %s is %s, which is not a node of the target's cluster (%s)", specs.RedactText(u), names[0], strings.Join(cl.Nodes, ", "))
+		return fmt.Errorf("node URL %s is %s, which is not a node of the target's cluster (%s)", specs.RedactText(u), names[0], strings.Join(cl.Nodes, ", "))
 	}
 	return nil
 }

@@ -65,7 +65,7 @@ func TestTargetRefusesNodeURLsThatAreNoSingleNodeOfIt(t *testing.T) {
 	cfg := clusterConfig(s.URL, t.TempDir())
 	cfg.Credentials = live.Credentials{User: "alice", Password: "alicepw"}
 	cfg.NodeURLs = []string{s.NodeURLs[0]}
-	if _, err := live.Target(ctx, cfg); err == nil || !strings.Contains(err.Error(), "--node needs the cluster's membership") {
+	if _, err := live.Target(ctx, cfg); err == nil || !strings.Contains(err.Error(), "Config.NodeURLs needs the cluster's membership") {
 		t.Errorf("--node as a non-admin: %v", err)
 	}
 }

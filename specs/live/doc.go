@@ -9,16 +9,17 @@
 //     password stops the run before a lockout; the ledger of a CouchDB
 //     server is keyed by its uuid, one for every URL of a cluster), and
 //     what they name exists;
-//   - on a CouchDB cluster (DetectCluster, with a server admin): its nodes
+//   - on a CouchDB cluster (with a server admin): its nodes
 //     and whether a balancer spreads requests over them go into
-//     specs.Target.Cluster, each --node URL (Config.NodeURLs) must be one
-//     node of it, and the cookie preflight (CookiePreflight) stops a run
+//     specs.Target.Cluster, each of Config.NodeURLs must be one node of it,
+//     and a cookie preflight (one login, its cookie sent to every node) stops a run
 //     whose nodes hold different password hashes with one line; rules
 //     each node keeps on its own (the lockout) are then judged on one node
 //     or reported as not judgeable through the balancer (docs/cluster.md);
 //   - for a fixture that fails logins: a scratch user takes them (CouchDB
 //     with a server admin), else the ledger spends them, one failure below
-//     the server's lock (DefaultBudget);
+//     the server's lock (Neo4j locks after 3 failures, a success resetting
+//     the count; CouchDB after 5 per user within 5 minutes);
 //   - before a request that changes the target: a restore journal is
 //     written, so that `authconform restore` (PendingRestores) undoes the
 //     change even after the run is killed;

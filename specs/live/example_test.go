@@ -2,7 +2,6 @@ package live_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"testing"
 
@@ -32,17 +31,4 @@ func ExampleTarget() {
 		t.Fatal(err) // one line: unreachable, wrong password, missing database...
 	}
 	specs.Run(t, target)
-}
-
-// A live server's failed-login budget stays below its own lock threshold:
-// Neo4j locks after 3 failures (a success resets the count), CouchDB after
-// 5 per user within 5 minutes.
-func ExampleDefaultBudget() {
-	for _, flavor := range []string{"neo4j-3.3", "couchdb"} {
-		b := live.DefaultBudget(flavor)
-		fmt.Printf("%s: at most %d failed logins per %s (reset by a success: %v)\n", flavor, b.Max, b.Window, b.ResetOnSuccess)
-	}
-	// Output:
-	// neo4j-3.3: at most 2 failed logins per 5s (reset by a success: true)
-	// couchdb: at most 4 failed logins per 5m0s (reset by a success: false)
 }

@@ -25,7 +25,7 @@ type flavor struct {
 	// checkAnswer, when set, judges the credential check's answer beyond
 	// its status (401 and 429 are judged for every flavor).
 	checkAnswer func(req *http.Request, status int, body []byte, user string) error
-	budget      FailureBudget
+	budget      failureBudget
 	// enter reaches state on a live server.
 	enter func(l *States, ctx context.Context, state string, vars fixtures.Vars) (fixtures.Vars, error)
 }
@@ -47,7 +47,7 @@ func flavorTable() map[string]flavor {
 				return p.root["data"] != nil || p.root["management"] != nil || p.neo4jError()
 			},
 			// Neo4j locks after 3 failures; a success resets the count.
-			budget: FailureBudget{Max: 2, Window: 5 * time.Second, ResetOnSuccess: true},
+			budget: failureBudget{Max: 2, Window: 5 * time.Second, ResetOnSuccess: true},
 			enter:  (*States).enterNeo4j33,
 		},
 		"neo4j-query": {
@@ -56,7 +56,7 @@ func flavorTable() map[string]flavor {
 			looksLike: func(p probe) bool {
 				return p.root["query"] != nil || p.root["neo4j_version"] != nil || p.root["transaction"] != nil || p.neo4jError()
 			},
-			budget: FailureBudget{Max: 2, Window: 5 * time.Second, ResetOnSuccess: true},
+			budget: failureBudget{Max: 2, Window: 5 * time.Second, ResetOnSuccess: true},
 			enter:  (*States).enterNeo4jQuery,
 		},
 		"couchdb": {
@@ -79,7 +79,7 @@ func flavorTable() map[string]flavor {
 				return nil
 			},
 			// CouchDB locks after 5 failures per user within 5 minutes.
-			budget: FailureBudget{Max: 4, Window: 5 * time.Minute},
+			budget: failureBudget{Max: 4, Window: 5 * time.Minute},
 			enter:  (*States).enterCouchDB,
 		},
 	}

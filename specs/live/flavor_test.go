@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/authconform/authconform/fixtures"
 )
@@ -72,7 +73,23 @@ func TestUnknownFlavorBorrowsNoBehaviour(t *testing.T) {
 	if requests != 0 {
 		t.Errorf("%d requests sent for an unknown flavor", requests)
 	}
-	if b := DefaultBudget(unknown); b.Max != 0 {
-		t.Errorf("DefaultBudget(%q) allows %d failed logins", unknown, b.Max)
+	if b := defaultBudget(unknown); b.Max != 0 {
+		t.Errorf("defaultBudget(%q) allows %d failed logins", unknown, b.Max)
+	}
+}
+
+// TestDefaultBudgetStaysBelowEachLock: a run spends at most one failed
+// login fewer than the server's own lock takes (Neo4j 3.3 locks after 3
+// failures, a success resetting the count; CouchDB after 5 per user within
+// 5 minutes).
+func TestDefaultBudgetStaysBelowEachLock(t *testing.T) {
+	for flavor, want := range map[string]failureBudget{
+		"neo4j-3.3":   {Max: 2, Window: 5 * time.Second, ResetOnSuccess: true},
+		"neo4j-query": {Max: 2, Window: 5 * time.Second, ResetOnSuccess: true},
+		"couchdb":     {Max: 4, Window: 5 * time.Minute},
+	} {
+		if got := defaultBudget(flavor); got != want {
+			t.Errorf("defaultBudget(%q) = %+v, want %+v", flavor, got, want)
+		}
 	}
 }

@@ -62,7 +62,7 @@ func TestGuardJournalsEachChangeUntilItsRestoreIsVerified(t *testing.T) {
 func TestGuardSpendsFailedLoginsFromTheLedger(t *testing.T) {
 	ctx := context.Background()
 	states := NewStates("couchdb", "http://127.0.0.1:1", Credentials{User: "admin", Password: "secret"}, nil)
-	g := &guard{states: states, ledger: &budgetTracker{b: FailureBudget{Max: 2, Window: time.Hour}, now: time.Now}}
+	g := &guard{states: states, ledger: &budgetTracker{b: failureBudget{Max: 2, Window: time.Hour}, now: time.Now}}
 
 	lockout := fixtures.Fixture{ID: "couchdb/lockout", State: "user-exists", Lockout: true, AuthFailures: 1}
 	if _, _, err := g.FailedLogins(ctx, lockout); !errors.Is(err, specs.ErrUnreachable) || !strings.Contains(err.Error(), "locks an account") {

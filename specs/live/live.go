@@ -76,7 +76,7 @@ func unreachable(format string, args ...any) error {
 // clock, up to MaxWait.
 func (l *States) Advance(ctx context.Context, d time.Duration) error {
 	if l.creds.MaxWait <= 0 && l.creds.SessionTTL > 0 {
-		return unreachable("it waits in real time for the server's %s sessions to expire: pass --max-wait %s to allow it", l.creds.SessionTTL, l.creds.SessionTTL*11/10+time.Second)
+		return unreachable("it waits in real time for the server's %s sessions to expire: set Credentials.MaxWait to %s to allow it", l.creds.SessionTTL, l.creds.SessionTTL*11/10+time.Second)
 	}
 	if l.creds.MaxWait <= 0 {
 		return unreachable("a live server's clock cannot be moved: set Credentials.MaxWait to let the run wait for it in real time (and set Credentials.SessionTTL where its steps are timed in sessions)")

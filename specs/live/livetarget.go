@@ -115,7 +115,7 @@ func Target(ctx context.Context, c Config) (t specs.Target, err error) {
 	if err := Probe(client, c.BaseURL, c.Flavor); err != nil {
 		return specs.Target{}, err
 	}
-	budget := DefaultBudget(c.Flavor)
+	budget := defaultBudget(c.Flavor)
 	live := NewStates(c.Flavor, c.BaseURL, c.Credentials, client)
 	live.ledgerKey = ledgerKey(ctx, live, canonical)
 	budget.StateFile = filepath.Join(c.StateDir, "budget", fileKey(live.ledgerKey, c.Credentials.User)+".json")
@@ -177,7 +177,7 @@ func maskError(err error, red *specs.Redactor) error {
 // checkCountingFailures runs the credential check as one failed login
 // reserved in the ledger beforehand (refused when the ledger has no room)
 // and given back when the login succeeds.
-func checkCountingFailures(ctx context.Context, live *States, b FailureBudget) error {
+func checkCountingFailures(ctx context.Context, live *States, b failureBudget) error {
 	c := live.creds
 	if c.AuthDisabled || (c.User == "" && c.Token == "") {
 		return nil

@@ -30,7 +30,7 @@ const scratchDBKind = "couchdb-scratch-database"
 // anonymously, Document readable anonymously, OtherUser able to log in.
 // With allowDestructive, a missing Document (or Database) is created as a
 // scratch database, journaled, and deleted by the returned cleanup.
-func couchPreconditions(ctx context.Context, l *States, b FailureBudget, allowDestructive bool) (func(context.Context) error, error) {
+func couchPreconditions(ctx context.Context, l *States, b failureBudget, allowDestructive bool) (func(context.Context) error, error) {
 	c := &l.creds
 	if c.AuthDisabled || c.User == "" {
 		return nil, nil

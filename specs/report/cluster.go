@@ -42,7 +42,7 @@ func (c Cluster) Line() string {
 	case c.NodeURL != "":
 		fmt.Fprintf(&b, "; per-node rules (lockout) judged at %s", c.NodeURL)
 	case c.Balanced:
-		b.WriteString("; per-node rules (lockout) not judgeable through this balancer (pass --node URL)")
+		b.WriteString("; per-node rules (lockout) not judgeable through this balancer (judge it at a node's own URL)")
 	}
 	if c.NodeHeader != "" {
 		fmt.Fprintf(&b, "; the node of each step from its %s header", c.NodeHeader)

@@ -24,7 +24,7 @@ func TestReportsDescribeTheCluster(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, out := range map[string]string{"text": text.String(), "markdown": md.String()} {
-		checkHas(t, name+" report", out, "cluster of 3 node(s) (c1, c2, c3)", "4 requests at this URL reached c1, c2, c3", "not judgeable through this balancer (pass --node URL)", "X-Served-By header", "(node n2)")
+		checkHas(t, name+" report", out, "cluster of 3 node(s) (c1, c2, c3)", "4 requests at this URL reached c1, c2, c3", "not judgeable through this balancer (judge it at a node's own URL)", "X-Served-By header", "(node n2)")
 	}
 	judged := &Cluster{Nodes: []string{"c1", "c2"}, Reached: []string{"c1", "c2", "c1"}, Balanced: true, NodeURL: "http://node1"}
 	if line := judged.Line(); !strings.Contains(line, "judged at http://node1") || strings.Contains(line, "not judgeable") {

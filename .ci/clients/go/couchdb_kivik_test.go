@@ -99,6 +99,30 @@ func readDocument(t *testing.T, c *kivik.Client) {
 	}
 }
 
+// wantAdmin: c, logged in as the server admin by method, reads the
+// admin-only database.
+func wantAdmin(t *testing.T, c *kivik.Client, method string) {
+	t.Helper()
+	wantSession(t, c, "admin", method)
+	stats, err := c.DB("authtest").Stats(ctx(t))
+	if err != nil {
+		t.Fatalf("admin GET /authtest: %v", err)
+	}
+	if stats.Name != "authtest" {
+		t.Fatalf("admin GET /authtest: db_name %q", stats.Name)
+	}
+}
+
+// wantAlice: c, logged in as the non-admin alice by method, reads the public
+// document and is refused the admin-only database.
+func wantAlice(t *testing.T, c *kivik.Client, method string) {
+	t.Helper()
+	wantSession(t, c, "alice", method)
+	readDocument(t, c)
+	_, err := c.DB("authtest").Stats(ctx(t))
+	wantStatus(t, "alice GET /authtest", err, http.StatusForbidden, "You are not allowed to access this db.")
+}
+
 func TestKivikAnonymous(t *testing.T) {
 	c := client(t, couchURL(t))
 	wantSession(t, c, "", "")
@@ -107,56 +131,39 @@ func TestKivikAnonymous(t *testing.T) {
 	wantStatus(t, "anonymous GET /authtest", err, http.StatusUnauthorized, "")
 }
 
-func TestKivikCookieAuth(t *testing.T) {
+// TestKivikAuthOptions: logged in with either of kivik's auth options, the
+// admin reads the admin-only database and alice only the public document.
+func TestKivikAuthOptions(t *testing.T) {
+	base := couchURL(t)
+	for _, o := range []struct {
+		name   string
+		auth   func(name, password string) kivik.Option
+		method string // the session's authentication method
+	}{
+		{"CookieAuth", couchdb.CookieAuth, "cookie"},
+		{"BasicAuth", couchdb.BasicAuth, "default"},
+	} {
+		t.Run(o.name+" admin", func(t *testing.T) {
+			wantAdmin(t, client(t, base, o.auth("admin", "secret")), o.method)
+		})
+		t.Run(o.name+" alice", func(t *testing.T) {
+			wantAlice(t, client(t, base, o.auth("alice", "alicepw")), o.method)
+		})
+	}
+}
+
+// TestKivikWrongPassword: a wrong password fails the CookieAuth login
+// itself, and with BasicAuth the request it is sent with.
+func TestKivikWrongPassword(t *testing.T) {
 	base := couchURL(t)
 
-	t.Run("admin", func(t *testing.T) {
-		c := client(t, base, couchdb.CookieAuth("admin", "secret"))
-		wantSession(t, c, "admin", "cookie")
-		stats, err := c.DB("authtest").Stats(ctx(t))
-		if err != nil {
-			t.Fatalf("admin GET /authtest: %v", err)
-		}
-		if stats.Name != "authtest" {
-			t.Fatalf("admin GET /authtest: db_name %q", stats.Name)
-		}
-	})
-
-	t.Run("alice", func(t *testing.T) {
-		c := client(t, base, couchdb.CookieAuth("alice", "alicepw"))
-		wantSession(t, c, "alice", "cookie")
-		readDocument(t, c)
-		_, err := c.DB("authtest").Stats(ctx(t))
-		wantStatus(t, "alice GET /authtest", err, http.StatusForbidden, "You are not allowed to access this db.")
-	})
-
-	t.Run("wrong password", func(t *testing.T) {
+	t.Run("CookieAuth", func(t *testing.T) {
 		c := client(t, base, couchdb.CookieAuth("admin", "wrong"))
 		_, err := c.Session(ctx(t))
 		wantStatus(t, "cookie login with a wrong password", err, http.StatusUnauthorized, "Name or password is incorrect.")
 	})
-}
 
-func TestKivikBasicAuth(t *testing.T) {
-	base := couchURL(t)
-
-	t.Run("BasicAuth option admin", func(t *testing.T) {
-		c := client(t, base, couchdb.BasicAuth("admin", "secret"))
-		wantSession(t, c, "admin", "default")
-		if _, err := c.DB("authtest").Stats(ctx(t)); err != nil {
-			t.Fatalf("admin GET /authtest: %v", err)
-		}
-	})
-
-	t.Run("BasicAuth option alice", func(t *testing.T) {
-		c := client(t, base, couchdb.BasicAuth("alice", "alicepw"))
-		wantSession(t, c, "alice", "default")
-		readDocument(t, c)
-		_, err := c.DB("authtest").Stats(ctx(t))
-		wantStatus(t, "alice GET /authtest", err, http.StatusForbidden, "You are not allowed to access this db.")
-	})
-
-	t.Run("BasicAuth option wrong password", func(t *testing.T) {
+	t.Run("BasicAuth", func(t *testing.T) {
 		c := client(t, base, couchdb.BasicAuth("alice", "wrong"))
 		err := c.DB("db").Get(ctx(t), "document").Err()
 		wantStatus(t, "GET /db/document with a wrong password", err, http.StatusUnauthorized, "Name or password is incorrect.")
@@ -171,11 +178,7 @@ func TestKivikURLUserinfo(t *testing.T) {
 	base := couchURL(t)
 
 	t.Run("admin:secret", func(t *testing.T) {
-		c := client(t, withUserinfo(t, base, "admin", "secret"))
-		wantSession(t, c, "admin", "cookie")
-		if _, err := c.DB("authtest").Stats(ctx(t)); err != nil {
-			t.Fatalf("admin GET /authtest: %v", err)
-		}
+		wantAdmin(t, client(t, withUserinfo(t, base, "admin", "secret")), "cookie")
 	})
 
 	t.Run("wrong password", func(t *testing.T) {
