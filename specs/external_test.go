@@ -260,18 +260,20 @@ func testEvents(t *testing.T, out []byte) (map[string]string, map[string]string)
 	return actions, outputs
 }
 
-// fixtureLine is a fixture file and line as a failure names them.
-var fixtureLine = regexp.MustCompile(`fixtures/(couchdb/[a-z0-9-]+\.yaml):(\d+)`)
+// failureLine is one line of Run's verdict: a fixture's file and line, its
+// id, its outcome and the target.
+var failureLine = regexp.MustCompile(`fixtures/(couchdb/[a-z0-9-]+\.yaml):(\d+): (couchdb/[a-z0-9-]+) (\w+) on `)
 
-// checkNamesFixtureLine: the output names CouchDB fixtures' files at
-// lines they have, one of them where a step starts (the step that failed).
+// checkNamesFixtureLine: against a server that answers 403 where the fake
+// answers 401, Run's verdict names only fixtures that failed, each at the
+// line of the step that failed: a step that expects 401, the one status
+// the server changed.
 func checkNamesFixtureLine(t *testing.T, root, out string) {
 	t.Helper()
-	all := fixtureLine.FindAllStringSubmatch(out, -1)
+	all := failureLine.FindAllStringSubmatch(out, -1)
 	if len(all) == 0 {
 		t.Fatalf("the failing run names no fixture file and line:\n%s", out)
 	}
-	steps := 0
 	for _, m := range all {
 		data, err := os.ReadFile(filepath.Join(root, "fixtures", m[1]))
 		if err != nil {
@@ -279,14 +281,31 @@ func checkNamesFixtureLine(t *testing.T, root, out string) {
 		}
 		n, _ := strconv.Atoi(m[2])
 		lines := strings.Split(string(data), "\n")
-		if n < 1 || n > len(lines) {
-			t.Fatalf("the failure names %s, past the file's end", m[0])
+		if n < 1 || n > len(lines) || m[4] != "failed" {
+			t.Errorf("the verdict names %q: want a failed fixture at a line of its file", m[0])
+			continue
 		}
-		if strings.HasPrefix(strings.TrimSpace(lines[n-1]), "- ") {
-			steps++
+		if step := stepAt(lines, n); !strings.Contains(step, "status: 401") {
+			t.Errorf("the verdict names %q, not the start of a step expecting 401:\n%s", m[0], step)
 		}
 	}
-	if steps == 0 {
-		t.Errorf("the failure names %d fixture lines, none the start of a step:\n%s", len(all), out)
+}
+
+// stepAt is the text of the step that starts at line n ("- " at its
+// indentation) up to the next line so indented, or "" if none starts there.
+func stepAt(lines []string, n int) string {
+	start := lines[n-1]
+	trimmed := strings.TrimLeft(start, " ")
+	if !strings.HasPrefix(trimmed, "- ") {
+		return ""
 	}
+	indent := start[:len(start)-len(trimmed)]
+	step := []string{start}
+	for _, l := range lines[n:] {
+		if strings.HasPrefix(l, indent+"- ") || (l != "" && !strings.HasPrefix(l, indent)) {
+			break
+		}
+		step = append(step, l)
+	}
+	return strings.Join(step, "\n")
 }

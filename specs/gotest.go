@@ -89,11 +89,7 @@ func failedAt(s report.Summary) []string {
 		if !ok || (r.Outcome != report.Failed && r.Outcome != report.Error) {
 			continue
 		}
-		line := 0
-		if i := len(r.Steps) - 1; i >= 0 && i < len(fx.Steps) {
-			line = fx.Steps[i].Line
-		}
-		out = append(out, fmt.Sprintf("%s: %s %s on %s", location(fx, line), r.ID, r.Outcome, r.Target))
+		out = append(out, fmt.Sprintf("%s: %s %s on %s", stoppedAt(fx, r), r.ID, r.Outcome, r.Target))
 	}
 	return out
 }

@@ -176,14 +176,18 @@ func (r *fixtureRun) judge() {
 	}
 }
 
-// where is the fixture's file and the line of the step it stopped at (of
-// its id when it stopped before any step), for a failure message.
-func (r *fixtureRun) where() types.CodeLocation {
+// where is the fixture's file and the line of the step it stopped at, for
+// a failure message.
+func (r *fixtureRun) where() types.CodeLocation { return stoppedAt(r.fx, r.result) }
+
+// stoppedAt is fx's file and the line of the step its result stopped at
+// (its last), or of its id when it stopped before any step.
+func stoppedAt(fx fixtures.Fixture, r report.Result) types.CodeLocation {
 	line := 0
-	if i := len(r.result.Steps) - 1; i >= 0 && i < len(r.fx.Steps) {
-		line = r.fx.Steps[i].Line
+	if i := len(r.Steps) - 1; i >= 0 && i < len(fx.Steps) {
+		line = fx.Steps[i].Line
 	}
-	return location(r.fx, line)
+	return location(fx, line)
 }
 
 // finish runs after the It, whatever happened in it (a failure, a skip,
