@@ -32,7 +32,7 @@ one) and removes the journals it verified. Exit status 1 when any remains.`,
 			if err != nil {
 				return err
 			}
-			pending, err := live.PendingRestores(dir, "")
+			pending, err := live.PendingRestores(dir)
 			if err != nil {
 				return usageError{err}
 			}

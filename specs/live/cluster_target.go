@@ -12,13 +12,15 @@ import (
 	"github.com/authconform/authconform/specs/report"
 )
 
-// ledgerKey names the server in failed-login ledgers. A CouchDB server
-// that tells its uuid (GET /, anonymous) is named by it: every node of a
-// cluster has the same uuid, and a failed login counts on whichever node
-// it reaches, so one ledger must cover every URL of the cluster (a node's
-// own and its balancer's) for a run never to spend more than one node's
-// threshold. Other servers are named by their canonical target.
-func ledgerKey(ctx context.Context, l *States, canonical string) string {
+// serverKey names the server in failed-login ledgers and restore
+// journals. A CouchDB server that tells its uuid (GET /, anonymous) is
+// named by it: every node of a cluster has the same uuid, and a failed
+// login counts on whichever node it reaches, so one ledger must cover every
+// URL of the cluster (a node's own and its balancer's) for a run never to
+// spend more than one node's threshold; and a change journaled through one
+// URL is pending for all of them. Other servers are named by their
+// canonical target.
+func serverKey(ctx context.Context, l *States, canonical string) string {
 	if l.flavor != "couchdb" {
 		return canonical
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/authconform/authconform/fakeserver"
+	"github.com/authconform/authconform/fixtures"
 	"github.com/authconform/authconform/specs/live"
 )
 
@@ -70,6 +71,28 @@ func TestTargetRefusesNodeURLsThatAreNoSingleNodeOfIt(t *testing.T) {
 	}
 }
 
+// TestAChangeJournaledThroughOneURLIsPendingAtEvery: a run killed after
+// journaling a change through the balancer leaves it pending for every URL
+// of the cluster, so a run at a node's own URL refuses to start.
+func TestAChangeJournaledThroughOneURLIsPendingAtEvery(t *testing.T) {
+	s := startCluster(t, fakeserver.Options{Nodes: 2})
+	ctx := context.Background()
+	dir := t.TempDir()
+	tg, err := live.Target(ctx, clusterConfig(s.URL, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx := destructiveFixture(t, "couchdb")
+	if _, err := tg.Guard.BeforeChange(ctx, fx, map[string]string{"User": "admin", "Password": "secret", "NewPassword": "changed"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range append([]string{s.URL}, s.NodeURLs...) {
+		if _, err := live.Target(ctx, clusterConfig(u, dir)); !errors.Is(err, live.ErrPendingRestore) {
+			t.Errorf("a run at %s with %s's change journaled through the balancer: %v, want ErrPendingRestore", u, fx.ID, err)
+		}
+	}
+}
+
 func TestTargetStopsOnNodesWithDifferentAdminSalts(t *testing.T) {
 	s := startCluster(t, fakeserver.Options{Nodes: 3, OwnAdminSalts: true})
 	_, err := live.Target(context.Background(), clusterConfig(s.URL, t.TempDir()))
@@ -100,4 +123,20 @@ func TestOneLedgerPerClusterWhateverTheURL(t *testing.T) {
 	if err != nil || json.Unmarshal(data, &spent) != nil || len(spent) != 3 {
 		t.Fatalf("the ledger %s holds %q, want the 3 failed checks", files[0], data)
 	}
+}
+
+// destructiveFixture is the first fixture of flavor that changes the target.
+func destructiveFixture(t *testing.T, flavor string) fixtures.Fixture {
+	t.Helper()
+	all, err := fixtures.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fx := range all {
+		if fx.Flavor == flavor && fx.Destructive {
+			return fx
+		}
+	}
+	t.Fatalf("no destructive %s fixture", flavor)
+	return fixtures.Fixture{}
 }

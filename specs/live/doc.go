@@ -29,7 +29,9 @@
 //
 // One server is one ledger and one set of journals however its URL is
 // spelled (CanonicalTarget: case, a path, a port with leading zeros, an
-// IPv4-mapped IPv6 address). The ledger is written to a new file renamed
+// IPv4-mapped IPv6 address), and a CouchDB server that tells its uuid is
+// named by it, so that every URL of a cluster (a node's own, a
+// balancer's) shares them. The ledger is written to a new file renamed
 // over its path, never through a link planted in a shared state
 // directory. A refused credential check says the failed login it spent,
 // what the ledger counts and after how many the server locks; a ledger in

@@ -16,12 +16,12 @@ import (
 // verified the restore, and the run's scratch databases are deleted at the
 // end.
 type guard struct {
-	states    *States // nil when only restoring a journal
-	ledger    *budgetTracker
-	base      string
-	canonical string
-	stateDir  string
-	close     func(context.Context) error
+	states   *States // nil when only restoring a journal
+	ledger   *budgetTracker
+	base     string
+	server   string // see serverKey
+	stateDir string
+	close    func(context.Context) error
 
 	mu       sync.Mutex
 	journals map[string]string // fixture id: its journal, until the restore is verified

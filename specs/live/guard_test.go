@@ -19,7 +19,7 @@ func TestGuardJournalsEachChangeUntilItsRestoreIsVerified(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	const canonical = "http://127.0.0.1:7474"
-	g := &guard{base: canonical + "/", canonical: canonical, stateDir: dir, journals: map[string]string{}}
+	g := &guard{base: canonical + "/", server: canonical, stateDir: dir, journals: map[string]string{}}
 	fx := fixtures.Fixture{ID: "neo4j-3.3/change-password", Flavor: "neo4j-3.3"}
 
 	if err := g.AfterRestore(ctx, fx, nil); err != nil {

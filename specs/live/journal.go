@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,7 +26,7 @@ import (
 // journalEntry is one pending change, in a 0600 file.
 type journalEntry struct {
 	Kind    string            `json:"kind,omitempty"` // scratchKind, or empty: a fixture's change
-	Target  string            `json:"target"`         // canonical, see CanonicalTarget
+	Target  string            `json:"target"`         // the server, see serverKey
 	BaseURL string            `json:"base_url"`
 	Flavor  string            `json:"flavor"`
 	Fixture string            `json:"fixture"`
@@ -69,8 +70,10 @@ func writeJournal(dir string, e journalEntry) (string, error) {
 type PendingRestore struct {
 	// Path is the journal file.
 	Path string
-	// Target is the canonical target (CanonicalTarget), Flavor its flavor,
-	// Fixture the fixture that made the change and User the account.
+	// Target names the server: a CouchDB server's uuid (one for every URL
+	// of a cluster), else its CanonicalTarget (journals written before
+	// CouchDB servers were named by uuid hold that too). Flavor is its
+	// flavor, Fixture the fixture that made the change, User the account.
 	Target, Flavor, Fixture, User string
 	// Written is when the change was about to be made.
 	Written time.Time
@@ -78,8 +81,8 @@ type PendingRestore struct {
 }
 
 // PendingRestores lists the journals in dir, oldest first; a missing dir
-// has none. canonical, when not empty, keeps those of that target only.
-func PendingRestores(dir, canonical string) ([]PendingRestore, error) {
+// has none. With targets, it keeps those whose Target is one of them.
+func PendingRestores(dir string, targets ...string) ([]PendingRestore, error) {
 	paths, err := filepath.Glob(filepath.Join(dir, journalPrefix+"*.json"))
 	if err != nil {
 		return nil, err
@@ -94,7 +97,7 @@ func PendingRestores(dir, canonical string) ([]PendingRestore, error) {
 		if err := json.Unmarshal(data, &e); err != nil {
 			return nil, fmt.Errorf("restore journal %s: %w", p, err)
 		}
-		if canonical != "" && e.Target != canonical {
+		if len(targets) > 0 && !slices.Contains(targets, e.Target) {
 			continue
 		}
 		out = append(out, PendingRestore{Path: p, Target: e.Target, Flavor: e.Flavor, Fixture: e.Fixture, User: e.User, Written: e.Written, entry: e})
@@ -132,7 +135,7 @@ func (p PendingRestore) Restore(ctx context.Context, client *http.Client, timeou
 // journalChange writes the journal of fx's change before its first
 // mutating request and says where it is.
 func (g *guard) journalChange(fx fixtures.Fixture, vars map[string]string) (string, error) {
-	e := journalEntry{Target: g.canonical, BaseURL: g.base, Flavor: fx.Flavor, Fixture: fx.ID, Vars: vars, Written: time.Now().UTC()}
+	e := journalEntry{Target: g.server, BaseURL: g.base, Flavor: fx.Flavor, Fixture: fx.ID, Vars: vars, Written: time.Now().UTC()}
 	e.User = e.Vars["User"]
 	path, err := writeJournal(g.stateDir, e)
 	if err != nil {

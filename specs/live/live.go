@@ -56,12 +56,12 @@ type States struct {
 	base   string
 	creds  Credentials
 	client *http.Client
-	// scratch, stateDir and canonical are set by Target: scratch users
-	// may be created, journaled in stateDir under the canonical target.
-	scratch             bool
-	stateDir, canonical string
-	// ledgerKey names the server in failed-login ledgers (see ledgerKey).
-	ledgerKey string
+	// scratch and stateDir are set by Target: scratch users may be
+	// created, journaled in stateDir.
+	scratch  bool
+	stateDir string
+	// server names the server in ledgers and journals (see serverKey).
+	server string
 	// nodeURL is the one node where per-node rules run (Config.NodeURLs).
 	nodeURL string
 	// ttlFromCookie: creds.SessionTTL was read from the server.

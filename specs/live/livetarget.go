@@ -100,7 +100,11 @@ func Target(ctx context.Context, c Config) (t specs.Target, err error) {
 	if err != nil {
 		return specs.Target{}, err
 	}
-	pending, err := PendingRestores(c.StateDir, canonical)
+	live := NewStates(c.Flavor, c.BaseURL, c.Credentials, client)
+	live.server = serverKey(ctx, live, canonical)
+	// Journals of this server, by any of its URLs, and any older ones
+	// written under this URL's canonical name.
+	pending, err := PendingRestores(c.StateDir, live.server, canonical)
 	if err != nil {
 		return specs.Target{}, err
 	}
@@ -116,13 +120,11 @@ func Target(ctx context.Context, c Config) (t specs.Target, err error) {
 		return specs.Target{}, err
 	}
 	budget := defaultBudget(c.Flavor)
-	live := NewStates(c.Flavor, c.BaseURL, c.Credentials, client)
-	live.ledgerKey = ledgerKey(ctx, live, canonical)
-	budget.StateFile = filepath.Join(c.StateDir, "budget", fileKey(live.ledgerKey, c.Credentials.User)+".json")
+	budget.StateFile = filepath.Join(c.StateDir, "budget", fileKey(live.server, c.Credentials.User)+".json")
 	if err := checkCountingFailures(ctx, live, budget); err != nil {
 		return specs.Target{}, err
 	}
-	live.stateDir, live.canonical = c.StateDir, canonical
+	live.stateDir = c.StateDir
 	cluster, err := clusterOf(ctx, live, c)
 	if err != nil {
 		return specs.Target{}, err
@@ -140,7 +142,7 @@ func Target(ctx context.Context, c Config) (t specs.Target, err error) {
 			return specs.Target{}, err
 		}
 	}
-	g := &guard{states: live, ledger: &budgetTracker{b: budget, now: time.Now}, base: c.BaseURL, canonical: canonical,
+	g := &guard{states: live, ledger: &budgetTracker{b: budget, now: time.Now}, base: c.BaseURL, server: live.server,
 		stateDir: c.StateDir, close: once(cleanup), journals: map[string]string{}}
 	return specs.Target{
 		Name:             fmt.Sprintf("%s at %s", c.Flavor, specs.RedactText(c.BaseURL)),

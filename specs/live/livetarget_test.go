@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/authconform/authconform/fakeserver"
 )
 
 // TestTargetWithoutStateDirUsesTheDefault: a Config without StateDir keeps
@@ -44,5 +47,30 @@ func TestTargetWithoutStateDirUsesTheDefault(t *testing.T) {
 	_, err = Target(context.Background(), Config{BaseURL: "http://127.0.0.1:1", Flavor: "couchdb", StateDir: filepath.Join(blocked, "dir")})
 	if !errors.Is(err, ErrNoStateDir) || !strings.Contains(err.Error(), "set Config.StateDir") {
 		t.Errorf("an unwritable state dir: %v, want ErrNoStateDir naming Config.StateDir", err)
+	}
+}
+
+// TestTargetSeesJournalsUnderTheOlderName: a journal written before CouchDB
+// servers were named by their uuid (under the URL's canonical name) still
+// stops a run at that URL.
+func TestTargetSeesJournalsUnderTheOlderName(t *testing.T) {
+	ctx := context.Background()
+	srv, err := fakeserver.Start(fakeserver.Options{Flavor: fakeserver.CouchDB})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	canonical, err := CanonicalTarget(ctx, srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	old := journalEntry{Target: canonical, BaseURL: srv.URL, Flavor: "couchdb", Fixture: "couchdb/database-lifecycle", User: "admin", Written: time.Now()}
+	if _, err := writeJournal(dir, old); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Target(ctx, Config{BaseURL: srv.URL, Flavor: "couchdb", StateDir: dir, Credentials: Credentials{User: "admin", Password: "secret"}})
+	if !errors.Is(err, ErrPendingRestore) {
+		t.Errorf("with a journal under %s: %v, want ErrPendingRestore", canonical, err)
 	}
 }

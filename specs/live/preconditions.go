@@ -82,7 +82,7 @@ func couchPreconditions(ctx context.Context, l *States, b failureBudget, allowDe
 		other := *l
 		other.creds.User, other.creds.Password = c.OtherUser, c.OtherPassword
 		ob := b
-		ob.StateFile = strings.TrimSuffix(b.StateFile, fileKey(l.ledgerKey, c.User)+".json") + fileKey(l.ledgerKey, c.OtherUser) + ".json"
+		ob.StateFile = strings.TrimSuffix(b.StateFile, fileKey(l.server, c.User)+".json") + fileKey(l.server, c.OtherUser) + ".json"
 		if err := checkCountingFailures(ctx, &other, ob); err != nil {
 			return fail(preconditionf("Credentials.OtherUser %s does not log in: %v; create it with: curl -u %s -X PUT %s/_users/org.couchdb.user:%s -d '{\"name\":\"%s\",\"password\":\"...\",\"roles\":[],\"type\":\"user\"}'", c.OtherUser, err, c.User, host, c.OtherUser, c.OtherUser))
 		}
@@ -118,7 +118,7 @@ func (l *States) scratchDatabase(ctx context.Context, public bool) (string, func
 	b := make([]byte, 5)
 	_, _ = rand.Read(b)
 	name := "authconform-scratch-" + hex.EncodeToString(b)
-	e := journalEntry{Kind: scratchDBKind, Target: l.canonical, BaseURL: l.base, Flavor: l.flavor, Fixture: "(run)", User: l.creds.User,
+	e := journalEntry{Kind: scratchDBKind, Target: l.server, BaseURL: l.base, Flavor: l.flavor, Fixture: "(run)", User: l.creds.User,
 		Vars: map[string]string{"User": l.creds.User, "Password": l.creds.Password, "Scratch": name}, Written: time.Now().UTC()}
 	path, err := writeJournal(l.stateDir, e)
 	if err != nil {

@@ -37,7 +37,7 @@ func (l *States) enterScratch(ctx context.Context, fixture, state string) (fixtu
 	b := make([]byte, 14)
 	_, _ = rand.Read(b)
 	name, password := "authconform-scratch-"+hex.EncodeToString(b[:5]), hex.EncodeToString(b[5:])
-	e := journalEntry{Kind: scratchKind, Target: l.canonical, BaseURL: l.base, Flavor: l.flavor, Fixture: fixture, User: l.creds.User,
+	e := journalEntry{Kind: scratchKind, Target: l.server, BaseURL: l.base, Flavor: l.flavor, Fixture: fixture, User: l.creds.User,
 		Vars: map[string]string{"User": l.creds.User, "Password": l.creds.Password, "Scratch": name}, Written: time.Now().UTC()}
 	path, err := writeJournal(l.stateDir, e)
 	if err != nil {

@@ -29,7 +29,7 @@ func lagging(t *testing.T, lag int32) (*States, *atomic.Int32) {
 		fake.ServeHTTP(w, r)
 	})
 	l := NewStates("couchdb", "http://fake.test", Credentials{User: "admin", Password: "secret"}, specs.InProcessClient(h))
-	l.stateDir, l.canonical, l.scratch = t.TempDir(), "http://fake.test", true
+	l.stateDir, l.server, l.scratch = t.TempDir(), "http://fake.test", true
 	return l, &reads
 }
 
@@ -81,7 +81,7 @@ func TestScratchUserIsAwaitedWhereTheFixtureWillUseIt(t *testing.T) {
 		fake.ServeHTTP(w, r)
 	})
 	l := NewStates("couchdb", "http://fake.test", Credentials{User: "admin", Password: "secret"}, specs.InProcessClient(h))
-	l.stateDir, l.canonical, l.scratch, l.nodeURL = t.TempDir(), "http://fake.test", true, "http://node.fake.test"
+	l.stateDir, l.server, l.scratch, l.nodeURL = t.TempDir(), "http://fake.test", true, "http://node.fake.test"
 	vars, cleanup, err := l.enterScratch(context.Background(), "couchdb/lockout", "user-exists")
 	if err != nil {
 		t.Fatalf("two answers from a node without the user, then known: %v", err)
