@@ -137,6 +137,17 @@ func TestUsersHashFieldsValidated(t *testing.T) {
 	}
 }
 
+// TestUsersSaltIsJudgedAsJavaScriptDoes: the _users validation reads
+// `newDoc.password_sha && !newDoc.salt` (couch_js_functions.hrl), so a
+// salt that is 0, null or empty counts as none.
+func TestUsersSaltIsJudgedAsJavaScriptDoes(t *testing.T) {
+	f := newCouchFake(t, fakeserver.Options{})
+	for _, salt := range []string{`0`, `null`, `""`, `false`} {
+		testkit.WantCouchError(t, putUserDoc(f, "carol", "", `"password_scheme":"simple","password_sha":"00","salt":`+salt), 403, "forbidden",
+			"Users with password_sha must have a salt.See /_utils/script/couch.js for example code.")
+	}
+}
+
 // TestUsersCopiedDocumentLogsIn: a stored user copied under another name
 // (how apps rename users) logs in with the original's password.
 func TestUsersCopiedDocumentLogsIn(t *testing.T) {
