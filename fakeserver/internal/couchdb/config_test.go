@@ -1,12 +1,15 @@
 package couchdb_test
 
 import (
+	"crypto/sha1"
 	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/authconform/authconform/fakeserver"
 	"github.com/authconform/authconform/fakeserver/internal/testkit"
@@ -88,6 +91,21 @@ func TestConfigAdminReadyHash(t *testing.T) {
 	}
 }
 
+// TestConfigAdminSimpleHash: an admin stored in the deprecated "simple"
+// form, "-hashed-" + hex(SHA-1(password + salt)) + "," + salt (as
+// couch_passwords:hash_admin_password("simple", ...) writes it and
+// couch_auth_cache:get_admin reads it), logs in with the password.
+func TestConfigAdminSimpleHash(t *testing.T) {
+	f := newCouchFake(t, fakeserver.Options{})
+	const salt = "0123456789abcdef"
+	sum := sha1.Sum([]byte("davepw" + salt))
+	stored := "-hashed-" + hex.EncodeToString(sum[:]) + "," + salt
+	want(t, couchDo(f, "PUT", "/_node/_local/_config/admins/dave", `"`+stored+`"`, "Authorization", tAdminB, "Content-Type", jsonCT), 200, `""`)
+	if got := basicName(t, f, "dave", "davepw"); got != "dave" {
+		t.Fatalf("dave by his simple hash: %q", got)
+	}
+}
+
 // TestConfigAdminOverUserDoc: an admin made in config wins over a _users
 // document of the same name, whose password logs in again once the admin
 // is deleted.
@@ -158,4 +176,38 @@ func TestConfigSettingsAtRunTime(t *testing.T) {
 			t.Fatalf("GET %s: %s does not say the fake leaves it out", path, w.Body)
 		}
 	}
+}
+
+// TestConfigLockoutLifetime: [chttpd_auth_lockout] max_lifetime is in
+// milliseconds (CouchDB's default.ini: 300000, the 5 minutes a lock
+// lasts); the fake refuses what it cannot use with a 400 that says so.
+func TestConfigLockoutLifetime(t *testing.T) {
+	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileCouchDB35})
+	put := func(key, body string) *httptest.ResponseRecorder {
+		return couchDo(f, "PUT", "/_node/_local/_config/chttpd_auth_lockout/"+key, body, "Authorization", tAdminB, "Content-Type", jsonCT)
+	}
+	for _, bad := range []string{`"0"`, `"-5"`, `"soon"`} {
+		testkit.WantCouchError(t, put("max_lifetime", bad), 400, "bad_request", "[chttpd_auth_lockout] max_lifetime must be a whole number of milliseconds above 0 in authconform's fake")
+	}
+	want(t, put("max_lifetime", `"1"`), 200, `""`)
+	want(t, put("max_lifetime", `"60000"`), 200, `"1"`)
+	want(t, put("threshold", `"2"`), 200, `""`)
+	for i := 0; i < 2; i++ {
+		testkit.WantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", testkit.Basic("alice", "wrong")), 401, "unauthorized", wantBadPassword)
+	}
+	f.Advance(59 * time.Second)
+	testkit.WantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", tAliceB), 403, "forbidden", wantLocked)
+	f.Advance(2 * time.Second)
+	want(t, couchDo(f, "GET", "/_session", "", "Authorization", tAliceB), 200, `"name":"alice"`)
+}
+
+// TestConfigLockoutOnAReleaseWithoutOne: 3.3.3 keeps the
+// [chttpd_auth_lockout] settings but has no lockout to apply them.
+func TestConfigLockoutOnAReleaseWithoutOne(t *testing.T) {
+	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileCouchDB33})
+	want(t, couchDo(f, "PUT", "/_node/_local/_config/chttpd_auth_lockout/threshold", `"1"`, "Authorization", tAdminB, "Content-Type", jsonCT), 200, `""`)
+	for i := 0; i < 3; i++ {
+		testkit.WantCouchError(t, couchDo(f, "GET", "/_session", "", "Authorization", testkit.Basic("alice", "wrong")), 401, "unauthorized", wantBadPassword)
+	}
+	want(t, couchDo(f, "GET", "/_session", "", "Authorization", tAliceB), 200, `"name":"alice"`)
 }
