@@ -101,13 +101,12 @@ func (c *Server) serveNode(w http.ResponseWriter, r *http.Request, parts []strin
 		return
 	}
 	switch {
+	case len(parts) == 2 && parts[1] == "_local":
+		// Any method: 3.5.0 has no method clause here (run 7).
+		c.writeJSON(w, r, http.StatusOK, struct {
+			Name string `json:"name"`
+		}{c.nodeName})
 	case len(parts) == 2 && (r.Method == http.MethodGet || r.Method == http.MethodHead):
-		if parts[1] == "_local" {
-			c.writeJSON(w, r, http.StatusOK, struct {
-				Name string `json:"name"`
-			}{c.nodeName})
-			return
-		}
 		c.writeJSON(w, r, http.StatusOK, struct {
 			CouchDB string      `json:"couchdb"`
 			UUID    string      `json:"uuid"`

@@ -34,6 +34,17 @@ func TestMembershipAndNode(t *testing.T) {
 	testkit.WantCouchError(t, couchDo(f, "GET", "/_node/_local/_config/chttpd/require_valid_user", "", "Authorization", tAliceB), 401, "unauthorized", wantNotAdmin) // c62
 }
 
+// TestNodeMethods: /_node/_local answers its name to any method, a node's
+// own name only GET and HEAD (run 7).
+func TestNodeMethods(t *testing.T) {
+	f := newCouchFake(t, fakeserver.Options{Profile: fakeserver.ProfileCouchDB35})
+	for _, method := range []string{"POST", "PUT", "DELETE"} {
+		want(t, couchDo(f, method, "/_node/_local", "", "Authorization", tAdminB, "Content-Type", jsonCT), 200, `{"name":"couchdb@127.0.0.1"}`)
+		testkit.WantCouchError(t, couchDo(f, method, "/_node/"+wantNode, "", "Authorization", tAdminB, "Content-Type", jsonCT), 405, "method_not_allowed", "Only GET,HEAD allowed")
+	}
+	testkit.WantCouchError(t, couchDo(f, "POST", "/_node/_local", "", "Content-Type", jsonCT), 401, "unauthorized", wantNotAdmin)
+}
+
 func TestConfigAdminsAtRunTime(t *testing.T) {
 	for _, p := range []fakeserver.Profile{fakeserver.ProfileDocumented, fakeserver.ProfileCouchDB35} {
 		t.Run(string(p), func(t *testing.T) {
