@@ -63,3 +63,18 @@ func FuzzLogLine(f *testing.F) {
 		}
 	})
 }
+
+// TestAppendLogFloatIsEncodingJSON: the float form of every exponent
+// range, against encoding/json (log lines themselves reach neither
+// exponent range: duration_ms counts whole microseconds).
+func TestAppendLogFloatIsEncodingJSON(t *testing.T) {
+	for _, f := range []float64{0, 0.001, 1234.567, -2.5, 1e-7, -2.5e-9, 1.5e-10, 9.99e-7, 1e-6, 1e21, -3e22, 1.25e300} {
+		want, err := json.Marshal(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendLogFloat(nil, f); string(got) != string(want) {
+			t.Errorf("appendLogFloat(%v) = %s, want %s", f, got, want)
+		}
+	}
+}
