@@ -26,7 +26,7 @@ func newServeCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "serve --flavor F",
-		Short: "Serve the fake server until SIGINT or SIGTERM",
+		Short: "Serve the fake server until SIGINT, SIGTERM or SIGHUP",
 		Long: `Serve the fake server, logging one JSON line per request to stderr
 (written in batches: a line appears at most 0.1 s after its request).
 
@@ -103,7 +103,9 @@ returns passwords and cookies:
 				servers[i] = fakeserver.NewHTTPServer(fakeserver.LogRequests(handlers[i], reqLog))
 				go func() { errc <- servers[i].Serve(l) }()
 			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			// A closed terminal (SIGHUP) stops it as Ctrl-C and kill do: the
+			// request log's last lines are written, not lost.
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 			defer stop()
 			fmt.Fprintf(cmd.OutOrStdout(), "authconform: serving %s (%s profile) on http://%s\n", o.Flavor, fake.Options().Profile, shownAddr(ls[0].Addr()))
 			if len(ls) > 1 {

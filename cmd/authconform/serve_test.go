@@ -2,12 +2,14 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -154,5 +156,35 @@ func TestServeControlTokenFromEnv(t *testing.T) {
 		if err == nil || strings.Contains(err.Error(), "--control-token") != wantTokenError {
 			t.Errorf("AUTHCONFORM_CONTROL_TOKEN=%q: err %v, want a --control-token error: %v", token, err, wantTokenError)
 		}
+	}
+}
+
+// TestServeStopsOnAClosedTerminal: SIGHUP (a closed terminal or SSH
+// session) stops serve as SIGINT and SIGTERM do: exit 0, and
+// the request log written to its last line.
+func TestServeStopsOnAClosedTerminal(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	serve, url := startServe(t, &logs, "couchdb")
+	resp, err := http.Get(url + "/_up")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if err := serve.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- serve.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve after SIGHUP: %v, want exit 0", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop after SIGHUP")
+	}
+	if !strings.Contains(logs.String(), `"path":"/_up"`) {
+		t.Errorf("the request log lost the last request: %q", logs.String())
 	}
 }
