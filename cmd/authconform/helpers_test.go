@@ -71,8 +71,9 @@ func outputAndReports(t *testing.T, r result, dir string) string {
 }
 
 // stopWith sends sig to the started cmd and waits, a minute at most, for
-// it to end; past that it kills cmd and fails with its output, out.
-func stopWith(t *testing.T, cmd *exec.Cmd, sig os.Signal, out fmt.Stringer) {
+// it to end, returning how it ended (cmd.Wait's error); past that it kills
+// cmd and fails with its output, out.
+func stopWith(t *testing.T, cmd *exec.Cmd, sig os.Signal, out fmt.Stringer) error {
 	t.Helper()
 	if err := cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
@@ -80,11 +81,13 @@ func stopWith(t *testing.T, cmd *exec.Cmd, sig os.Signal, out fmt.Stringer) {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
-	case <-done:
+	case err := <-done:
+		return err
 	case <-time.After(60 * time.Second):
 		_ = cmd.Process.Kill()
 		<-done
-		t.Fatalf("the run did not stop after %s:\n%s", sig, out.String())
+		t.Fatalf("the process did not stop after %s:\n%s", sig, out.String())
+		return nil
 	}
 }
 

@@ -287,18 +287,8 @@ func TestServeThenRunOverTheWire(t *testing.T) {
 		t.Errorf("after the run neo4j/neo4j gets %d: the password was not restored", code)
 	}
 
-	if err := serve.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- serve.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serve exited with %v after SIGINT", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop after SIGINT")
+	if err := stopWith(t, serve, syscall.SIGINT, &logs); err != nil {
+		t.Errorf("serve exited with %v after SIGINT", err)
 	}
 	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
 		var entry map[string]any

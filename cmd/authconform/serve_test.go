@@ -171,18 +171,8 @@ func TestServeStopsOnAClosedTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if err := serve.Process.Signal(syscall.SIGHUP); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- serve.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve after SIGHUP: %v, want exit 0", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop after SIGHUP")
+	if err := stopWith(t, serve, syscall.SIGHUP, &logs); err != nil {
+		t.Fatalf("serve after SIGHUP: %v, want exit 0", err)
 	}
 	if !strings.Contains(logs.String(), `"path":"/_up"`) {
 		t.Errorf("the request log lost the last request: %q", logs.String())
